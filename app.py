@@ -1,0 +1,20 @@
+"""The handwritten-digit demo: ``streamlit run app.py``.
+
+A thin entry point: the pages live in pages/, everything they compute in model/.
+"""
+
+import streamlit as st
+
+from pages.common import show_model_picker
+
+st.set_page_config(page_title="Digit recognition", page_icon=":material/draw:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
+        st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:"),
+        st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    ]
+)
+show_model_picker()
+navigation.run()

@@ -1,0 +1,58 @@
+"""Write screenshots of every page to docs/screenshots/: ``python docs/take_screenshots.py``.
+
+Starts the app on a loopback port, draws a digit and a number with the mouse in headless
+Chromium, opens the gallery and runs a short training, saving one PNG per view.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests")]
+
+from browser import chromium, draw_strokes, streamlit_server  # noqa: E402
+from drawings import strokes_in_box  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(scratch) / "streamlit.log"
+        with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": scratch}) as (url, _), chromium() as browser:
+            page = browser.new_page(viewport={"width": 1400, "height": 1250})
+            page.goto(url)
+            expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=60_000)
+            draw_strokes(page, strokes_in_box(4, 70, 50, 180))
+            metric = page.get_by_test_id("stMetric").filter(has_text="Prediction")
+            expect(metric).to_be_visible(timeout=30_000)
+            page.get_by_text("Why? Show which pixels").click()
+            expect(page.get_by_text("Red pushed towards")).to_be_visible(timeout=30_000)
+            page.screenshot(path=OUT / "draw.png", full_page=True)
+
+            page.get_by_role("button", name="Clear").click()
+            page.get_by_test_id("stButtonGroup").get_by_text("A number").click()
+            expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=30_000)
+            strokes = []
+            for position, digit in enumerate([2, 0, 2, 6]):
+                strokes += strokes_in_box(digit, 30 + position * 130, 50, 170)
+            draw_strokes(page, strokes)
+            expect(page.get_by_test_id("stMetric").filter(has_text="Number")).to_contain_text("4 digits", timeout=30_000)
+            page.screenshot(path=OUT / "number.png", full_page=True)
+
+            page.get_by_test_id("stSidebarNav").get_by_text("Gallery").click()
+            expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=120_000)
+            page.screenshot(path=OUT / "gallery.png", full_page=True)
+
+            page.get_by_test_id("stSidebarNav").get_by_text("Train").click()
+            page.get_by_role("button", name="Start training").click()
+            expect(page.get_by_role("button", name="Use this model")).to_be_visible(timeout=300_000)
+            page.screenshot(path=OUT / "train.png", full_page=True)
+    print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.png')))} to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

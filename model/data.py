@@ -1,0 +1,230 @@
+"""Load MNIST from any supported source; the bundled real-MNIST sample.
+
+Sources are tried in this order:
+1. an explicit path (``--data PATH``) or the ``MNIST_PATH`` environment variable;
+2. Keras' own ``keras.datasets.mnist.load_data()`` (downloads once, cached in ~/.keras);
+3. the small real-MNIST sample shipped inside this package, with a notice that it is a sample.
+
+Every loader returns the same ``MnistData``: uint8 images of shape (n, 28, 28), white ink on
+black as in the original set, and uint8 labels 0-9.
+"""
+
+import dataclasses
+import gzip
+import hashlib
+import os
+import pickle
+import struct
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_PATH = Path(__file__).with_name("mnist_sample.npz")
+ACCEPTED_FORMATS = (
+    "a Keras mnist.npz (x_train, y_train, x_test, y_test), "
+    "the tutorials' mnist.pkl.gz (train/valid/test tuples of flat float arrays), "
+    "or a folder holding the four LeCun IDX files (gzipped or not)"
+)
+SAMPLE_NOTICE = (
+    "Using the bundled MNIST sample (a few thousand real images), not the full set: "
+    "set MNIST_PATH to a full mnist.npz for the real figures."
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class MnistData:
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str  # where the data came from, for people: a path, "keras", or "bundled sample"
+    sha256: str  # checksum of the file read, recorded in model cards
+    is_sample: bool = False
+
+    @property
+    def notice(self):
+        return SAMPLE_NOTICE if self.is_sample else ""
+
+
+def load_mnist(path=None, use_keras=True):
+    """Load MNIST from the first source that is available (see the module docstring).
+
+    A path that is given but unreadable is an error, never a silent fallback: the
+    person asked for that file.
+    """
+    path = path or os.environ.get("MNIST_PATH")
+    if path:
+        return load_mnist_file(path)
+    if use_keras:
+        keras_data = _load_from_keras()
+        if keras_data is not None:
+            return keras_data
+    return load_sample()
+
+
+def load_sample():
+    data = load_mnist_file(SAMPLE_PATH)
+    return dataclasses.replace(data, source="bundled sample", is_sample=True)
+
+
+def load_mnist_file(path):
+    """Read MNIST from a .npz, a .pkl.gz or an IDX folder; ValueError if it is none of them."""
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"MNIST not found at {path}: expected {ACCEPTED_FORMATS}.")
+    try:
+        if path.is_dir():
+            arrays = _read_idx_folder(path)
+            checksum = _sha256_of_files(sorted(p for p in path.iterdir() if p.is_file()))
+        elif path.name.endswith((".pkl.gz", ".pkl")):
+            arrays = _read_pickle(path)
+            checksum = _sha256_of_files([path])
+        else:
+            arrays = _read_npz(path)
+            checksum = _sha256_of_files([path])
+        arrays = [_validated(name, array) for name, array in zip(_ARRAY_NAMES, arrays)]
+        _check_lengths_match(arrays)
+    except ValueError as error:
+        raise ValueError(f"Cannot read MNIST from {path}: {error}. Expected {ACCEPTED_FORMATS}.") from None
+    except (OSError, EOFError, KeyError, pickle.UnpicklingError, zipfile.BadZipFile, struct.error) as error:
+        raise ValueError(
+            f"Cannot read MNIST from {path} ({type(error).__name__}: {error}). Expected {ACCEPTED_FORMATS}."
+        ) from None
+    return MnistData(*arrays, source=str(path), sha256=checksum)
+
+
+_ARRAY_NAMES = ("x_train", "y_train", "x_test", "y_test")
+
+
+def _load_from_keras():
+    """Keras' loader downloads on a normal machine; offline it fails fast, and we fall back."""
+    try:
+        import keras
+
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    except Exception:  # no network, no cache: the bundled sample is the answer
+        return None
+    cached = Path(os.path.expanduser("~/.keras/datasets/mnist.npz"))
+    checksum = _sha256_of_files([cached]) if cached.exists() else ""
+    return MnistData(x_train, y_train, x_test, y_test, source="keras", sha256=checksum)
+
+
+def _read_npz(path):
+    with np.load(path, allow_pickle=False) as archive:
+        missing = [name for name in _ARRAY_NAMES if name not in archive.files]
+        if missing:
+            raise ValueError(f"the .npz lacks {', '.join(missing)}")
+        return [archive[name] for name in _ARRAY_NAMES]
+
+
+def _read_pickle(path):
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as file:
+        # The tutorials' file was pickled by Python 2; latin1 is how it must be read.
+        splits = pickle.load(file, encoding="latin1")
+    if not (isinstance(splits, (tuple, list)) and len(splits) == 3):
+        raise ValueError("the pickle does not hold (train, valid, test)")
+    (x_train, y_train), (x_valid, y_valid), (x_test, y_test) = splits
+    # The tutorials split the 60,000 training images into 50,000 + 10,000; we keep all 60,000.
+    x_train = np.concatenate([np.asarray(x_train), np.asarray(x_valid)])
+    y_train = np.concatenate([np.asarray(y_train), np.asarray(y_valid)])
+    return [_float_pixels_to_uint8(x_train), y_train, _float_pixels_to_uint8(np.asarray(x_test)), y_test]
+
+
+def _float_pixels_to_uint8(pixels):
+    pixels = np.asarray(pixels, dtype=np.float64)
+    if pixels.size and (pixels.min() < 0 or pixels.max() > 1):
+        raise ValueError("the pickle's pixels are not floats in [0, 1]")
+    # mnist.pkl.gz stores value/256 (its maximum is 255/256), other copies value/255.
+    scale = 256.0 if pixels.size and pixels.max() < 1.0 else 255.0
+    return np.clip(np.rint(pixels * scale), 0, 255).astype(np.uint8)
+
+
+_IDX_FILES = {
+    "x_train": ("train-images", 2051),
+    "y_train": ("train-labels", 2049),
+    "x_test": ("t10k-images", 2051),
+    "y_test": ("t10k-labels", 2049),
+}
+
+
+def _read_idx_folder(folder):
+    arrays = []
+    for name in _ARRAY_NAMES:
+        prefix, magic = _IDX_FILES[name]
+        # The files come as "train-images-idx3-ubyte", "train-images.idx3-ubyte", with or without .gz.
+        candidates = sorted(p for p in folder.iterdir() if p.name.startswith(prefix) and "idx" in p.name)
+        if not candidates:
+            raise ValueError(f"the folder has no {prefix} IDX file")
+        arrays.append(_read_idx_file(candidates[0], magic))
+    return arrays
+
+
+def _read_idx_file(path, expected_magic):
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as file:
+        content = file.read()
+    magic, count = struct.unpack(">II", content[:8])
+    if magic != expected_magic:
+        raise ValueError(f"{path.name} has magic number {magic}, expected {expected_magic}")
+    if magic == 2051:
+        rows, columns = struct.unpack(">II", content[8:16])
+        pixels = np.frombuffer(content, dtype=np.uint8, offset=16)
+        if pixels.size != count * rows * columns:
+            raise ValueError(f"{path.name} is truncated")
+        return pixels.reshape(count, rows, columns)
+    labels = np.frombuffer(content, dtype=np.uint8, offset=8)
+    if labels.size != count:
+        raise ValueError(f"{path.name} is truncated")
+    return labels
+
+
+def _validated(name, array):
+    array = np.asarray(array)
+    if name.startswith("x"):
+        if array.ndim == 2 and array.shape[1] == 784:
+            array = array.reshape(-1, 28, 28)
+        if array.ndim != 3 or array.shape[1:] != (28, 28):
+            raise ValueError(f"{name} has shape {array.shape}, expected (n, 28, 28)")
+        if array.dtype != np.uint8:
+            if array.min() < 0 or array.max() > 255:
+                raise ValueError(f"{name} holds values outside 0-255")
+            array = array.astype(np.uint8)
+        return array
+    if array.ndim != 1:
+        raise ValueError(f"{name} has shape {array.shape}, expected (n,)")
+    if array.size and (array.min() < 0 or array.max() > 9):
+        raise ValueError(f"{name} holds labels outside 0-9")
+    return array.astype(np.uint8)
+
+
+def _check_lengths_match(arrays):
+    x_train, y_train, x_test, y_test = arrays
+    if len(x_train) != len(y_train) or len(x_test) != len(y_test):
+        raise ValueError("image and label counts differ")
+    if len(x_train) == 0 or len(x_test) == 0:
+        raise ValueError("a split is empty")
+
+
+def _sha256_of_files(paths):
+    digest = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def make_sample(full, train_per_digit=500, test_count=2000):
+    """The bundled sample: the first ``train_per_digit`` training images of each digit (in the
+    original order) and the first ``test_count`` test images. Written by `python -m model.make_sample`."""
+    train_indices = np.sort(
+        np.concatenate([np.flatnonzero(full.y_train == digit)[:train_per_digit] for digit in range(10)])
+    )
+    return {
+        "x_train": full.x_train[train_indices],
+        "y_train": full.y_train[train_indices],
+        "x_test": full.x_test[:test_count],
+        "y_test": full.y_test[:test_count],
+    }

@@ -1,0 +1,217 @@
+"""The architectures: our CNN, the tutorial CNN, the tutorial MLP and Nielsen's sigmoid network.
+
+Every network takes the same input, a batch of 28x28x1 float32 images in [0, 1] (white ink on
+black, as ``preprocess`` makes them), and outputs ten probabilities. Each ``Network`` bundles
+its architecture with the training settings of the tutorial it comes from, so that
+``training.train`` has one path for all of them.
+"""
+
+import dataclasses
+
+import keras
+from keras import layers
+
+INPUT_SHAPE = (28, 28, 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Network:
+    name: str
+    description: str
+    build: callable  # () -> uncompiled keras.Model
+    make_optimizer: callable  # (learning_rate, total_steps) -> keras optimizer
+    loss: object
+    learning_rate: float
+    batch_size: int
+    epochs: int
+    augment: bool  # whether augmentation is on by default
+
+
+def build_cnn():
+    """Our CNN: two VGG-style blocks with batch normalisation, then a 3x3 block and global pooling.
+
+    About 160k parameters, so it is fast on a CPU; with augmentation it reaches >= 99.6 %.
+    """
+    inputs = keras.Input(shape=INPUT_SHAPE, name="image")
+    x = inputs
+    for filters in (32, 64):
+        for _ in range(2):
+            x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
+            x = layers.BatchNormalization()(x)
+            x = layers.ReLU()(x)
+        x = layers.MaxPooling2D()(x)
+        x = layers.Dropout(0.1)(x)
+    x = layers.Conv2D(128, 3, use_bias=False)(x)  # 7x7 -> 5x5
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(0.3)(x)
+    outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="cnn")
+
+
+def build_tutorial_cnn():
+    """The TensorFlow tutorial's CNN: Conv2D 28 3x3, MaxPool, Flatten, Dense 128, Dropout 0.2."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE, name="image"),
+            layers.Conv2D(28, 3),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dropout(0.2),
+            layers.Dense(10, activation="softmax", name="probabilities"),
+        ],
+        name="tutorial_cnn",
+    )
+
+
+def build_keras_io_cnn():
+    """The keras-io ``mnist_convnet`` example, the reference in the training-speed benchmark."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE, name="image"),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax", name="probabilities"),
+        ],
+        name="keras_io_cnn",
+    )
+
+
+def build_mlp():
+    """The Keras MLP tutorial: Dense 512 relu, Dropout 0.2, Dense 512 relu, Dropout 0.2, Dense 10."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE, name="image"),
+            layers.Flatten(),
+            layers.Dense(512, activation="relu"),
+            layers.Dropout(0.2),
+            layers.Dense(512, activation="relu"),
+            layers.Dropout(0.2),
+            layers.Dense(10, activation="softmax", name="probabilities"),
+        ],
+        name="mlp",
+    )
+
+
+def build_sigmoid_network():
+    """Nielsen's network [784, 30, 10]: sigmoid units, weights and biases drawn from N(0, 1).
+
+    Keras computes whole mini-batches as matrices, which is the vectorised form of the
+    tutorial's per-sample backpropagation.
+    """
+    gaussian = keras.initializers.RandomNormal(mean=0.0, stddev=1.0)
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE, name="image"),
+            layers.Flatten(),
+            layers.Dense(30, activation="sigmoid", kernel_initializer=gaussian, bias_initializer=gaussian),
+            layers.Dense(
+                10,
+                activation="sigmoid",
+                kernel_initializer=gaussian,
+                bias_initializer=gaussian,
+                name="probabilities",
+            ),
+        ],
+        name="sigmoid",
+    )
+
+
+@keras.saving.register_keras_serializable(package="digits")
+def quadratic_cost(labels, outputs):
+    """Nielsen's cost: 1/2 ||y - a||^2 per image with y one-hot, averaged over the mini-batch.
+
+    Keras' "mse" would average over the ten outputs too, which divides the gradient by 5 and
+    makes the tutorial's learning rate of 3.0 mean something else.
+    """
+    one_hot = keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(labels, (-1,)), "int32"), 10)
+    return 0.5 * keras.ops.sum(keras.ops.square(one_hot - outputs), axis=-1)
+
+
+def _adam_with_cosine_decay(learning_rate, total_steps):
+    # A short warm-up then cosine decay: the quickest schedule we measured to reach 99 % and
+    # the one that takes the CNN past 99.6 %.
+    warmup_steps = max(1, total_steps // 20)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=learning_rate / 10,
+        decay_steps=max(1, total_steps - warmup_steps),
+        warmup_target=learning_rate,
+        warmup_steps=warmup_steps,
+        alpha=0.01,
+    )
+    return keras.optimizers.Adam(schedule)
+
+
+NETWORKS = {
+    "cnn": Network(
+        name="cnn",
+        description="Our CNN (batch norm, global pooling, augmentation) - the shipped model",
+        build=build_cnn,
+        make_optimizer=_adam_with_cosine_decay,
+        loss="sparse_categorical_crossentropy",
+        learning_rate=3e-3,
+        batch_size=128,
+        epochs=15,
+        augment=True,
+    ),
+    "mlp": Network(
+        name="mlp",
+        description="Keras tutorial MLP 512-512 with dropout, RMSprop",
+        build=build_mlp,
+        make_optimizer=lambda learning_rate, total_steps: keras.optimizers.RMSprop(learning_rate),
+        # Sparse categorical cross-entropy is categorical cross-entropy with integer labels.
+        loss="sparse_categorical_crossentropy",
+        learning_rate=1e-3,
+        batch_size=128,
+        epochs=20,
+        augment=False,
+    ),
+    "sigmoid": Network(
+        name="sigmoid",
+        description="Nielsen's [784, 30, 10] sigmoid network, quadratic cost, plain SGD",
+        build=build_sigmoid_network,
+        make_optimizer=lambda learning_rate, total_steps: keras.optimizers.SGD(learning_rate),
+        loss=quadratic_cost,
+        learning_rate=3.0,
+        batch_size=10,
+        epochs=30,
+        augment=False,
+    ),
+    "tutorial_cnn": Network(
+        name="tutorial_cnn",
+        description="TensorFlow tutorial CNN (Conv2D 28, Dense 128), Adam",
+        build=build_tutorial_cnn,
+        make_optimizer=lambda learning_rate, total_steps: keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        learning_rate=1e-3,
+        batch_size=32,
+        epochs=10,
+        augment=False,
+    ),
+    "keras_io_cnn": Network(
+        name="keras_io_cnn",
+        description="keras-io mnist_convnet example, Adam",
+        build=build_keras_io_cnn,
+        make_optimizer=lambda learning_rate, total_steps: keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        learning_rate=1e-3,
+        batch_size=128,
+        epochs=15,
+        augment=False,
+    ),
+}
+
+# The three a person chooses between in the app and in ``python -m model.train``.
+USER_ARCHITECTURES = ("cnn", "mlp", "sigmoid")
+
+
+def get_network(name):
+    if name not in NETWORKS:
+        raise ValueError(f"Unknown architecture {name!r}: choose one of {', '.join(NETWORKS)}.")
+    return NETWORKS[name]

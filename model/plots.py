@@ -1,0 +1,104 @@
+"""Matplotlib figures for the gallery and the Train page, ready to paste into slides.
+
+Figures are built with the object-oriented API (``Figure``, not ``pyplot``) so that several
+browser sessions drawing at once never share pyplot's global state.
+"""
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+
+MISTAKE_COLOUR = "#d62728"
+SLIDE_DPI = 150
+
+
+def gallery_figure(images, predicted_labels, true_labels, columns=5):
+    """The Keras CNN tutorial's grid: each image titled "Predicted Label: N"; mistakes in red."""
+    count = len(images)
+    if count == 0:
+        raise ValueError("the gallery needs at least one image")
+    columns = max(1, min(columns, count))
+    rows = int(np.ceil(count / columns))
+    figure = Figure(figsize=(2.0 * columns, 2.25 * rows), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False)
+    for index, axis in enumerate(axes.flat):
+        axis.set_axis_off()
+        if index >= count:
+            continue
+        axis.imshow(images[index], cmap="gray_r", interpolation="nearest")
+        predicted, true = int(predicted_labels[index]), int(true_labels[index])
+        if predicted == true:
+            axis.set_title(f"Predicted Label: {predicted}", fontsize=10)
+        else:
+            axis.set_title(f"Predicted Label: {predicted}\n(true: {true})", fontsize=10, color=MISTAKE_COLOUR)
+    return figure
+
+
+def confusion_matrix_figure(matrix, title="Confusion matrix"):
+    """A heat map with counts in each cell; rows are true digits, columns predictions."""
+    matrix = np.asarray(matrix)
+    figure = Figure(figsize=(6.4, 5.6), layout="constrained")
+    axis = figure.subplots()
+    # A log-like scale: the diagonal holds ~1000 per digit and the mistakes a handful, and
+    # a linear colour scale would hide every mistake.
+    shown = np.log1p(matrix)
+    image = axis.imshow(shown, cmap="Blues")
+    threshold = shown.max() / 2 if shown.max() > 0 else 1
+    for (row, column), count in np.ndenumerate(matrix):
+        if count:
+            axis.text(column, row, str(count), ha="center", va="center", fontsize=8,
+                      color="white" if shown[row, column] > threshold else "black")
+    axis.set_xticks(range(10))
+    axis.set_yticks(range(10))
+    axis.set_xlabel("Predicted digit")
+    axis.set_ylabel("True digit")
+    axis.set_title(title)
+    colour_bar = figure.colorbar(image, ax=axis, shrink=0.8)
+    colour_bar.set_label("count (log scale)")
+    return figure
+
+
+def training_curves_figure(history):
+    """Loss and accuracy per epoch, training and test, side by side."""
+    epochs = np.arange(1, len(history.get("loss", [])) + 1)
+    figure = Figure(figsize=(9, 3.4), layout="constrained")
+    loss_axis, accuracy_axis = figure.subplots(1, 2)
+    loss_axis.plot(epochs, history.get("loss", []), marker="o", label="training")
+    loss_axis.set_title("Loss")
+    accuracy_axis.plot(epochs, history.get("accuracy", []), marker="o", label="training")
+    accuracy_axis.plot(epochs, history.get("test_accuracy", []), marker="o", label="test")
+    accuracy_axis.set_title("Accuracy")
+    for axis in (loss_axis, accuracy_axis):
+        axis.set_xlabel("epoch")
+        axis.grid(alpha=0.3)
+        axis.legend()
+        if len(epochs):
+            axis.set_xticks(epochs if len(epochs) <= 15 else epochs[:: max(1, len(epochs) // 10)])
+    return figure
+
+
+def enlarge(image, scale=8):
+    """A 28x28 float image as a big uint8 picture with square pixels (nearest neighbour)."""
+    pixels = np.clip(np.asarray(image) * 255, 0, 255).astype(np.uint8)
+    return np.kron(pixels, np.ones((scale, scale), np.uint8))
+
+
+def attribution_picture(image, attribution, scale=8):
+    """The digit in grey with the attribution over it: red pushed towards the answer, blue against."""
+    from matplotlib import colormaps
+
+    limit = float(np.abs(attribution).max()) or 1.0
+    colours = colormaps["bwr"](0.5 + 0.5 * np.asarray(attribution) / limit)[..., :3]
+    strength = np.clip(np.abs(attribution) / limit * 1.5, 0, 1)[..., None]
+    grey = np.repeat(np.asarray(image)[..., None] * 0.35, 3, axis=2)
+    picture = (1 - strength) * grey + strength * colours
+    pixels = np.clip(picture * 255, 0, 255).astype(np.uint8)
+    return np.kron(pixels, np.ones((scale, scale, 1), np.uint8))
+
+
+def figure_to_png(figure, dpi=SLIDE_DPI):
+    """PNG bytes at slide resolution (150 dpi or more)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=max(dpi, SLIDE_DPI), bbox_inches="tight", facecolor="white")
+    return buffer.getvalue()

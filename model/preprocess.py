@@ -1,0 +1,212 @@
+"""Any image -> 28x28 float32 in MNIST's own format; splitting a number into its digits.
+
+MNIST digits are white ink on black, scaled so their long side is 20 px (aspect kept,
+anti-aliased) and centred by centre of mass in a 28x28 field. A canvas drawing or a photo
+of ink on paper only reads well once it is made exactly like that:
+
+1. one channel of "ink" in [0, 1]: from the alpha channel where the image is transparent,
+   otherwise from brightness with the polarity detected (paper is light, the canvas dark);
+2. the noise floor removed, and specks far smaller than the digit dropped;
+3. cropped to the ink, scaled so the long side is 20 px, centred by mass at (14, 14).
+
+An image with no ink raises ``NoDigitError``: "no digit" is an answer, never a guess.
+"""
+
+import io
+
+import numpy as np
+from PIL import Image, ImageOps
+from scipy import ndimage
+
+MNIST_SIZE = 28
+DIGIT_BOX = 20  # MNIST's long side
+MNIST_CENTRE = 14.0  # where MNIST's centres of mass sit (measured: 13.99, 14.00)
+MAX_SIDE = 1024  # larger images are downscaled before any other work
+MAX_PIXELS = 40_000_000  # refuse anything bigger than a 40-megapixel photo outright
+NOISE_FLOOR = 0.2  # ink weaker than this fraction of the strongest ink is background
+SPECK_FRACTION = 0.03  # a blob with less than 3 % of the ink is noise, not part of a digit
+
+
+class NoDigitError(ValueError):
+    """The image holds no ink: there is no digit to read."""
+
+
+class UnreadableImageError(ValueError):
+    """The bytes or file are not an image we can read, or the image is too large."""
+
+
+def open_image(source):
+    """A PIL image from a path, bytes or a file object; UnreadableImageError with a reason if not.
+
+    The size is checked from the header before any pixel is decoded, so a decompression bomb
+    (a small file claiming 30000x30000 pixels) is refused without using the memory.
+    """
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    try:
+        image = Image.open(source)
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise UnreadableImageError(
+                f"the image is {width}x{height} pixels, more than the {MAX_PIXELS // 1_000_000} megapixels accepted"
+            )
+        if image.format == "JPEG":
+            # JPEG can decode at 1/2, 1/4 or 1/8 scale for free: big photos never load in full.
+            image.draft("RGB" if image.mode not in ("L", "1") else "L", (MAX_SIDE, MAX_SIDE))
+        image.load()
+    except UnreadableImageError:
+        raise
+    except Image.DecompressionBombError:
+        raise UnreadableImageError(f"the image is larger than the {MAX_PIXELS // 1_000_000} megapixels accepted") from None
+    except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError, EOFError) as error:
+        raise UnreadableImageError(f"not a readable image ({_one_line(error)})") from None
+    return image
+
+
+def to_ink(image):
+    """One channel of ink in [0, 1] (1 = full ink) from a PIL image or an array.
+
+    Arrays may be (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA, uint8 or floats in [0, 1]:
+    the canvas gives RGBA uint8.
+    """
+    image = _as_pil(image)
+    image = ImageOps.exif_transpose(image)  # a phone photo taken sideways is turned upright
+    if max(image.size) > MAX_SIDE:
+        image = image.copy()
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BOX)
+    alpha = _alpha_channel(image)
+    if alpha is not None and alpha.min() < 0.5 and alpha.max() > 0.5:
+        # Transparent background: the strokes are whatever is opaque, whatever their colour.
+        ink = alpha
+    else:
+        grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+        ink = _ink_from_brightness(grey)
+    return _remove_noise_floor(ink)
+
+
+def preprocess(image):
+    """Any image -> (28, 28) float32 in [0, 1], white digit on black, as MNIST made its digits."""
+    return fit_to_mnist(to_ink(image))
+
+
+def fit_to_mnist(ink):
+    """Ink map -> 28x28: crop to the ink, long side 20 px keeping aspect, centre of mass at (14, 14)."""
+    ink = _drop_specks(np.asarray(ink, dtype=np.float32))
+    rows, columns = np.nonzero(ink > 0)
+    if rows.size == 0:
+        raise NoDigitError("no digit: the image holds no ink")
+    digit = ink[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
+    height, width = digit.shape
+    scale = DIGIT_BOX / max(height, width)
+    new_size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # Pillow's resampling on float images averages over the whole source footprint when it
+    # shrinks, which is the anti-aliasing MNIST's scaling had.
+    resized = np.asarray(Image.fromarray(digit, mode="F").resize(new_size, Image.Resampling.LANCZOS))
+    resized = np.clip(resized, 0.0, None)
+    if resized.max() <= 0:
+        raise NoDigitError("no digit: the ink is too faint")
+    resized = resized / resized.max()  # a thin stroke shrunk a lot must still reach full ink
+    return _centre_by_mass(resized)
+
+
+def split_digits(image):
+    """Split an image holding a number (e.g. "2026") into 28x28 digits, left to right.
+
+    Connected blobs of ink are grouped into digits when they overlap horizontally, so a 5 or a
+    4 drawn in two strokes stays one digit. Digits that touch each other stay joined.
+    Raises NoDigitError when there is no ink at all.
+    """
+    ink = _drop_specks(to_ink(image))
+    labelled, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    if count == 0:
+        raise NoDigitError("no digit: the image holds no ink")
+    boxes = ndimage.find_objects(labelled)
+    groups = []  # each: [left, right, [labels]]
+    for label, (row_slice, column_slice) in sorted(enumerate(boxes, start=1), key=lambda item: item[1][1].start):
+        left, right = column_slice.start, column_slice.stop
+        for group in groups:
+            overlap = min(right, group[1]) - max(left, group[0])
+            narrower = min(right - left, group[1] - group[0])
+            if overlap > 0.5 * narrower:
+                group[0], group[1] = min(left, group[0]), max(right, group[1])
+                group[2].append(label)
+                break
+        else:
+            groups.append([left, right, [label]])
+    groups.sort(key=lambda group: group[0])
+    return [fit_to_mnist(np.where(np.isin(labelled, group[2]), ink, 0.0)) for group in groups]
+
+
+def _as_pil(image):
+    if isinstance(image, Image.Image):
+        return image
+    array = np.asarray(image)
+    if array.dtype != np.uint8:
+        if array.size and array.max() <= 1.0:
+            array = array * 255.0
+        array = np.clip(array, 0, 255).astype(np.uint8)
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim == 2:
+        return Image.fromarray(array, mode="L")
+    if array.ndim == 3 and array.shape[2] in (3, 4):
+        return Image.fromarray(array, mode="RGB" if array.shape[2] == 3 else "RGBA")
+    raise ValueError(f"expected an image array of shape (H, W), (H, W, 3) or (H, W, 4), got {array.shape}")
+
+
+def _alpha_channel(image):
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        return np.asarray(image.convert("RGBA").getchannel("A"), dtype=np.float32) / 255.0
+    return None
+
+
+def _ink_from_brightness(grey):
+    """Ink from brightness: the background is the most common level, ink what differs from it.
+
+    The border's median tells the background (a digit rarely fills the border): light paper
+    means dark ink, which is inverted; a dark canvas means light ink, kept.
+    """
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    background = float(np.median(border))
+    if background > 0.5:
+        # Paper: lighting varies across a photo, so measure darkness against the local paper.
+        # The window is far wider than a stroke, so inside a thick stroke it still reaches paper.
+        window = max(9, max(grey.shape) // 4)
+        local_paper = ndimage.uniform_filter(ndimage.maximum_filter(grey, size=window), size=window)
+        return np.clip(local_paper - grey, 0.0, 1.0)
+    return np.clip(grey - background, 0.0, 1.0)
+
+
+def _remove_noise_floor(ink):
+    peak = float(ink.max())
+    if peak < 0.08:  # nothing stands out from the background: an empty canvas or blank paper
+        return np.zeros_like(ink)
+    floor = NOISE_FLOOR * peak
+    return np.clip((ink - floor) / (peak - floor), 0.0, 1.0).astype(np.float32)
+
+
+def _drop_specks(ink):
+    """Zero the blobs that hold under SPECK_FRACTION of the ink: dust, paper grain, a stray tap."""
+    labelled, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    if count <= 1:
+        return ink
+    masses = ndimage.sum_labels(ink, labelled, index=np.arange(1, count + 1))
+    keep = np.concatenate([[False], masses >= SPECK_FRACTION * masses.sum()])
+    return np.where(keep[labelled], ink, 0.0).astype(np.float32)
+
+
+def _centre_by_mass(digit):
+    """Place ``digit`` in 28x28 so its centre of mass is at (14, 14), staying inside the frame."""
+    height, width = digit.shape
+    centre_row, centre_column = ndimage.center_of_mass(digit)
+    top = int(round(MNIST_CENTRE - centre_row))
+    left = int(round(MNIST_CENTRE - centre_column))
+    top = min(max(top, 0), MNIST_SIZE - height)
+    left = min(max(left, 0), MNIST_SIZE - width)
+    canvas = np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.float32)
+    canvas[top : top + height, left : left + width] = digit
+    return canvas
+
+
+def _one_line(error):
+    return " ".join(str(error).split()) or type(error).__name__

@@ -1,0 +1,115 @@
+"""Train: fit a network in the browser, watch it learn, then draw with the model you made.
+
+Training runs in a background thread (``model.training.BackgroundTraining``), so the bar keeps
+moving while the page redraws, Stop ends the run cleanly, and other pages stay usable.
+"""
+
+import time
+import uuid
+
+import streamlit as st
+
+from model.networks import NETWORKS, USER_ARCHITECTURES
+from model.plots import confusion_matrix_figure, training_curves_figure
+from model.training import BackgroundTraining
+from pages.common import RUNS_DIR, add_trained_model, load_data, session_id
+
+# Settings that let a live demo finish in well under a minute on a laptop CPU; the rest of
+# each network's recipe (batch size, learning rate, augmentation) is its tutorial's.
+DEMO_SETTINGS = {
+    "cnn": {"epochs": 3, "train_size": 10_000},
+    "mlp": {"epochs": 5, "train_size": 20_000},
+    "sigmoid": {"epochs": 5, "train_size": 20_000},
+}
+
+
+def training_settings(training_images):
+    architecture = st.selectbox(
+        "Network", USER_ARCHITECTURES, format_func=lambda name: NETWORKS[name].description, key="architecture"
+    )
+    network, demo = NETWORKS[architecture], DEMO_SETTINGS[architecture]
+    first, second, third = st.columns(3)
+    # Keys carry the architecture, so each network keeps its own defaults and the user's changes.
+    epochs = first.number_input("Epochs", 1, 50, demo["epochs"], key=f"epochs-{architecture}")
+    batch_size = second.select_slider(
+        "Batch size", [10, 16, 32, 64, 128, 256, 512], network.batch_size, key=f"batch-{architecture}"
+    )
+    learning_rate = third.number_input(
+        "Learning rate", 1e-5, 10.0, network.learning_rate, format="%g", key=f"rate-{architecture}"
+    )
+    size_choices = sorted({size for size in (1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000) if size < training_images} | {training_images})
+    train_size = first.select_slider(
+        "Training images", size_choices, min(demo["train_size"], training_images), key=f"size-{architecture}"
+    )
+    augment = second.toggle("Augmentation (shifts, slant, stroke width)", network.augment, key=f"augment-{architecture}")
+    return architecture, dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, train_size=train_size, augment=augment)
+
+
+def start_training(architecture, options):
+    run_name = f"{architecture}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    save_to = RUNS_DIR / session_id() / f"{run_name}.keras"
+    st.session_state["training_job"] = BackgroundTraining(architecture, load_data(), save_to, **options).start()
+
+
+def progress_text(progress):
+    if progress is None:
+        return "Starting…"
+    remaining = progress.remaining_seconds
+    left = f" · about {remaining:.0f} s left" if remaining is not None else ""
+    return (
+        f"Epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}"
+        f" · loss {progress.loss:.3f} · accuracy {progress.accuracy:.1%}{left}"
+    )
+
+
+def show_progress(job):
+    progress = job.progress
+    st.progress(progress.fraction if progress else 0.0, text=progress_text(progress))
+    if progress is not None and progress.history["loss"]:
+        st.pyplot(training_curves_figure(progress.history), width="content")
+
+
+def live_progress():
+    job = st.session_state["training_job"]
+    if job.done:
+        st.rerun()  # the whole page now shows the results, and polling stops
+    show_progress(job)
+    st.button("Stop", on_click=job.stop, icon=":material/stop:", disabled=job.stop_requested)
+
+
+def show_result(job):
+    if job.error:
+        st.error(f"Training failed: {job.error}. Nothing was saved; the active model is unchanged.")
+        return
+    card = job.result.card
+    show_progress(job)
+    if job.result.stopped:
+        st.warning(f"Stopped after {card['epochs_completed']} of {card['epochs']} epochs; the model is kept as it was then.")
+    label = f"{card['architecture']} · {card['test_accuracy']:.2%} · {job.saved_path.stem[-6:]}"
+    trained = st.session_state.setdefault("trained_models", {})
+    trained.setdefault(label, str(job.saved_path))  # selectable in the sidebar from now on
+    first, second = st.columns(2)
+    first.metric("Test accuracy", f"{card['test_accuracy']:.2%}", f"{card['test_images']:,} test images", delta_color="off", delta_arrow="off")
+    second.metric("Training time", f"{card['training_seconds']:.0f} s", f"{card['parameters']:,} parameters", delta_color="off", delta_arrow="off")
+    if st.session_state.get("active_model") == label:
+        st.success("This model is active: the Draw and Gallery pages use it.")
+    else:
+        st.button("Use this model", type="primary", on_click=add_trained_model, args=(label, job.saved_path), icon=":material/check:")
+    st.pyplot(confusion_matrix_figure(card["confusion_matrix"]), width="content")
+
+
+st.title("Train a network")
+data = load_data()
+st.caption(
+    f":material/info: {data.notice}" if data.is_sample else f"{len(data.y_train):,} training images from {data.source}."
+)
+job = st.session_state.get("training_job")
+running = job is not None and not job.done
+architecture, options = training_settings(len(data.y_train))
+st.button(
+    "Start training", type="primary", icon=":material/play_arrow:", disabled=running, on_click=start_training, args=(architecture, options)
+)
+if running:
+    st.fragment(live_progress, run_every=0.5)()
+elif job is not None:
+    show_result(job)

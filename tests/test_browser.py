@@ -1,0 +1,53 @@
+"""End to end in a real browser: Debian's Chromium, driven by Playwright, against
+``streamlit run app.py`` on a loopback port."""
+
+import re
+
+import pytest
+
+from browser import chromium, draw_strokes, streamlit_server
+from drawings import strokes_in_box
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+expect = playwright_api.expect
+
+
+@pytest.fixture(scope="module")
+def app_page(tmp_path_factory):
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": str(tmp_path_factory.mktemp("runs"))}) as (url, _):
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            yield page
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+def prediction_value(page):
+    return page.get_by_test_id("stMetric").filter(has_text="Prediction").get_by_test_id("stMetricValue")
+
+
+@pytest.mark.parametrize("digit", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+def test_drawing_with_the_mouse_is_read_correctly(app_page, digit):
+    page = app_page
+    expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=60_000)
+    # Each digit somewhere else on the canvas and at another size, like people draw.
+    size = 150 + (digit % 3) * 40
+    left = 15 + (digit * 37) % (270 - size)
+    top = 15 + (digit * 53) % (270 - size)
+    draw_strokes(page, strokes_in_box(digit, left, top, size))
+    expect(prediction_value(page)).to_have_text(str(digit), timeout=30_000)
+    page.get_by_role("button", name="Clear").click()
+    expect(page.get_by_text("Draw a digit in the black box")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Prediction")).to_have_count(0)
+
+
+def test_gallery_and_train_open_from_the_navigation(app_page):
+    page = app_page
+    page.get_by_test_id("stSidebarNav").get_by_text("Gallery").click()
+    expect(page.get_by_role("heading", name="Gallery")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Test accuracy")).to_contain_text(re.compile(r"\d+\.\d+%"), timeout=60_000)
+    expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=60_000)
+    page.get_by_test_id("stSidebarNav").get_by_text("Train").click()
+    expect(page.get_by_role("heading", name="Train a network")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("button", name="Start training")).to_be_enabled()

@@ -1,0 +1,101 @@
+"""The command-line tools, run as a person runs them: in a subprocess."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from drawings import draw_digit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*arguments, env=None):
+    import os
+
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", *arguments], cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment)
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("images")
+    Image.fromarray(draw_digit(3, background=(0, 0, 0))).save(folder / "three.png")
+    paper = Image.fromarray(draw_digit(7, background=(240, 240, 240), colour=(10, 10, 10))).convert("RGB")
+    paper.save(folder / "seven.jpg", quality=85)
+    return folder
+
+
+def test_predict_reads_good_files(images):
+    result = run("model.predict", str(images / "three.png"), str(images / "seven.jpg"))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["digit"] for line in lines] == [3, 7]
+    for line in lines:
+        assert set(line) == {"path", "digit", "confidence", "probabilities"}
+        assert len(line["probabilities"]) == 10 and abs(sum(line["probabilities"]) - 1) < 1e-4
+        assert line["confidence"] == max(line["probabilities"])
+
+
+def _bad_files(folder):
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "text.png").write_text("I am not a picture")
+    good = io.BytesIO()
+    Image.fromarray(draw_digit(5)).save(good, format="PNG")
+    (folder / "truncated.png").write_bytes(good.getvalue()[: len(good.getvalue()) // 2])
+    (folder / "random.bin").write_bytes(bytes(range(256)) * 40)
+    (folder / "drawing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>4</text></svg>')
+    bomb = io.BytesIO()
+    Image.new("1", (30000, 30000)).save(bomb, format="PNG")  # a small file claiming 900 megapixels
+    (folder / "bomb.png").write_bytes(bomb.getvalue())
+    Image.new("L", (100, 100), 255).save(folder / "blank.png")  # no ink: no digit, not a guess
+    return sorted(folder.iterdir())
+
+
+def test_predict_answers_bad_files_with_json_errors_and_exit_1(tmp_path, images):
+    bad = _bad_files(tmp_path)
+    result = run("model.predict", str(images / "three.png"), str(tmp_path), str(tmp_path / "missing.png"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 1 + len(bad) + 1
+    assert lines[0]["digit"] == 3
+    for line in lines[1:]:
+        assert set(line) == {"path", "error"} and "\n" not in line["error"] and line["error"], line
+    by_name = {Path(line["path"]).name: line["error"] for line in lines[1:]}
+    assert "megapixels" in by_name["bomb.png"]
+    assert "no digit" in by_name["blank.png"]
+
+
+def test_predict_with_a_corrupt_model_says_so(tmp_path, images):
+    model = tmp_path / "broken.keras"
+    model.write_bytes(b"garbage")
+    result = run("model.predict", "--model", str(model), str(images / "three.png"))
+    assert result.returncode == 1 and "broken.keras" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_evaluate_json_on_the_sample():
+    result = run("model.evaluate", "--json", "--data", str(ROOT / "model" / "mnist_sample.npz"))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["n"] == 2000 and report["accuracy"] >= 0.99
+    assert len(report["confusion_matrix"]) == 10 and len(report["f1"]) == 10
+
+
+def test_evaluate_with_a_bad_data_path_is_a_clear_error(tmp_path):
+    result = run("model.evaluate", "--data", str(tmp_path / "nothing.npz"))
+    assert result.returncode == 2 and "nothing.npz" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_cli_trains_and_saves_atomically(tmp_path):
+    out = tmp_path / "tiny.keras"
+    result = run("model.train", "--arch", "sigmoid", "--epochs", "1", "--train-size", "1000",
+                 "--data", str(ROOT / "model" / "mnist_sample.npz"), "--out", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert out.exists() and out.with_suffix(".json").exists()
+    assert "test accuracy:" in result.stdout and "Epoch 1/1" in result.stderr
+    assert json.loads(out.with_suffix(".json").read_text())["architecture"] == "sigmoid"

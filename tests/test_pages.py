@@ -1,0 +1,150 @@
+"""Each page through Streamlit's AppTest: no browser, the real script, real widgets."""
+
+import base64
+import io
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from drawings import draw_digit, render, strokes_in_box
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+FIRST_CANVAS = "canvas-280-0"
+
+
+@pytest.fixture(autouse=True)
+def runs_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGITS_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.delenv("MNIST_PATH", raising=False)  # pages read the bundled sample here
+
+
+def canvas_state(rgba):
+    """What the canvas component puts in session state after a stroke."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgba).save(buffer, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": url}}
+
+
+def new_app():
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def prediction_metrics(app):
+    return [metric for metric in app.metric if metric.label == "Prediction"]
+
+
+def test_a_drawing_gives_the_prediction_metric_and_the_28x28_image():
+    app = new_app()
+    app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(7, background=(0, 0, 0)))
+    app.run()
+    assert not app.exception
+    [metric] = prediction_metrics(app)
+    assert metric.value == "7"
+    assert any("What the model saw" in str(image.proto) for image in app.get("imgs"))
+
+
+def test_an_empty_canvas_gives_the_hint_and_no_guess():
+    app = new_app()
+    app.run()
+    assert not app.exception and not prediction_metrics(app)
+    assert any("Draw a digit" in info.value for info in app.info)
+    app.session_state[FIRST_CANVAS] = canvas_state(np.zeros((280, 280, 4), np.uint8))  # drawn, then erased
+    app.run()
+    assert not prediction_metrics(app)
+
+
+def test_clear_mounts_an_empty_canvas():
+    app = new_app()
+    app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(2, background=(0, 0, 0)))
+    app.run()
+    assert prediction_metrics(app)
+    next(button for button in app.button if button.label == "Clear").click().run()
+    assert not prediction_metrics(app)
+    assert any("Draw a digit" in info.value for info in app.info)
+
+
+def test_an_unsure_answer_names_both_candidates(monkeypatch):
+    from model.inference import Prediction, Predictor
+
+    probabilities = np.array([0, 0, 0, 0, 0.48, 0, 0, 0, 0, 0.44, ], np.float32) + 0.01
+    unsure = Prediction(digit=4, confidence=float(probabilities[4]), probabilities=probabilities)
+    monkeypatch.setattr(Predictor, "predict", lambda self, image: unsure)
+    app = new_app()
+    app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(4, background=(0, 0, 0)))
+    app.run()
+    assert [warning.value for warning in app.warning] == ["Not sure: a 4 or a 9?"]
+
+
+def test_number_mode_reads_every_digit():
+    app = new_app()
+    app.run()
+    app.button_group(key="mode").set_value("A number").run()
+    strokes = []
+    for position, digit in enumerate([2, 0, 2, 6]):
+        strokes += strokes_in_box(digit, 30 + position * 130, 50, 170)
+    app.session_state["canvas-560-0"] = canvas_state(render(strokes, canvas_size=560, stroke_width=16)[:280])
+    app.run()
+    assert not app.exception
+    [number] = [metric for metric in app.metric if metric.label == "Number"]
+    assert number.value == "2026"
+
+
+def test_a_bad_upload_is_an_error_line_and_the_page_keeps_working():
+    app = new_app()
+    app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(1, background=(0, 0, 0)))
+    app.run()
+    app.file_uploader(key="upload").set_value(("broken.png", b"\x89PNG\r\n\x1a\nnot really", "image/png")).run()
+    assert not app.exception
+    assert any("broken.png" in error.value for error in app.error)
+    [metric] = prediction_metrics(app)  # the drawing is still read
+    assert metric.value == "1"
+
+
+def test_an_uploaded_photo_is_read():
+    photo = Image.fromarray(draw_digit(5, background=(235, 235, 225), colour=(20, 20, 40))).convert("RGB")
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=90)
+    app = new_app()
+    app.run()
+    app.file_uploader(key="upload").set_value(("five.jpg", buffer.getvalue(), "image/jpeg")).run()
+    [metric] = prediction_metrics(app)
+    assert metric.value == "5"
+
+
+def test_gallery_renders_its_figures():
+    app = new_app()
+    app.switch_page("pages/gallery.py").run()
+    assert not app.exception
+    accuracy = next(metric for metric in app.metric if metric.label == "Test accuracy")
+    assert float(accuracy.value.rstrip("%")) >= 99.0
+    assert len(app.get("imgs")) >= 2  # the grid and the confusion matrix
+    assert any("sample" in caption.value for caption in app.caption)
+    app.toggle(key="gallery_mistakes").set_value(True).run()
+    assert not app.exception
+
+
+def test_a_tiny_training_run_fills_the_bar_and_gives_a_usable_model():
+    app = new_app()
+    app.switch_page("pages/train.py").run()
+    app.selectbox(key="architecture").set_value("mlp").run()
+    app.number_input(key="epochs-mlp").set_value(2)
+    app.select_slider(key="size-mlp").set_value(2000)
+    next(button for button in app.button if button.label == "Start training").click().run()
+    job = app.session_state["training_job"]
+    assert job.wait(180), "training did not finish"
+    app.run()
+    assert not app.exception and job.error is None
+    assert job.progress.fraction == pytest.approx(1.0)
+    assert [bar.value for bar in app.get("progress")] == [100]
+    next(button for button in app.button if button.label == "Use this model").click().run()
+    assert app.session_state["active_model"].startswith("mlp")
+    app.switch_page("pages/draw.py")
+    app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(1, background=(0, 0, 0)))
+    app.run()
+    assert prediction_metrics(app), "the trained model reads drawings"
+    assert Path(app.session_state["trained_models"][app.session_state["active_model"]]).exists()

@@ -1,0 +1,122 @@
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from scipy import ndimage
+
+from drawings import draw_digit, render, strokes_in_box
+from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess, split_digits
+
+
+def _extent(image):
+    rows, columns = np.nonzero(image > 0.05)
+    return rows.max() - rows.min() + 1, columns.max() - columns.min() + 1
+
+
+def test_small_off_centre_digit_is_centred_by_mass_and_scaled_to_20_pixels():
+    drawing = draw_digit(7, left=190, top=10, size=60, stroke_width=6)  # small, top-right corner
+    image = preprocess(drawing)
+    assert image.shape == (28, 28) and image.dtype == np.float32
+    assert 0.0 <= image.min() and image.max() == pytest.approx(1.0)
+    centre_row, centre_column = ndimage.center_of_mass(image)
+    assert abs(centre_row - 14) <= 1 and abs(centre_column - 14) <= 1
+    assert max(_extent(image)) in (19, 20, 21)
+
+
+def test_mnist_digit_survives_a_round_trip_through_a_big_canvas(sample):
+    # An MNIST digit blown up onto a canvas must come back close to the original.
+    original = sample.x_test[0]
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[150:262, 10:122] = np.asarray(Image.fromarray(original).resize((112, 112), Image.Resampling.BICUBIC))
+    recovered = preprocess(canvas)
+    assert np.abs(recovered - original / 255.0).mean() < 0.06
+
+
+def test_dark_ink_on_light_paper_gives_nearly_the_same_image():
+    strokes = strokes_in_box(3, 50, 40, 180)
+    canvas = preprocess(render(strokes, background=(0, 0, 0)))
+    paper = render(strokes, background=(235, 230, 220), colour=(30, 30, 60))
+    # A photo: uneven lighting across the page and sensor noise.
+    lighting = np.linspace(-25, 15, 280)[None, :, None]
+    noise = np.random.default_rng(0).normal(0, 6, size=(280, 280, 3))
+    photo = np.clip(paper[..., :3] + lighting + noise, 0, 255).astype(np.uint8)
+    from_photo = preprocess(Image.fromarray(photo, "RGB"))
+    assert np.abs(canvas - from_photo).mean() < 0.05
+
+
+def test_alpha_only_strokes_are_ink_whatever_their_colour():
+    black_strokes_on_transparent = draw_digit(4, colour=(0, 0, 0))  # RGB is all zero: only alpha tells
+    white_on_black = draw_digit(4, background=(0, 0, 0))
+    np.testing.assert_allclose(preprocess(black_strokes_on_transparent), preprocess(white_on_black), atol=1e-5)
+
+
+@pytest.mark.parametrize("mode", ["L", "LA", "RGB", "RGBA", "P", "I;16", "CMYK", "1"])
+def test_any_pil_mode_is_accepted(mode):
+    drawing = Image.fromarray(draw_digit(2, background=(255, 255, 255), colour=(0, 0, 0))).convert("RGB")
+    converted = drawing.convert(mode) if mode != "I;16" else drawing.convert("L").convert("I;16")
+    image = preprocess(converted)
+    assert image.shape == (28, 28) and image.max() == pytest.approx(1.0)
+    assert np.abs(image - preprocess(drawing)).mean() < 0.05
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [np.zeros((280, 280, 4), np.uint8), np.full((280, 280, 3), 255, np.uint8), np.full((50, 80), 17, np.uint8)],
+    ids=["transparent canvas", "white paper", "flat grey"],
+)
+def test_no_ink_is_no_digit(empty):
+    with pytest.raises(NoDigitError):
+        preprocess(empty)
+
+
+def test_a_stray_speck_does_not_move_the_digit():
+    clean = draw_digit(1)
+    specked = clean.copy()
+    specked[270:273, 5:8] = 255  # a tap in the corner
+    np.testing.assert_allclose(preprocess(specked), preprocess(clean), atol=1e-6)
+
+
+def test_a_number_splits_into_its_digits_left_to_right():
+    strokes = []
+    for position, digit in enumerate([2, 0, 2, 6]):
+        strokes += strokes_in_box(digit, left=20 + position * 150, top=40, size=120)
+    number = render(strokes, canvas_size=640, stroke_width=12)
+    digits = split_digits(number)
+    assert len(digits) == 4
+    for digit_image, digit in zip(digits, [2, 0, 2, 6]):
+        alone = preprocess(render(strokes_in_box(digit, 20, 40, 120), canvas_size=640, stroke_width=12))
+        assert np.abs(digit_image - alone).mean() < 0.02
+
+
+def test_digits_drawn_in_two_strokes_stay_one_digit():
+    # The 4's stem and the 5's bar are separate strokes that do not touch everything else.
+    strokes = strokes_in_box(4, 20, 40, 120) + strokes_in_box(5, 170, 40, 120)
+    assert len(split_digits(render(strokes, canvas_size=320, stroke_width=10))) == 2
+    apart = [[(200, 40), (260, 40)], [(200, 60), (200, 100), (250, 110), (250, 150), (195, 160)]]  # a 5, bar lifted off
+    assert len(split_digits(render(apart, canvas_size=320, stroke_width=10))) == 1
+
+
+def test_split_of_empty_image_is_no_digit():
+    with pytest.raises(NoDigitError):
+        split_digits(np.zeros((100, 300, 4), np.uint8))
+
+
+def test_huge_image_is_downscaled_and_still_read():
+    huge = Image.fromarray(draw_digit(8, background=(0, 0, 0))).convert("L").resize((4000, 4000), Image.Resampling.NEAREST)
+    assert np.abs(preprocess(huge) - preprocess(draw_digit(8, background=(0, 0, 0)))).mean() < 0.05
+
+
+def test_decompression_bomb_is_refused_before_decoding():
+    # A PNG header claiming 30000 x 30000 pixels: refused from the header alone.
+    buffer = io.BytesIO()
+    Image.new("1", (30000, 30000)).save(buffer, format="PNG")
+    with pytest.raises(UnreadableImageError, match="megapixels"):
+        open_image(buffer.getvalue())
+
+
+@pytest.mark.parametrize("content", [b"", b"hello, I am text", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"])
+def test_unreadable_bytes_are_a_clear_error(content):
+    with pytest.raises(UnreadableImageError, match="not a readable image"):
+        open_image(content)
+
