@@ -16,5 +16,6 @@ navigation = st.navigation(
         st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
     ]
 )
-show_model_picker()
 navigation.run()
+# After the page, so the canvas shows before TensorFlow is imported on a cold start.
+show_model_picker()

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests")]
 
-from browser import chromium, draw_strokes, streamlit_server  # noqa: E402
+from browser import chromium, clear_canvas, draw_strokes, streamlit_server  # noqa: E402
 from drawings import strokes_in_box  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
@@ -33,7 +33,7 @@ def main():
             expect(page.get_by_text("Red pushed towards")).to_be_visible(timeout=30_000)
             page.screenshot(path=OUT / "draw.png", full_page=True)
 
-            page.get_by_role("button", name="Clear").click()
+            clear_canvas(page)
             page.get_by_test_id("stButtonGroup").get_by_text("A number").click()
             expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=30_000)
             strokes = []
@@ -43,11 +43,11 @@ def main():
             expect(page.get_by_test_id("stMetric").filter(has_text="Number")).to_contain_text("4 digits", timeout=30_000)
             page.screenshot(path=OUT / "number.png", full_page=True)
 
-            page.get_by_test_id("stSidebarNav").get_by_text("Gallery").click()
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gallery", exact=True).click()
             expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=120_000)
             page.screenshot(path=OUT / "gallery.png", full_page=True)
 
-            page.get_by_test_id("stSidebarNav").get_by_text("Train").click()
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
             page.get_by_role("button", name="Start training").click()
             expect(page.get_by_role("button", name="Use this model")).to_be_visible(timeout=300_000)
             page.screenshot(path=OUT / "train.png", full_page=True)

@@ -30,19 +30,21 @@ class Network:
 def build_cnn():
     """Our CNN: two VGG-style blocks with batch normalisation, then a 3x3 block and global pooling.
 
-    About 160k parameters, so it is fast on a CPU; with augmentation it reaches >= 99.6 %.
+    About 140k parameters, so it is fast on a CPU; with augmentation it reaches >= 99.6 %.
+    Batch-norm momentum 0.9 (Keras' default is 0.99) lets the statistics settle within the few
+    hundred steps of a live training demo.
     """
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")
     x = inputs
     for filters in (32, 64):
         for _ in range(2):
             x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-            x = layers.BatchNormalization()(x)
+            x = layers.BatchNormalization(momentum=0.9)(x)
             x = layers.ReLU()(x)
         x = layers.MaxPooling2D()(x)
         x = layers.Dropout(0.1)(x)
     x = layers.Conv2D(128, 3, use_bias=False)(x)  # 7x7 -> 5x5
-    x = layers.BatchNormalization()(x)
+    x = layers.BatchNormalization(momentum=0.9)(x)
     x = layers.ReLU()(x)
     x = layers.GlobalAveragePooling2D()(x)
     x = layers.Dropout(0.3)(x)
@@ -157,7 +159,7 @@ NETWORKS = {
         loss="sparse_categorical_crossentropy",
         learning_rate=3e-3,
         batch_size=128,
-        epochs=15,
+        epochs=30,
         augment=True,
     ),
     "mlp": Network(
@@ -207,8 +209,25 @@ NETWORKS = {
     ),
 }
 
-# The three a person chooses between in the app and in ``python -m model.train``.
+# The three a person chooses between in the app and in ``python -m model.train``; the Train
+# page starts on the first.
 USER_ARCHITECTURES = ("cnn", "mlp", "sigmoid")
+
+# The Train page's starting settings: a live demo finishes in well under a minute on a laptop
+# CPU. The rest of each recipe (batch size, learning rate, augmentation) is the network's own.
+LIVE_DEMO_SETTINGS = {
+    "cnn": {"epochs": 3, "train_size": 10_000},
+    "mlp": {"epochs": 5, "train_size": 20_000},
+    "sigmoid": {"epochs": 5, "train_size": 20_000},
+}
+
+
+def train_page_default_recipe():
+    """(architecture, train options) the Train page starts with: the training-speed benchmark's "ours"."""
+    architecture = USER_ARCHITECTURES[0]
+    network = NETWORKS[architecture]
+    options = dict(batch_size=network.batch_size, learning_rate=network.learning_rate, augment=network.augment)
+    return architecture, {**options, **LIVE_DEMO_SETTINGS[architecture]}
 
 
 def get_network(name):

@@ -63,12 +63,14 @@ def train(
     on_progress=None,
     should_stop=None,
     progress_every=10,
+    callbacks=(),
 ):
     """Train ``architecture`` ("cnn", "mlp", "sigmoid", ...) on ``data`` (an MnistData).
 
     Defaults come from the network's own recipe. ``on_progress(Progress)`` is called every
     ``progress_every`` batches and at each epoch's end; ``should_stop()`` returning True ends
     training cleanly after the current batch. The test split is measured after every epoch.
+    Extra Keras ``callbacks`` (the benchmarks' clocks) are passed on to ``fit``.
     """
     network = get_network(architecture)
     epochs = int(epochs or network.epochs)
@@ -101,7 +103,7 @@ def train(
         epochs=epochs,
         validation_data=(x_test, data.y_test),
         validation_batch_size=1000,
-        callbacks=[reporter],
+        callbacks=[reporter, *callbacks],
         shuffle=False,  # the dataset is already shuffled, reproducibly, with the seed
         verbose=0,
     )

@@ -14,8 +14,11 @@ ONE_DIGIT, NUMBER = "One digit", "A number"
 
 
 def clear_canvas():
-    # A new key mounts a fresh, empty canvas: the surest way to really empty it.
-    st.session_state["canvas_generation"] = st.session_state.get("canvas_generation", 0) + 1
+    # A changed initial drawing makes the canvas reload it, i.e. empty itself, and send the empty
+    # drawing back; forgetting the old drawing here means this very rerun shows no stale answer.
+    st.session_state["canvas_clears"] = st.session_state.get("canvas_clears", 0) + 1
+    for key in [key for key in st.session_state if str(key).startswith("canvas-")]:
+        del st.session_state[key]
 
 
 def drawing_canvas(width):
@@ -29,7 +32,8 @@ def drawing_canvas(width):
         width=width,
         drawing_mode="freedraw",
         return_image_data=True,
-        key=f"canvas-{width}-{st.session_state.get('canvas_generation', 0)}",
+        initial_drawing={"objects": [], "clears": st.session_state.get("canvas_clears", 0)},
+        key=f"canvas-{width}",
     )
     st.button("Clear", on_click=clear_canvas, icon=":material/ink_eraser:")
     return result.image_data
@@ -117,7 +121,6 @@ def read_number(predictor, source):
 
 
 st.title("Draw a digit")
-predictor = active_predictor()
 mode = st.segmented_control("Read", [ONE_DIGIT, NUMBER], default=ONE_DIGIT, required=True, key="mode")
 
 if mode == ONE_DIGIT:
@@ -126,10 +129,13 @@ if mode == ONE_DIGIT:
         drawing = drawing_canvas(CANVAS_HEIGHT)
         photo = uploaded_image()
     with answer_column:
+        # Loaded after the canvas is on screen: on a cold start the canvas need not wait for it.
+        predictor = active_predictor()
         if predictor is not None:
             read_one_digit(predictor, photo if photo is not None else drawing)
 else:
     drawing = drawing_canvas(CANVAS_HEIGHT * 2)
     photo = uploaded_image()
+    predictor = active_predictor()
     if predictor is not None:
         read_number(predictor, photo if photo is not None else drawing)

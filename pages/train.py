@@ -9,25 +9,16 @@ import uuid
 
 import streamlit as st
 
-from model.networks import NETWORKS, USER_ARCHITECTURES
+from model.networks import LIVE_DEMO_SETTINGS, NETWORKS, USER_ARCHITECTURES
 from model.plots import confusion_matrix_figure, training_curves_figure
 from model.training import BackgroundTraining
 from pages.common import RUNS_DIR, add_trained_model, load_data, session_id
-
-# Settings that let a live demo finish in well under a minute on a laptop CPU; the rest of
-# each network's recipe (batch size, learning rate, augmentation) is its tutorial's.
-DEMO_SETTINGS = {
-    "cnn": {"epochs": 3, "train_size": 10_000},
-    "mlp": {"epochs": 5, "train_size": 20_000},
-    "sigmoid": {"epochs": 5, "train_size": 20_000},
-}
-
 
 def training_settings(training_images):
     architecture = st.selectbox(
         "Network", USER_ARCHITECTURES, format_func=lambda name: NETWORKS[name].description, key="architecture"
     )
-    network, demo = NETWORKS[architecture], DEMO_SETTINGS[architecture]
+    network, demo = NETWORKS[architecture], LIVE_DEMO_SETTINGS[architecture]
     first, second, third = st.columns(3)
     # Keys carry the architecture, so each network keeps its own defaults and the user's changes.
     epochs = first.number_input("Epochs", 1, 50, demo["epochs"], key=f"epochs-{architecture}")

@@ -3,6 +3,7 @@ the screenshots and the benchmarks. Every wait is on a condition with a deadline
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -90,3 +91,13 @@ def draw_strokes(page, strokes, steps=6):
         for x, y in stroke[1:]:
             page.mouse.move(box["x"] + x, box["y"] + y, steps=steps)
         page.mouse.up()
+
+
+def clear_canvas(page, timeout_ms=30_000):
+    """Press Clear and wait until the page shows no reading any more (the canvas is empty)."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Clear").click()
+    readings = page.get_by_test_id("stMetric").filter(has_text=re.compile("Prediction|Number"))
+    expect(readings).to_have_count(0, timeout=timeout_ms)
+    expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=timeout_ms)

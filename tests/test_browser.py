@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from browser import chromium, draw_strokes, streamlit_server
+from browser import chromium, clear_canvas, draw_strokes, streamlit_server
 from drawings import strokes_in_box
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
@@ -37,17 +37,17 @@ def test_drawing_with_the_mouse_is_read_correctly(app_page, digit):
     top = 15 + (digit * 53) % (270 - size)
     draw_strokes(page, strokes_in_box(digit, left, top, size))
     expect(prediction_value(page)).to_have_text(str(digit), timeout=30_000)
-    page.get_by_role("button", name="Clear").click()
+    clear_canvas(page)
     expect(page.get_by_text("Draw a digit in the black box")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stMetric").filter(has_text="Prediction")).to_have_count(0)
 
 
 def test_gallery_and_train_open_from_the_navigation(app_page):
     page = app_page
-    page.get_by_test_id("stSidebarNav").get_by_text("Gallery").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gallery", exact=True).click()
     expect(page.get_by_role("heading", name="Gallery")).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stMetric").filter(has_text="Test accuracy")).to_contain_text(re.compile(r"\d+\.\d+%"), timeout=60_000)
     expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=60_000)
-    page.get_by_test_id("stSidebarNav").get_by_text("Train").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
     expect(page.get_by_role("heading", name="Train a network")).to_be_visible(timeout=60_000)
     expect(page.get_by_role("button", name="Start training")).to_be_enabled()

@@ -50,8 +50,8 @@ def test_reads_canvas_drawings(shipped_predictor, variant):
 def test_reads_slanted_drawings(shipped_predictor):
     correct = 0
     for digit in range(10):
-        upright = Image.fromarray(draw_digit(digit, background=(0, 0, 0)))
-        slanted = upright.transform(upright.size, Image.Transform.AFFINE, (1, 0.3, -40, 0, 1, 0))  # italic slant
+        upright = Image.fromarray(draw_digit(digit, background=(0, 0, 0))).convert("RGB")
+        slanted = upright.transform(upright.size, Image.Transform.AFFINE, (1, 0.3, -40, 0, 1, 0), fillcolor=(0, 0, 0))  # italic
         correct += shipped_predictor.predict(preprocess(slanted)).digit == digit
     assert correct >= 9
 

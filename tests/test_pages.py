@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from drawings import draw_digit, render, strokes_in_box
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-FIRST_CANVAS = "canvas-280-0"
+FIRST_CANVAS = "canvas-280"
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def test_a_drawing_gives_the_prediction_metric_and_the_28x28_image():
     assert not app.exception
     [metric] = prediction_metrics(app)
     assert metric.value == "7"
-    assert any("What the model saw" in str(image.proto) for image in app.get("imgs"))
+    assert any("What the model saw" in str(image.proto) for image in app.get("image"))
 
 
 def test_an_empty_canvas_gives_the_hint_and_no_guess():
@@ -87,7 +87,7 @@ def test_number_mode_reads_every_digit():
     strokes = []
     for position, digit in enumerate([2, 0, 2, 6]):
         strokes += strokes_in_box(digit, 30 + position * 130, 50, 170)
-    app.session_state["canvas-560-0"] = canvas_state(render(strokes, canvas_size=560, stroke_width=16)[:280])
+    app.session_state["canvas-560"] = canvas_state(render(strokes, canvas_size=560, stroke_width=16)[:280])
     app.run()
     assert not app.exception
     [number] = [metric for metric in app.metric if metric.label == "Number"]
@@ -122,7 +122,7 @@ def test_gallery_renders_its_figures():
     assert not app.exception
     accuracy = next(metric for metric in app.metric if metric.label == "Test accuracy")
     assert float(accuracy.value.rstrip("%")) >= 99.0
-    assert len(app.get("imgs")) >= 2  # the grid and the confusion matrix
+    assert len(app.get("image")) >= 2  # the grid and the confusion matrix
     assert any("sample" in caption.value for caption in app.caption)
     app.toggle(key="gallery_mistakes").set_value(True).run()
     assert not app.exception

@@ -1,0 +1,63 @@
+"""Accuracy table: the shipped CNN against the tutorials' networks trained with their own settings.
+
+``MNIST_PATH=../shared/mnist/mnist.npz python bench/accuracy.py [--json]``
+
+Nielsen's sigmoid network (30 epochs, batch 10, rate 3.0), the Keras MLP (20 epochs, batch 128,
+RMSprop) and the TensorFlow tutorial CNN (10 epochs, Adam) are trained here on all 60,000
+training images; every network is measured on all 10,000 test images.
+"""
+
+import argparse
+import time
+
+from common import emit, print_table
+
+from model.data import load_mnist
+from model.inference import Predictor
+from model.metrics import accuracy
+from model.networks import NETWORKS
+from model.training import train
+
+TUTORIALS = ["sigmoid", "mlp", "tutorial_cnn"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", nargs="*", default=TUTORIALS, choices=TUTORIALS)
+    parser.add_argument("--json", action="store_true")
+    arguments = parser.parse_args()
+
+    data = load_mnist()
+    if data.is_sample:
+        parser.error("set MNIST_PATH to the full MNIST: the accuracy table is about all 10,000 test images")
+    rows = []
+    shipped = Predictor.load()
+    rows.append({
+        "network": "shipped CNN (ours)",
+        "parameters": shipped.model.count_params(),
+        "epochs": shipped.card.get("epochs"),
+        "train_seconds": shipped.card.get("training_seconds"),
+        "test_accuracy": accuracy(data.y_test, shipped.predict_uint8(data.x_test)),
+    })
+    for name in arguments.only:
+        started = time.perf_counter()
+        result = train(name, data, seed=0)
+        rows.append({
+            "network": NETWORKS[name].description,
+            "parameters": result.model.count_params(),
+            "epochs": result.card["epochs"],
+            "train_seconds": round(time.perf_counter() - started, 1),
+            "test_accuracy": result.card["test_accuracy"],
+        })
+    if arguments.json:
+        emit({"rows": rows}, True)
+        return
+    print_table(
+        f"Accuracy on all {len(data.y_test):,} MNIST test images",
+        ["network", "parameters", "epochs", "training s", "test accuracy"],
+        [[row["network"], f"{row['parameters']:,}", row["epochs"], f"{row['train_seconds']:.0f}", f"{row['test_accuracy']:.2%}"] for row in rows],
+    )
+
+
+if __name__ == "__main__":
+    main()

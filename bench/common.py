@@ -1,0 +1,45 @@
+"""What the benchmark scripts share: the machine description, percentiles, printing tables."""
+
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {cpu}, {memory_gb:.0f} GB, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+
+
+def percentile_ms(seconds, q):
+    return float(np.percentile(np.asarray(seconds) * 1000, q))
+
+
+def print_table(title, header, rows):
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    print(f"\n{title}\n")
+    print("  ".join(str(cell).ljust(width) for cell, width in zip(header, widths)))
+    print("  ".join("-" * width for width in widths))
+    for row in rows:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+    print(f"\nmachine: {machine()}")
+
+
+def emit(result, as_json):
+    if as_json:
+        print(json.dumps(result))

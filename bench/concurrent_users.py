@@ -1,0 +1,138 @@
+"""Ten people at once: ``python bench/concurrent_users.py [--users 10] [--digits 5] [--json]``.
+
+Part 1: ten Chromium sessions against one server, each drawing several digits with the mouse.
+Every drawing must get its prediction, the server log must hold no error, and the time from the
+stroke's end to the answer is reported (p50/p95).
+Part 2: two sessions train at the same time while the others draw: both trainings finish, the
+drawing sessions keep answering, and the shipped model file is unchanged (SHA-256).
+"""
+
+import argparse
+import asyncio
+import hashlib
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, emit, percentile_ms, print_table
+
+from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from drawings import strokes_in_box
+from playwright.async_api import async_playwright, expect
+
+SHIPPED = ROOT / "model" / "mnist_cnn.keras"
+TIMEOUT_MS = 120_000
+
+
+async def draw(page, strokes):
+    box = await page.locator("canvas.upper-canvas").first.bounding_box()
+    for stroke in strokes:
+        await page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+        await page.mouse.down()
+        for x, y in stroke[1:]:
+            await page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
+        await page.mouse.up()
+
+
+async def drawing_session(browser, url, user, digits, results):
+    page = await (await browser.new_context(viewport={"width": 1300, "height": 950})).new_page()
+    await page.goto(url)
+    await expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=TIMEOUT_MS)
+    metric = page.get_by_test_id("stMetric").filter(has_text="Prediction")
+    for index in range(digits):
+        digit = (user * 3 + index) % 10
+        await draw(page, strokes_in_box(digit, 40 + (user * 13) % 40, 40, 190))
+        stroke_end = time.perf_counter()
+        try:
+            await expect(metric).to_be_visible(timeout=TIMEOUT_MS)
+            answered = time.perf_counter() - stroke_end
+            read = await metric.get_by_test_id("stMetricValue").inner_text()
+            results.append({"user": user, "digit": digit, "read": read.strip(), "seconds": answered})
+        except AssertionError:
+            results.append({"user": user, "digit": digit, "read": None, "seconds": None})
+        await page.get_by_role("button", name="Clear").click()
+        await expect(metric).to_have_count(0, timeout=TIMEOUT_MS)
+    await page.close()
+
+
+async def training_session(browser, url, results):
+    page = await (await browser.new_context(viewport={"width": 1300, "height": 950})).new_page()
+    await page.goto(url)
+    await page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
+    await page.get_by_role("button", name="Start training").click(timeout=TIMEOUT_MS)
+    started = time.perf_counter()
+    try:
+        await expect(page.get_by_role("button", name="Use this model")).to_be_visible(timeout=600_000)
+        results.append({"finished": True, "seconds": time.perf_counter() - started})
+    except AssertionError:
+        results.append({"finished": False, "seconds": None})
+    await page.close()
+
+
+async def run(url, users, digits, trainers):
+    drawings, trainings = [], []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        tasks = [drawing_session(browser, url, user, digits, drawings) for user in range(users)]
+        tasks += [training_session(browser, url, trainings) for _ in range(trainers)]
+        await asyncio.gather(*tasks)
+        await browser.close()
+    return drawings, trainings
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def summarise(drawings):
+    answered = [d for d in drawings if d["seconds"] is not None]
+    seconds = [d["seconds"] for d in answered]
+    return {
+        "drawings": len(drawings),
+        "answered": len(answered),
+        "correct": sum(d["read"] == str(d["digit"]) for d in answered),
+        "p50_ms": percentile_ms(seconds, 50) if seconds else None,
+        "p95_ms": percentile_ms(seconds, 95) if seconds else None,
+    }
+
+
+def log_errors(log_path):
+    text = Path(log_path).read_text()
+    return [line for line in text.splitlines() if "Traceback" in line or " ERROR " in line or "Exception" in line]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--digits", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    arguments = parser.parse_args()
+    checksum_before = sha256(SHIPPED)
+    result = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(scratch) / "server.log"
+        with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": scratch}) as (url, _):
+            drawings, _ = asyncio.run(run(url, arguments.users, arguments.digits, trainers=0))
+            result["drawing_only"] = summarise(drawings)
+            drawings, trainings = asyncio.run(run(url, arguments.users - 2, arguments.digits, trainers=2))
+            result["while_two_train"] = summarise(drawings)
+            result["trainings_finished"] = sum(t["finished"] for t in trainings)
+            result["training_seconds"] = [t["seconds"] for t in trainings]
+        result["server_errors"] = log_errors(log)
+    result["shipped_model_unchanged"] = sha256(SHIPPED) == checksum_before
+    if arguments.json:
+        emit(result, True)
+        return
+    rows = []
+    for name, key in (("10 drawing", "drawing_only"), ("8 drawing + 2 training", "while_two_train")):
+        part = result[key]
+        rows.append([name, f"{part['answered']}/{part['drawings']}", f"{part['correct']}/{part['answered']}",
+                     f"{part['p50_ms']:.0f}" if part["p50_ms"] else "-", f"{part['p95_ms']:.0f}" if part["p95_ms"] else "-"])
+    print_table("Stroke end -> answer on screen, concurrent browser sessions",
+                ["sessions", "answered", "read right", "p50 ms", "p95 ms"], rows)
+    print(f"trainings finished: {result['trainings_finished']}/2 in {result['training_seconds']} s")
+    print(f"server log errors: {len(result['server_errors'])}; shipped model unchanged: {result['shipped_model_unchanged']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Training speed: wall time until the test accuracy first reaches 99.0 %.
+
+``MNIST_PATH=../shared/mnist/mnist.npz python bench/train_speed.py [--json]``
+
+Ours is the recipe the Train page starts with (its default network and settings, on all 60,000
+images); the reference is the keras-io ``mnist_convnet`` example (Adam, batch 128,
+validation_split 0.1). Both run in this one process, one after the other, and both are
+measured on the 10,000 test images after every epoch. The clock counts training only: the
+time spent evaluating (ours on the test set, keras-io's on its validation split and the test
+set) is left out of both.
+"""
+
+import argparse
+import time
+
+import keras
+import numpy as np
+from common import emit, print_table
+
+from model.data import load_mnist
+from model.networks import build_keras_io_cnn, train_page_default_recipe
+from model.training import train
+
+TARGET = 0.99
+
+
+class EpochClock(keras.callbacks.Callback):
+    """Training seconds at each epoch's end and the test accuracy then; stops at the target."""
+
+    def __init__(self, x_test=None, y_test=None):
+        super().__init__()
+        self.x_test, self.y_test = x_test, y_test
+        self.epochs = []  # (training seconds, test accuracy)
+
+    def on_train_begin(self, logs=None):
+        self.started, self.excluded = time.perf_counter(), 0.0
+
+    def on_test_begin(self, logs=None):
+        self.evaluation_started = time.perf_counter()
+
+    def on_test_end(self, logs=None):
+        self.excluded += time.perf_counter() - self.evaluation_started
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.perf_counter()
+        if self.x_test is not None:
+            evaluation_started = time.perf_counter()
+            accuracy = self.model.evaluate(self.x_test, self.y_test, batch_size=1000, verbose=0)[1]
+            self.excluded += time.perf_counter() - evaluation_started
+        else:
+            accuracy = logs["val_accuracy"]  # ours: validation_data is the test set
+        self.epochs.append((now - self.started - self.excluded, float(accuracy)))
+        if accuracy >= TARGET:
+            self.model.stop_training = True
+
+    def seconds_to_target(self):
+        return next((seconds for seconds, accuracy in self.epochs if accuracy >= TARGET), None)
+
+
+def run_ours(data, max_epochs):
+    # The Train page's default recipe, on the full training set.
+    architecture, options = train_page_default_recipe()
+    options = {**options, "train_size": None, "epochs": min(options["epochs"], max_epochs)}
+    clock = EpochClock()
+    train(architecture, data, seed=0, callbacks=[clock], **options)
+    return clock, f"{architecture} {options}"
+
+
+def run_keras_io(data, max_epochs):
+    keras.utils.set_random_seed(0)
+    model = build_keras_io_cnn()
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    x_train = (data.x_train / np.float32(255))[..., None]
+    x_test = (data.x_test / np.float32(255))[..., None]
+    clock = EpochClock(x_test, data.y_test)
+    model.fit(x_train, data.y_train, batch_size=128, epochs=max_epochs, validation_split=0.1, callbacks=[clock], verbose=0)
+    return clock, "keras-io mnist_convnet, Adam, batch 128, validation_split 0.1"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--max-epochs", type=int, default=15)
+    parser.add_argument("--json", action="store_true")
+    arguments = parser.parse_args()
+    data = load_mnist()
+    if data.is_sample:
+        parser.error("set MNIST_PATH to the full MNIST")
+
+    ours, ours_recipe = run_ours(data, arguments.max_epochs)
+    reference, reference_recipe = run_keras_io(data, arguments.max_epochs)
+    result = {"ours_s_to_99": ours.seconds_to_target(), "keras_io_s_to_99": reference.seconds_to_target()}
+    if arguments.json:
+        emit(result, True)
+        return
+    rows = []
+    for name, clock, recipe in (("ours", ours, ours_recipe), ("keras-io", reference, reference_recipe)):
+        reached = clock.seconds_to_target()
+        epochs = " ".join(f"{accuracy:.4f}" for _, accuracy in clock.epochs)
+        rows.append([name, f"{reached:.1f}" if reached else "not reached", epochs, recipe])
+    print_table("Training seconds until 99.0 % test accuracy", ["recipe", "seconds", "test accuracy per epoch", "settings"], rows)
+    if result["ours_s_to_99"] and result["keras_io_s_to_99"]:
+        print(f"ours / keras-io: {result['ours_s_to_99'] / result['keras_io_s_to_99']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
