@@ -17,11 +17,22 @@ def clear_canvas():
     # A changed initial drawing makes the canvas reload it, i.e. empty itself, and send the empty
     # drawing back; forgetting the old drawing here means this very rerun shows no stale answer.
     st.session_state["canvas_clears"] = st.session_state.get("canvas_clears", 0) + 1
+    st.session_state["saved_drawings"] = {}
     for key in [key for key in st.session_state if str(key).startswith("canvas-")]:
         del st.session_state[key]
 
 
 def drawing_canvas(width):
+    """The canvas; returns its RGBA image, or None while nothing has been drawn.
+
+    What is drawn is kept in the session, so a visit to another page does not lose it: when
+    the canvas is mounted again it starts from the saved strokes.
+    """
+    key = f"canvas-{width}"
+    saved = st.session_state.setdefault("saved_drawings", {})
+    if key not in st.session_state:  # (re)mounted: on first visit, or back from another page
+        st.session_state[f"restore-{key}"] = saved.get(key)
+    restored = st.session_state.get(f"restore-{key}")
     stroke_width = st.slider("Pen width", 6, 40, 20, key="pen_width")
     result = st_canvas(
         stroke_width=stroke_width,
@@ -32,10 +43,14 @@ def drawing_canvas(width):
         width=width,
         drawing_mode="freedraw",
         return_image_data=True,
-        initial_drawing={"objects": [], "clears": st.session_state.get("canvas_clears", 0)},
-        key=f"canvas-{width}",
+        # Constant while the page is shown (a change would make the canvas reload it).
+        initial_drawing={"objects": restored["objects"] if restored else [], "clears": st.session_state.get("canvas_clears", 0)},
+        key=key,
     )
     st.button("Clear", on_click=clear_canvas, icon=":material/ink_eraser:")
+    if result.image_data is None:
+        return restored["image"] if restored else None
+    saved[key] = {"objects": (result.json_data or {}).get("objects", []), "image": result.image_data}
     return result.image_data
 
 

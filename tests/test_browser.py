@@ -42,6 +42,17 @@ def test_drawing_with_the_mouse_is_read_correctly(app_page, digit):
     expect(page.get_by_test_id("stMetric").filter(has_text="Prediction")).to_have_count(0)
 
 
+def test_a_drawing_survives_a_visit_to_another_page(app_page):
+    page = app_page
+    draw_strokes(page, strokes_in_box(3, 40, 40, 190))
+    expect(prediction_value(page)).to_have_text("3", timeout=30_000)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
+    expect(page.get_by_role("heading", name="Train a network")).to_be_visible(timeout=60_000)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Draw", exact=True).click()
+    expect(prediction_value(page)).to_have_text("3", timeout=30_000)
+    clear_canvas(page)
+
+
 def test_gallery_and_train_open_from_the_navigation(app_page):
     page = app_page
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gallery", exact=True).click()
