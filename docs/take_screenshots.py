@@ -35,10 +35,10 @@ def main():
 
             clear_canvas(page)
             page.get_by_test_id("stButtonGroup").get_by_text("A number").click()
-            expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Write a number")).to_be_visible(timeout=30_000)
             strokes = []
             for position, digit in enumerate([2, 0, 2, 6]):
-                strokes += strokes_in_box(digit, 30 + position * 130, 50, 170)
+                strokes += strokes_in_box(digit, 20 + position * 135, 60, 160)
             draw_strokes(page, strokes)
             expect(page.get_by_test_id("stMetric").filter(has_text="Number")).to_contain_text("4 digits", timeout=30_000)
             page.screenshot(path=OUT / "number.png", full_page=True)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from model.data import load_mnist
 from model.inference import SHIPPED_MODEL_PATH, ModelLoadError, Predictor
+from model.plots import figure_to_png
 
 SHIPPED_LABEL = "Shipped CNN"
 RUNS_DIR = Path(os.environ.get("DIGITS_RUNS_DIR", Path(__file__).resolve().parents[1] / "runs"))
@@ -92,3 +93,9 @@ def show_model_picker():
                 + (f"test accuracy **{accuracy:.2%}** on {card.get('test_images', 0):,} images" if accuracy else "")
                 + (" (sample)" if card.get("data_is_sample") else "")
             )
+
+
+def show_figure(figure, download_label, file_name):
+    """A matplotlib figure and a button to download it as a slide-ready PNG (150 dpi)."""
+    st.pyplot(figure, width="content")
+    st.download_button(download_label, figure_to_png(figure), file_name=file_name, mime="image/png", icon=":material/download:")

@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from model.metrics import classification_report
-from model.plots import confusion_matrix_figure, figure_to_png, gallery_figure
-from pages.common import active_model_path, active_predictor, load_data, test_set_probabilities
+from model.plots import confusion_matrix_figure, gallery_figure
+from pages.common import active_model_path, active_predictor, load_data, show_figure, test_set_probabilities
 
 GRID_SIZES = {"4 × 4": (4, 4), "5 × 5": (5, 5), "6 × 6": (6, 6), "8 × 8": (8, 8), "3 × 5": (3, 5)}
 
@@ -37,10 +37,6 @@ def choose_images(true_labels, predicted_labels, digit, only_mistakes, count):
     return indices[:count]
 
 
-def download_button(figure, label, file_name):
-    st.download_button(label, figure_to_png(figure), file_name=file_name, mime="image/png", icon=":material/download:")
-
-
 def show_grid(data, predicted_labels):
     (rows, columns), digit, only_mistakes = gallery_controls()
     indices = choose_images(data.y_test, predicted_labels, digit, only_mistakes, rows * columns)
@@ -48,8 +44,7 @@ def show_grid(data, predicted_labels):
         st.info("No test image matches: the model makes no mistake on this digit here.")
         return
     figure = gallery_figure(data.x_test[indices], predicted_labels[indices], data.y_test[indices], columns=columns)
-    st.pyplot(figure, width="content")
-    download_button(figure, "Download the grid (PNG, 150 dpi)", "mnist-predictions.png")
+    show_figure(figure, "Download the grid (PNG, 150 dpi)", "mnist-predictions.png")
 
 
 def show_scores(report):
@@ -59,9 +54,7 @@ def show_scores(report):
     )
     matrix_column, table_column = st.columns([1.3, 1], gap="large")
     with matrix_column:
-        figure = confusion_matrix_figure(report["confusion_matrix"])
-        st.pyplot(figure, width="content")
-        download_button(figure, "Download the confusion matrix (PNG)", "confusion-matrix.png")
+        show_figure(confusion_matrix_figure(report["confusion_matrix"]), "Download the confusion matrix (PNG)", "confusion-matrix.png")
     with table_column:
         st.dataframe(table.style.format("{:.2%}"), width="stretch", height=420)
 

@@ -12,7 +12,7 @@ import streamlit as st
 from model.networks import LIVE_DEMO_SETTINGS, NETWORKS, USER_ARCHITECTURES
 from model.plots import confusion_matrix_figure, training_curves_figure
 from model.training import BackgroundTraining
-from pages.common import RUNS_DIR, add_trained_model, load_data, session_id
+from pages.common import RUNS_DIR, add_trained_model, load_data, session_id, show_figure
 
 def training_settings(training_images):
     architecture = st.selectbox(
@@ -53,11 +53,15 @@ def progress_text(progress):
     )
 
 
-def show_progress(job):
+def show_progress(job, downloadable=False):
     progress = job.progress
     st.progress(progress.fraction if progress else 0.0, text=progress_text(progress))
     if progress is not None and progress.history["loss"]:
-        st.pyplot(training_curves_figure(progress.history), width="content")
+        figure = training_curves_figure(progress.history)
+        if downloadable:
+            show_figure(figure, "Download the curves (PNG)", "training-curves.png")
+        else:
+            st.pyplot(figure, width="content")
 
 
 def live_progress():
@@ -73,7 +77,7 @@ def show_result(job):
         st.error(f"Training failed: {job.error}. Nothing was saved; the active model is unchanged.")
         return
     card = job.result.card
-    show_progress(job)
+    show_progress(job, downloadable=True)
     if job.result.stopped:
         st.warning(f"Stopped after {card['epochs_completed']} of {card['epochs']} epochs; the model is kept as it was then.")
     label = f"{card['architecture']} · {card['test_accuracy']:.2%} · {job.saved_path.stem[-6:]}"
@@ -86,7 +90,7 @@ def show_result(job):
         st.success("This model is active: the Draw and Gallery pages use it.")
     else:
         st.button("Use this model", type="primary", on_click=add_trained_model, args=(label, job.saved_path), icon=":material/check:")
-    st.pyplot(confusion_matrix_figure(card["confusion_matrix"]), width="content")
+    show_figure(confusion_matrix_figure(card["confusion_matrix"]), "Download the confusion matrix (PNG)", "confusion-matrix.png")
 
 
 st.title("Train a network")

@@ -1,0 +1,43 @@
+import io
+
+import numpy as np
+from matplotlib.colors import to_hex
+from PIL import Image
+
+from model.plots import (
+    MISTAKE_COLOUR,
+    attribution_picture,
+    confusion_matrix_figure,
+    enlarge,
+    figure_to_png,
+    gallery_figure,
+    training_curves_figure,
+)
+
+
+def test_gallery_titles_predictions_like_the_tutorial_and_marks_mistakes_in_red(sample):
+    figure = gallery_figure(sample.x_test[:6], [7, 2, 1, 0, 4, 9], sample.y_test[:6], columns=3)
+    titled = [axis for axis in figure.axes if axis.get_title()]
+    assert len(titled) == 6
+    assert titled[0].get_title() == "Predicted Label: 7"
+    mistake = titled[5]  # the sixth test image is a 1, labelled 9 here
+    assert mistake.get_title().startswith("Predicted Label: 9") and "true: 1" in mistake.get_title()
+    assert to_hex(mistake.title.get_color()) == MISTAKE_COLOUR
+    assert to_hex(titled[0].title.get_color()) != MISTAKE_COLOUR
+
+
+def test_png_export_is_slide_resolution():
+    matrix = np.diag([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
+    for figure in (confusion_matrix_figure(matrix), training_curves_figure({"loss": [0.3, 0.1], "accuracy": [0.9, 0.97], "test_accuracy": [0.95, 0.98]})):
+        picture = Image.open(io.BytesIO(figure_to_png(figure)))
+        assert picture.format == "PNG" and round(picture.info["dpi"][0]) >= 150
+        assert picture.width >= 900
+
+
+def test_enlarged_pictures_keep_square_pixels():
+    image = np.zeros((28, 28), np.float32)
+    image[3, 5] = 1.0
+    big = enlarge(image, scale=8)
+    assert big.shape == (224, 224) and big[24:32, 40:48].min() == 255 and big.sum() == 255 * 64
+    overlay = attribution_picture(image, image, scale=8)
+    assert overlay.shape == (224, 224, 3) and overlay[28, 44, 0] > overlay[28, 44, 2]  # positive is red
