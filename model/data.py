@@ -9,12 +9,14 @@ Every loader returns the same ``MnistData``: uint8 images of shape (n, 28, 28), 
 black as in the original set, and uint8 labels 0-9.
 """
 
+import contextlib
 import dataclasses
 import gzip
 import hashlib
 import os
 import pickle
 import struct
+import sys
 import zipfile
 from pathlib import Path
 
@@ -102,7 +104,9 @@ def _load_from_keras():
     try:
         import keras
 
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        # Keras announces its download on stdout, where our tools print their JSON.
+        with contextlib.redirect_stdout(sys.stderr):
+            (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     except Exception:  # no network, no cache: the bundled sample is the answer
         return None
     cached = Path(os.path.expanduser("~/.keras/datasets/mnist.npz"))
