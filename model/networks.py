@@ -6,6 +6,7 @@ its architecture with the training settings of the tutorial it comes from, so th
 ``training.train`` has one path for all of them.
 """
 
+import collections
 import dataclasses
 
 import keras
@@ -27,6 +28,22 @@ class Network:
     augment: bool  # whether augmentation is on by default
 
 
+class LayerNames:
+    """Explicit, unique layer names for one model.
+
+    Streamlit calls ``keras.backend.clear_session()`` after every script run, which resets
+    Keras' automatic layer naming in every thread: a model being built in a training thread
+    at that moment could get two layers named "dense" and fail to build.
+    """
+
+    def __init__(self):
+        self.counts = collections.Counter()
+
+    def __call__(self, kind):
+        self.counts[kind] += 1
+        return f"{kind}_{self.counts[kind]}"
+
+
 def build_cnn():
     """Our CNN: two VGG-style blocks with batch normalisation, then a 3x3 block and global pooling.
 
@@ -34,20 +51,21 @@ def build_cnn():
     Batch-norm momentum 0.9 (Keras' default is 0.99) lets the statistics settle within the few
     hundred steps of a live training demo.
     """
+    name = LayerNames()
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")
     x = inputs
     for filters in (32, 64):
         for _ in range(2):
-            x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-            x = layers.BatchNormalization(momentum=0.9)(x)
-            x = layers.ReLU()(x)
-        x = layers.MaxPooling2D()(x)
-        x = layers.Dropout(0.1)(x)
-    x = layers.Conv2D(128, 3, use_bias=False)(x)  # 7x7 -> 5x5
-    x = layers.BatchNormalization(momentum=0.9)(x)
-    x = layers.ReLU()(x)
-    x = layers.GlobalAveragePooling2D()(x)
-    x = layers.Dropout(0.3)(x)
+            x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=name("conv"))(x)
+            x = layers.BatchNormalization(momentum=0.9, name=name("batch_norm"))(x)
+            x = layers.ReLU(name=name("relu"))(x)
+        x = layers.MaxPooling2D(name=name("pool"))(x)
+        x = layers.Dropout(0.1, name=name("dropout"))(x)
+    x = layers.Conv2D(128, 3, use_bias=False, name=name("conv"))(x)  # 7x7 -> 5x5
+    x = layers.BatchNormalization(momentum=0.9, name=name("batch_norm"))(x)
+    x = layers.ReLU(name=name("relu"))(x)
+    x = layers.GlobalAveragePooling2D(name=name("global_pool"))(x)
+    x = layers.Dropout(0.3, name=name("dropout"))(x)
     outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="cnn")
 
@@ -55,29 +73,31 @@ def build_cnn():
 def build_quick_cnn():
     """A CNN for live training demos: about 95k parameters on small feature maps, so one epoch
     over all 60,000 images takes seconds on a laptop CPU and already reaches 99 %."""
+    name = LayerNames()
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")
     x = inputs
     for filters in (32, 64, 128):
-        x = layers.Conv2D(filters, 3, use_bias=False)(x)
-        x = layers.BatchNormalization(momentum=0.9)(x)
-        x = layers.ReLU()(x)
+        x = layers.Conv2D(filters, 3, use_bias=False, name=name("conv"))(x)
+        x = layers.BatchNormalization(momentum=0.9, name=name("batch_norm"))(x)
+        x = layers.ReLU(name=name("relu"))(x)
         if filters < 128:
-            x = layers.MaxPooling2D()(x)
-    x = layers.GlobalAveragePooling2D()(x)
+            x = layers.MaxPooling2D(name=name("pool"))(x)
+    x = layers.GlobalAveragePooling2D(name=name("global_pool"))(x)
     outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="quick_cnn")
 
 
 def build_tutorial_cnn():
     """The TensorFlow tutorial's CNN: Conv2D 28 3x3, MaxPool, Flatten, Dense 128, Dropout 0.2."""
+    name = LayerNames()
     return keras.Sequential(
         [
             keras.Input(shape=INPUT_SHAPE, name="image"),
-            layers.Conv2D(28, 3),
-            layers.MaxPooling2D(),
-            layers.Flatten(),
-            layers.Dense(128, activation="relu"),
-            layers.Dropout(0.2),
+            layers.Conv2D(28, 3, name=name("conv")),
+            layers.MaxPooling2D(name=name("pool")),
+            layers.Flatten(name=name("flatten")),
+            layers.Dense(128, activation="relu", name=name("dense")),
+            layers.Dropout(0.2, name=name("dropout")),
             layers.Dense(10, activation="softmax", name="probabilities"),
         ],
         name="tutorial_cnn",
@@ -86,15 +106,16 @@ def build_tutorial_cnn():
 
 def build_keras_io_cnn():
     """The keras-io ``mnist_convnet`` example, the reference in the training-speed benchmark."""
+    name = LayerNames()
     return keras.Sequential(
         [
             keras.Input(shape=INPUT_SHAPE, name="image"),
-            layers.Conv2D(32, 3, activation="relu"),
-            layers.MaxPooling2D(),
-            layers.Conv2D(64, 3, activation="relu"),
-            layers.MaxPooling2D(),
-            layers.Flatten(),
-            layers.Dropout(0.5),
+            layers.Conv2D(32, 3, activation="relu", name=name("conv")),
+            layers.MaxPooling2D(name=name("pool")),
+            layers.Conv2D(64, 3, activation="relu", name=name("conv")),
+            layers.MaxPooling2D(name=name("pool")),
+            layers.Flatten(name=name("flatten")),
+            layers.Dropout(0.5, name=name("dropout")),
             layers.Dense(10, activation="softmax", name="probabilities"),
         ],
         name="keras_io_cnn",
@@ -103,14 +124,15 @@ def build_keras_io_cnn():
 
 def build_mlp():
     """The Keras MLP tutorial: Dense 512 relu, Dropout 0.2, Dense 512 relu, Dropout 0.2, Dense 10."""
+    name = LayerNames()
     return keras.Sequential(
         [
             keras.Input(shape=INPUT_SHAPE, name="image"),
-            layers.Flatten(),
-            layers.Dense(512, activation="relu"),
-            layers.Dropout(0.2),
-            layers.Dense(512, activation="relu"),
-            layers.Dropout(0.2),
+            layers.Flatten(name=name("flatten")),
+            layers.Dense(512, activation="relu", name=name("dense")),
+            layers.Dropout(0.2, name=name("dropout")),
+            layers.Dense(512, activation="relu", name=name("dense")),
+            layers.Dropout(0.2, name=name("dropout")),
             layers.Dense(10, activation="softmax", name="probabilities"),
         ],
         name="mlp",
@@ -123,12 +145,13 @@ def build_sigmoid_network():
     Keras computes whole mini-batches as matrices, which is the vectorised form of the
     tutorial's per-sample backpropagation.
     """
+    name = LayerNames()
     gaussian = keras.initializers.RandomNormal(mean=0.0, stddev=1.0)
     return keras.Sequential(
         [
             keras.Input(shape=INPUT_SHAPE, name="image"),
-            layers.Flatten(),
-            layers.Dense(30, activation="sigmoid", kernel_initializer=gaussian, bias_initializer=gaussian),
+            layers.Flatten(name=name("flatten")),
+            layers.Dense(30, activation="sigmoid", kernel_initializer=gaussian, bias_initializer=gaussian, name=name("dense")),
             layers.Dense(
                 10,
                 activation="sigmoid",

@@ -87,3 +87,27 @@ def test_missing_and_corrupt_model_files_are_clear_errors(tmp_path):
     corrupt.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(ModelLoadError, match="corrupt.keras"):
         Predictor.load(corrupt)
+
+
+def test_networks_build_while_streamlit_clears_the_keras_session():
+    # Streamlit calls keras.backend.clear_session() after every script run, from any session's
+    # thread; a model being built for training at that moment must still get unique layer names.
+    import threading
+
+    import keras
+
+    done = threading.Event()
+
+    def clear_repeatedly():
+        while not done.is_set():
+            keras.backend.clear_session(free_memory=False)
+
+    clearer = threading.Thread(target=clear_repeatedly, daemon=True)
+    clearer.start()
+    try:
+        for _ in range(3):
+            for network in NETWORKS.values():
+                network.build()
+    finally:
+        done.set()
+        clearer.join(5)
