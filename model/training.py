@@ -274,31 +274,51 @@ def _model_card(network, model, data, report, history, **settings):
     }
 
 
-class BackgroundTraining:
-    """One training run in its own thread, so a page can redraw, navigate or press Stop meanwhile.
+@dataclasses.dataclass(frozen=True)
+class FinishedRun:
+    card: dict
+    stopped: bool
 
-    ``progress`` is the latest Progress; when ``done``, ``result`` holds the TrainingResult
-    and ``saved_path`` the model file, or ``error`` says why the run failed. Each run saves
-    under its own unique name, so runs never overwrite each other or the shipped model.
+
+class BackgroundTraining:
+    """One training run in a child process, so a page can redraw, navigate or press Stop meanwhile.
+
+    Why a process and not a thread: TensorFlow training takes every core it can get, and in the
+    server's own process it starved every drawing session (measured: answers took over a minute
+    while two people trained). The child runs at a lower CPU priority, so drawing comes first,
+    and nothing that happens in it can take the server down.
+
+    ``progress`` is the latest Progress; when ``done``, ``result`` holds a FinishedRun and
+    ``saved_path`` the model file, or ``error`` says why the run failed. Each run saves under
+    its own unique name, so runs never overwrite each other or the shipped model.
     """
 
     def __init__(self, architecture, data, save_to, **train_options):
+        import multiprocessing
         import threading
 
+        # "spawn": forking a process that has already loaded TensorFlow is not safe.
+        context = multiprocessing.get_context("spawn")
         self.architecture = architecture
         self.save_to = Path(save_to)
         self.progress = None
         self.result = None
         self.saved_path = None
         self.error = None
-        self._stop_requested = threading.Event()
+        self._messages = context.Queue()
+        self._stop_requested = context.Event()
         self._finished = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(architecture, data, train_options), name=f"training-{architecture}", daemon=True
+        self._process = context.Process(
+            target=_train_in_child_process,
+            args=(architecture, data, str(self.save_to), train_options, self._messages, self._stop_requested),
+            name=f"training-{architecture}",
+            daemon=True,
         )
+        self._listener = threading.Thread(target=self._listen, name=f"training-{architecture}-listener", daemon=True)
 
     def start(self):
-        self._thread.start()
+        self._process.start()
+        self._listener.start()
         return self
 
     def stop(self):
@@ -315,20 +335,46 @@ class BackgroundTraining:
     def wait(self, timeout=None):
         return self._finished.wait(timeout)
 
-    def _run(self, architecture, data, train_options):
+    def _listen(self):
+        import queue
+
         try:
-            self.result = train(
-                architecture,
-                data,
-                on_progress=self._record,
-                should_stop=self._stop_requested.is_set,
-                **train_options,
-            )
-            self.saved_path = save_model(self.result.model, self.result.card, self.save_to)
-        except Exception as error:  # reported on the page; the thread must never die silently
-            self.error = f"{type(error).__name__}: {error}"
+            while True:
+                try:
+                    kind, payload = self._messages.get(timeout=1)
+                except queue.Empty:
+                    if self._process.is_alive() or not self._messages.empty():
+                        continue
+                    self.error = f"the training process ended unexpectedly (exit code {self._process.exitcode})"
+                    return
+                if kind == "progress":
+                    self.progress = payload
+                elif kind == "finished":
+                    self.result = FinishedRun(card=payload["card"], stopped=payload["stopped"])
+                    self.saved_path = Path(payload["saved_path"])
+                    return
+                else:
+                    self.error = payload
+                    return
         finally:
+            self._process.join(timeout=60)
             self._finished.set()
 
-    def _record(self, progress):
-        self.progress = progress
+
+def _train_in_child_process(architecture, data, save_to, train_options, messages, stop_requested):
+    try:
+        os.nice(10)  # people drawing come first
+    except (AttributeError, OSError):
+        pass
+    try:
+        result = train(
+            architecture,
+            data,
+            on_progress=lambda progress: messages.put(("progress", progress)),
+            should_stop=stop_requested.is_set,
+            **train_options,
+        )
+        save_model(result.model, result.card, save_to)
+        messages.put(("finished", {"card": result.card, "stopped": result.stopped, "saved_path": save_to}))
+    except Exception as error:  # reported on the page; the run must never fail silently
+        messages.put(("error", f"{type(error).__name__}: {error}"))
