@@ -36,15 +36,19 @@ def main():
             clear_canvas(page)
             page.get_by_test_id("stButtonGroup").get_by_text("A number").click()
             expect(page.get_by_text("Write a number")).to_be_visible(timeout=30_000)
+            expect(page.locator("canvas.upper-canvas")).to_have_count(1, timeout=30_000)
+            expect(page.locator("canvas.upper-canvas")).to_have_attribute("width", "560", timeout=30_000)
             strokes = []
             for position, digit in enumerate([2, 0, 2, 6]):
                 strokes += strokes_in_box(digit, 20 + position * 135, 60, 160)
             draw_strokes(page, strokes)
-            expect(page.get_by_test_id("stMetric").filter(has_text="Number")).to_contain_text("4 digits", timeout=30_000)
+            expect(page.get_by_test_id("stMetric").filter(has_text="Number")).to_contain_text("2026", timeout=30_000)
+            expect(page.get_by_test_id("stImage")).to_have_count(4, timeout=30_000)
             page.screenshot(path=OUT / "number.png", full_page=True)
 
             page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gallery", exact=True).click()
-            expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=120_000)
+            expect(page.get_by_role("heading", name="Where it goes wrong")).to_be_visible(timeout=120_000)
+            expect(page.get_by_test_id("stImage")).to_have_count(2, timeout=120_000)
             page.screenshot(path=OUT / "gallery.png", full_page=True)
 
             page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()

@@ -9,7 +9,7 @@ import uuid
 
 import streamlit as st
 
-from model.networks import LIVE_DEMO_SETTINGS, NETWORKS, USER_ARCHITECTURES
+from model.networks import NETWORKS, USER_ARCHITECTURES, live_demo_settings
 from model.plots import confusion_matrix_figure, training_curves_figure
 from model.training import BackgroundTraining
 from pages.common import RUNS_DIR, add_trained_model, load_data, session_id, show_figure
@@ -18,7 +18,7 @@ def training_settings(training_images):
     architecture = st.selectbox(
         "Network", USER_ARCHITECTURES, format_func=lambda name: NETWORKS[name].description, key="architecture"
     )
-    network, demo = NETWORKS[architecture], LIVE_DEMO_SETTINGS[architecture]
+    network, demo = NETWORKS[architecture], live_demo_settings(architecture, training_images)
     first, second, third = st.columns(3)
     # Keys carry the architecture, so each network keeps its own defaults and the user's changes.
     epochs = first.number_input("Epochs", 1, 50, demo["epochs"], key=f"epochs-{architecture}")
@@ -30,7 +30,7 @@ def training_settings(training_images):
     )
     size_choices = sorted({size for size in (1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000) if size < training_images} | {training_images})
     train_size = first.select_slider(
-        "Training images", size_choices, min(demo["train_size"], training_images), key=f"size-{architecture}"
+        "Training images", size_choices, demo["train_size"], key=f"size-{architecture}"
     )
     augment = second.toggle("Augmentation (shifts, slant, stroke width)", network.augment, key=f"augment-{architecture}")
     return architecture, dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, train_size=train_size, augment=augment)

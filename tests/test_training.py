@@ -111,3 +111,14 @@ def test_networks_build_while_streamlit_clears_the_keras_session():
     finally:
         done.set()
         clearer.join(5)
+
+
+def test_train_page_defaults_give_batch_norm_enough_steps():
+    from model.networks import live_demo_settings, train_page_default_recipe
+
+    for architecture in ("quick_cnn", "cnn", "mlp"):
+        for images in (5_000, 60_000):
+            settings = live_demo_settings(architecture, images)
+            steps = settings["epochs"] * -(-settings["train_size"] // NETWORKS[architecture].batch_size)
+            assert settings["train_size"] <= images and steps >= 300, (architecture, images, settings)
+    assert train_page_default_recipe()[1]["epochs"] == 1  # on the full set, one epoch reaches 99 %
