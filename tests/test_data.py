@@ -101,6 +101,13 @@ def test_falls_back_to_the_bundled_sample_with_a_notice(monkeypatch):
     assert data.is_sample and "sample" in data.notice
 
 
+def test_mnist_path_to_the_bundled_sample_is_marked_as_the_sample(monkeypatch):
+    from model.data import SAMPLE_PATH
+
+    monkeypatch.setenv("MNIST_PATH", str(SAMPLE_PATH))
+    assert load_mnist().is_sample
+
+
 def test_bundled_sample_is_real_balanced_and_small(sample):
     assert sample.x_train.shape == (5000, 28, 28) and sample.x_test.shape == (2000, 28, 28)
     assert np.bincount(sample.y_train, minlength=10).tolist() == [500] * 10

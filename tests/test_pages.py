@@ -19,7 +19,8 @@ FIRST_CANVAS = "canvas-280"
 @pytest.fixture(autouse=True)
 def runs_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGITS_RUNS_DIR", str(tmp_path / "runs"))
-    monkeypatch.delenv("MNIST_PATH", raising=False)  # pages read the bundled sample here
+    # The pages read the bundled sample here, never a download, whatever the machine has.
+    monkeypatch.setenv("MNIST_PATH", str(Path(__file__).resolve().parents[1] / "model" / "mnist_sample.npz"))
 
 
 def canvas_state(rgba):
