@@ -5,9 +5,10 @@ A thin entry point: the pages live in pages/, everything they compute in model/.
 
 import streamlit as st
 
-from pages.common import show_model_picker
+from pages.common import keep_tensorflow_warm, show_model_picker
 
 st.set_page_config(page_title="Digit recognition", page_icon=":material/draw:", layout="wide")
+keep_tensorflow_warm()
 
 navigation = st.navigation(
     [

@@ -49,6 +49,19 @@ def test_a_drawing_gives_the_prediction_metric_and_the_28x28_image():
     assert any("What the model saw" in str(image.proto) for image in app.get("image"))
 
 
+def test_script_runs_keep_the_keras_session_and_tensorflow_kernels():
+    # Streamlit's own clean-up would call keras.backend.clear_session() after each run, which
+    # makes every prediction ~25x slower; the app turns that off.
+    from keras.src.backend.common import global_state
+
+    app = new_app()
+    app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(7, background=(0, 0, 0)))
+    app.run()
+    tracker = global_state.GLOBAL_STATE_TRACKER
+    app.run()
+    assert global_state.GLOBAL_STATE_TRACKER is tracker
+
+
 def test_an_empty_canvas_gives_the_hint_and_no_guess():
     app = new_app()
     app.run()
