@@ -10,7 +10,7 @@ training images; every network is measured on all 10,000 test images.
 import argparse
 import time
 
-from common import emit, print_table
+from common import print_json, print_table
 
 from model.data import load_mnist
 from model.inference import Predictor
@@ -50,7 +50,7 @@ def main():
             "test_accuracy": result.card["test_accuracy"],
         })
     if arguments.json:
-        emit({"rows": rows}, True)
+        print_json({"rows": rows})
         return
     print_table(
         f"Accuracy on all {len(data.y_test):,} MNIST test images",

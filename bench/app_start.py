@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import emit, print_table
+from common import print_json, print_table
 
 from browser import chromium, clear_canvas, draw_strokes, streamlit_server
 from drawings import strokes_in_box
@@ -54,7 +54,7 @@ def main():
         _, memory = one_start(browser, scratch, predictions=20)
     result = {"start_median_s": statistics.median(starts), "starts_s": starts, "rss_after_20_predictions_mb": memory}
     if arguments.json:
-        emit(result, True)
+        print_json(result)
         return
     print_table(
         "App start and memory",

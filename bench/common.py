@@ -40,6 +40,5 @@ def print_table(title, header, rows):
     print(f"\nmachine: {machine()}")
 
 
-def emit(result, as_json):
-    if as_json:
-        print(json.dumps(result))
+def print_json(result):
+    print(json.dumps(result))

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, emit, percentile_ms, print_table
+from common import ROOT, percentile_ms, print_json, print_table
 
 from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 from drawings import strokes_in_box
@@ -156,7 +156,7 @@ def main():
         result["server_errors"] = log_errors(log)
     result["shipped_model_unchanged"] = sha256(SHIPPED) == checksum_before
     if arguments.json:
-        emit(result, True)
+        print_json(result)
         return
     rows = []
     labels = (("1 drawing alone", "one_alone"), (f"{arguments.users} drawing", "drawing_only"),

@@ -12,7 +12,7 @@ resized to 28x28).
 import argparse
 
 import numpy as np
-from common import emit, print_table
+from common import print_json, print_table
 from PIL import Image, ImageFilter
 
 from model.data import load_sample
@@ -72,7 +72,7 @@ def main():
         result[variant] = {"preprocessed": float(np.mean(ours == labels)), "naive_resize": float(np.mean(plain == labels))}
         rows.append([variant, f"{result[variant]['preprocessed']:.1%}", f"{result[variant]['naive_resize']:.1%}"])
     if arguments.json:
-        emit(result, True)
+        print_json(result)
         return
     print_table(f"Drawings read right, {arguments.count} per variant (shipped model)", ["variant", "our preprocessing", "naive resize"], rows)
 

@@ -8,7 +8,7 @@ import argparse
 import time
 
 import numpy as np
-from common import emit, percentile_ms, print_table
+from common import percentile_ms, print_json, print_table
 
 from drawings import draw_digit
 from model.inference import Predictor
@@ -71,7 +71,7 @@ def main():
         "drawings": len(ours),
     }
     if arguments.json:
-        emit(result, True)
+        print_json(result)
         return
     print_table(
         f"Drawing -> digit latency over {len(ours)} drawings (baseline over {len(baseline)})",

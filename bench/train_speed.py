@@ -15,7 +15,7 @@ import time
 
 import keras
 import numpy as np
-from common import emit, print_table
+from common import print_json, print_table
 
 from model.data import load_mnist
 from model.networks import build_keras_io_cnn, train_page_default_recipe
@@ -90,7 +90,7 @@ def main():
     reference, reference_recipe = run_keras_io(data, arguments.max_epochs)
     result = {"ours_s_to_99": ours.seconds_to_target(), "keras_io_s_to_99": reference.seconds_to_target()}
     if arguments.json:
-        emit(result, True)
+        print_json(result)
         return
     rows = []
     for name, clock, recipe in (("ours", ours, ours_recipe), ("keras-io", reference, reference_recipe)):

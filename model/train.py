@@ -62,16 +62,17 @@ class TerminalProgress:
     """Draws training progress with Keras' own Progbar, one bar per epoch."""
 
     def __init__(self):
+        from keras.utils import Progbar
+
+        self.progress_bar = Progbar
         self.bar = None
         self.epoch = 0
 
     def __call__(self, progress):
-        import keras
-
         if progress.epoch != self.epoch:
             self.epoch = progress.epoch
             print(f"Epoch {progress.epoch}/{progress.epochs}", file=sys.stderr)
-            self.bar = keras.utils.Progbar(progress.batches, stateful_metrics=["loss", "accuracy", "test_accuracy"])
+            self.bar = self.progress_bar(progress.batches, stateful_metrics=["loss", "accuracy", "test_accuracy"])
         values = [("loss", progress.loss), ("accuracy", progress.accuracy)]
         finished_epoch = len(progress.history["test_accuracy"]) == progress.epoch
         if finished_epoch:
