@@ -1,11 +1,13 @@
 """The handwritten-digit demo: ``streamlit run app.py``.
 
-A thin entry point: the pages live in pages/, everything they compute in model/.
+A thin entry point: page config, navigation and the sidebar. The pages live in pages/, the
+Streamlit glue they share in ui/, everything they compute in model/.
 """
 
 import streamlit as st
 
-from pages.common import keep_tensorflow_warm, show_model_picker
+from ui.keras_session import keep_tensorflow_warm
+from ui.widgets import show_model_picker
 
 st.set_page_config(page_title="Digit recognition", page_icon=":material/draw:", layout="wide")
 keep_tensorflow_warm()

@@ -1,6 +1,6 @@
 """Accuracy table: the shipped CNN against the tutorials' networks trained with their own settings.
 
-``MNIST_PATH=../shared/mnist/mnist.npz python bench/accuracy.py [--json]``
+``MNIST_PATH=../shared/mnist/mnist.npz python -m bench.accuracy [--json]``
 
 Nielsen's sigmoid network (30 epochs, batch 10, rate 3.0), the Keras MLP (20 epochs, batch 128,
 RMSprop) and the TensorFlow tutorial CNN (10 epochs, Adam) are trained here on all 60,000
@@ -10,12 +10,12 @@ training images; every network is measured on all 10,000 test images.
 import argparse
 import time
 
-from common import print_json, print_table
+from bench.common import print_json, print_table
 
 from model.data import load_mnist
 from model.inference import Predictor
-from model.metrics import accuracy
-from model.networks import NETWORKS
+from model.metrics import evaluate
+from model.recipes import get_recipe
 from model.training import train
 
 TUTORIALS = ["sigmoid", "mlp", "tutorial_cnn"]
@@ -37,13 +37,13 @@ def main():
         "parameters": shipped.model.count_params(),
         "epochs": shipped.card.get("epochs"),
         "train_seconds": shipped.card.get("training_seconds"),
-        "test_accuracy": accuracy(data.y_test, shipped.predict_uint8(data.x_test)),
+        "test_accuracy": evaluate(shipped, data)["accuracy"],
     })
     for name in arguments.only:
         started = time.perf_counter()
         result = train(name, data, seed=0)
         rows.append({
-            "network": NETWORKS[name].description,
+            "network": get_recipe(name).description,
             "parameters": result.model.count_params(),
             "epochs": result.card["epochs"],
             "train_seconds": round(time.perf_counter() - started, 1),

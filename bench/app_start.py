@@ -1,4 +1,4 @@
-"""App start-up and memory: ``python bench/app_start.py [--starts 5] [--json]``.
+"""App start-up and memory: ``python -m bench.app_start [--starts 5] [--json]``.
 
 Cold start: from launching ``streamlit run app.py`` to the Draw page's canvas visible in
 headless Chromium (median of several starts, each a new server process). Memory: the server's
@@ -11,10 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import print_json, print_table
+from bench.common import print_json, print_table
 
-from browser import chromium, clear_canvas, draw_strokes, streamlit_server
-from drawings import strokes_in_box
+from tests.support.browser import chromium, clear_canvas, draw_strokes, streamlit_server
+from tests.support.drawings import strokes_in_box
 from playwright.sync_api import expect
 
 

@@ -1,4 +1,4 @@
-"""Ten people at once: ``python bench/concurrent_users.py [--users 10] [--digits 5] [--json]``.
+"""Ten people at once: ``python -m bench.concurrent_users [--users 10] [--digits 5] [--json]``.
 
 Part 1: ten Chromium sessions against one server, each drawing several digits with the mouse.
 Every drawing must get its prediction, the server log must hold no error, and the time from the
@@ -9,20 +9,19 @@ drawing sessions keep answering, and the shipped model file is unchanged (SHA-25
 
 import argparse
 import asyncio
-import hashlib
 import os
 import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, percentile_ms, print_json, print_table
 
-from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
-from drawings import strokes_in_box
+from bench.common import percentile_ms, print_json, print_table
+from model.storage import SHIPPED_MODEL_PATH, sha256_of_files
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, mouse_actions, streamlit_server
+from tests.support.drawings import strokes_in_box
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from playwright.async_api import async_playwright, expect
 
-SHIPPED = ROOT / "model" / "mnist_cnn.keras"
 TIMEOUT_MS = 120_000
 ANSWER_TIMEOUT_MS = 60_000
 # True once the page shows a Prediction metric. Checked on every animation frame, so the time
@@ -36,12 +35,11 @@ PREDICTION_SHOWS = """digit => [...document.querySelectorAll('[data-testid="stMe
 
 async def draw(page, strokes):
     box = await page.locator("canvas.upper-canvas").first.bounding_box()
-    for stroke in strokes:
-        await page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
-        await page.mouse.down()
-        for x, y in stroke[1:]:
-            await page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
-        await page.mouse.up()
+    for action in mouse_actions(box, strokes, steps=4):
+        if action[0] == "move":
+            await page.mouse.move(action[1], action[2], steps=action[3])
+        else:
+            await getattr(page.mouse, action[0])()
 
 
 async def drawing_session(browser, url, user, digits, results):
@@ -111,10 +109,6 @@ def measured(part, server_pid):
     return outcome, {"wall_s": round(wall, 1), "server_cpu_share": round(share, 3)}
 
 
-def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def summarise(drawings):
     answered = [d for d in drawings if d["seconds"] is not None]
     seconds = [d["seconds"] for d in answered]
@@ -140,7 +134,7 @@ def main():
     parser.add_argument("--digits", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
-    checksum_before = sha256(SHIPPED)
+    checksum_before = sha256_of_files([SHIPPED_MODEL_PATH])
     result = {}
     with tempfile.TemporaryDirectory() as scratch:
         log = Path(scratch) / "server.log"
@@ -154,7 +148,7 @@ def main():
             result["trainings_finished"] = sum(t["finished"] for t in trainings)
             result["training_seconds"] = [t["seconds"] for t in trainings]
         result["server_errors"] = log_errors(log)
-    result["shipped_model_unchanged"] = sha256(SHIPPED) == checksum_before
+    result["shipped_model_unchanged"] = sha256_of_files([SHIPPED_MODEL_PATH]) == checksum_before
     if arguments.json:
         print_json(result)
         return

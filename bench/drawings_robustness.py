@@ -1,6 +1,6 @@
 """How well drawings are read, with our preprocessing against naive resizing of the canvas.
 
-``python bench/drawings_robustness.py [--count 1000] [--json]``
+``python -m bench.drawings_robustness [--count 1000] [--json]``
 
 Real MNIST test digits are turned into what people make: redrawn on a 280x280 canvas as
 uniform pen strokes (thin or thick), small or large, anywhere on the canvas, slanted, or as
@@ -12,7 +12,7 @@ resized to 28x28).
 import argparse
 
 import numpy as np
-from common import print_json, print_table
+from bench.common import print_json, print_table
 from PIL import Image, ImageFilter
 
 from model.data import load_sample

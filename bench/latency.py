@@ -1,4 +1,4 @@
-"""Canvas drawing -> digit latency, in process: ``python bench/latency.py [--json]``.
+"""Canvas drawing -> digit latency, in process: ``python -m bench.latency [--json]``.
 
 Preprocessing plus prediction for >= 500 varied 280x280 RGBA drawings after a warm-up, against
 Keras' ``model.predict`` on the same preprocessed inputs, in the same run.
@@ -8,9 +8,9 @@ import argparse
 import time
 
 import numpy as np
-from common import percentile_ms, print_json, print_table
+from bench.common import percentile_ms, print_json, print_table
 
-from drawings import draw_digit
+from tests.support.drawings import draw_digit
 from model.inference import Predictor
 from model.preprocess import preprocess
 

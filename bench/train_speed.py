@@ -1,6 +1,6 @@
 """Training speed: wall time until the test accuracy first reaches 99.0 %.
 
-``MNIST_PATH=../shared/mnist/mnist.npz python bench/train_speed.py [--json]``
+``MNIST_PATH=../shared/mnist/mnist.npz python -m bench.train_speed [--json]``
 
 Ours is the recipe the Train page starts with (its default network and settings, on all 60,000
 images); the reference is the keras-io ``mnist_convnet`` example (Adam, batch 128,
@@ -14,11 +14,10 @@ import argparse
 import time
 
 import keras
-import numpy as np
-from common import print_json, print_table
 
-from model.data import load_mnist
-from model.networks import build_keras_io_cnn, train_page_default_recipe
+from bench.common import print_json, print_table
+from model.data import as_floats, load_mnist
+from model.recipes import TRAIN_PAGE_MENU, get_recipe, train_page_start
 from model.training import train
 
 TARGET = 0.99
@@ -58,8 +57,9 @@ class EpochClock(keras.callbacks.Callback):
 
 
 def run_ours(data, max_epochs):
-    # The Train page's default recipe, on the full training set.
-    architecture, options = train_page_default_recipe()
+    # The Train page's first network with the settings it starts with, on the full training set.
+    architecture = TRAIN_PAGE_MENU[0]
+    options = train_page_start(architecture, len(data.y_train))
     options = {**options, "train_size": None, "epochs": min(options["epochs"], max_epochs)}
     clock = EpochClock()
     train(architecture, data, seed=0, callbacks=[clock], **options)
@@ -67,14 +67,15 @@ def run_ours(data, max_epochs):
 
 
 def run_keras_io(data, max_epochs):
+    # As keras-io trains it: model.fit on arrays with validation_split 0.1 (not training.train).
+    recipe = get_recipe("keras_io_cnn")
     keras.utils.set_random_seed(0)
-    model = build_keras_io_cnn()
-    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    x_train = (data.x_train / np.float32(255))[..., None]
-    x_test = (data.x_test / np.float32(255))[..., None]
-    clock = EpochClock(x_test, data.y_test)
-    model.fit(x_train, data.y_train, batch_size=128, epochs=max_epochs, validation_split=0.1, callbacks=[clock], verbose=0)
-    return clock, "keras-io mnist_convnet, Adam, batch 128, validation_split 0.1"
+    model = recipe.build()
+    model.compile(loss=recipe.make_loss(), optimizer=recipe.make_optimizer(recipe.learning_rate, None), metrics=["accuracy"])
+    clock = EpochClock(as_floats(data.x_test)[..., None], data.y_test)
+    model.fit(as_floats(data.x_train)[..., None], data.y_train, batch_size=recipe.batch_size,
+              epochs=min(recipe.epochs, max_epochs), validation_split=0.1, callbacks=[clock], verbose=0)
+    return clock, f"keras-io mnist_convnet, Adam, batch {recipe.batch_size}, validation_split 0.1"
 
 
 def main():

@@ -1,19 +1,16 @@
-"""Write screenshots of every page to docs/screenshots/: ``python docs/take_screenshots.py``.
+"""Write screenshots of every page to docs/screenshots/: ``python -m docs.take_screenshots``.
 
 Starts the app on a loopback port, draws a digit and a number with the mouse in headless
 Chromium, opens the gallery and runs a short training, saving one PNG per view.
 """
 
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests")]
+from playwright.sync_api import expect
 
-from browser import chromium, clear_canvas, draw_strokes, streamlit_server  # noqa: E402
-from drawings import strokes_in_box  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
+from tests.support.browser import ROOT, chromium, clear_canvas, draw_strokes, streamlit_server
+from tests.support.drawings import strokes_in_box
 
 OUT = ROOT / "docs" / "screenshots"
 

@@ -1,9 +1,7 @@
-"""``python -m model``: where the command-line tools are."""
+"""``python -m model <command>``: the command-line tools (see model/cli.py)."""
 
-print(
-    "Command-line tools of the digit-recognition demo:\n"
-    "  python -m model.train    --arch {cnn,mlp,sigmoid} [--epochs N] [--data PATH] [--out PATH]\n"
-    "  python -m model.evaluate [--model PATH] [--data PATH] [--json]\n"
-    "  python -m model.predict  [--model PATH] IMAGE_OR_DIR...\n"
-    "Add --help to any of them for every option."
-)
+import sys
+
+from model.cli import main
+
+sys.exit(main())

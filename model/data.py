@@ -12,7 +12,6 @@ black as in the original set, and uint8 labels 0-9.
 import contextlib
 import dataclasses
 import gzip
-import hashlib
 import os
 import pickle
 import struct
@@ -22,7 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-SAMPLE_PATH = Path(__file__).with_name("mnist_sample.npz")
+from model.storage import PACKAGE_DIR, sha256_of_files
+
+SAMPLE_PATH = PACKAGE_DIR / "mnist_sample.npz"
 ACCEPTED_FORMATS = (
     "a Keras mnist.npz (x_train, y_train, x_test, y_test), "
     "the tutorials' mnist.pkl.gz (train/valid/test tuples of flat float arrays), "
@@ -47,6 +48,11 @@ class MnistData:
     @property
     def notice(self):
         return SAMPLE_NOTICE if self.is_sample else ""
+
+
+def as_floats(images_uint8):
+    """MNIST's uint8 pixels (0-255) as float32 in [0, 1]: what every network and plot takes."""
+    return np.asarray(images_uint8, dtype=np.float32) / np.float32(255)
 
 
 def load_mnist(path=None, use_keras=True):
@@ -80,13 +86,13 @@ def load_mnist_file(path):
     try:
         if path.is_dir():
             arrays = _read_idx_folder(path)
-            checksum = _sha256_of_files(sorted(p for p in path.iterdir() if p.is_file()))
+            checksum = sha256_of_files(sorted(p for p in path.iterdir() if p.is_file()))
         elif path.name.endswith((".pkl.gz", ".pkl")):
             arrays = _read_pickle(path)
-            checksum = _sha256_of_files([path])
+            checksum = sha256_of_files([path])
         else:
             arrays = _read_npz(path)
-            checksum = _sha256_of_files([path])
+            checksum = sha256_of_files([path])
         arrays = [_validated(name, array) for name, array in zip(_ARRAY_NAMES, arrays)]
         _check_lengths_match(arrays)
     except ValueError as error:
@@ -112,7 +118,7 @@ def _load_from_keras():
     except Exception:  # no network, no cache: the bundled sample is the answer
         return None
     cached = Path(os.path.expanduser("~/.keras/datasets/mnist.npz"))
-    checksum = _sha256_of_files([cached]) if cached.exists() else ""
+    checksum = sha256_of_files([cached]) if cached.exists() else ""
     return MnistData(x_train, y_train, x_test, y_test, source="keras", sha256=checksum)
 
 
@@ -211,15 +217,6 @@ def _check_lengths_match(arrays):
         raise ValueError("image and label counts differ")
     if len(x_train) == 0 or len(x_test) == 0:
         raise ValueError("a split is empty")
-
-
-def _sha256_of_files(paths):
-    digest = hashlib.sha256()
-    for path in paths:
-        with open(path, "rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 def make_sample(full, train_per_digit=500, test_count=2000):

@@ -6,13 +6,13 @@ reruns on every stroke needs.
 """
 
 import dataclasses
-import json
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-SHIPPED_MODEL_PATH = Path(__file__).with_name("mnist_cnn.keras")
+from model.data import as_floats
+from model.storage import SHIPPED_MODEL_PATH, read_card
 
 
 class ModelLoadError(ValueError):
@@ -33,18 +33,6 @@ class Prediction:
     def is_uncertain(self):
         """Low confidence, or a runner-up close behind: the page says "a 4 or a 9?"."""
         return self.confidence < 0.7 or self.probabilities[self.runner_up] > 0.25
-
-
-def card_path_for(model_path):
-    return Path(model_path).with_suffix(".json")
-
-
-def read_card(model_path):
-    """The model card beside a model file, or {} when there is none or it is unreadable."""
-    try:
-        return json.loads(card_path_for(model_path).read_text())
-    except (OSError, ValueError):
-        return {}
 
 
 class Predictor:
@@ -70,7 +58,7 @@ class Predictor:
             raise ModelLoadError(f"{path} is not a Keras model file (a .keras zip archive); it may be corrupt.")
         import keras
 
-        from model import networks  # noqa: F401  registers the custom loss so old cards' models load
+        from model import networks  # noqa: F401  registers Nielsen's cost, which sigmoid models name
 
         try:
             keras_model = keras.saving.load_model(path, compile=False, safe_mode=True)
@@ -115,4 +103,4 @@ class Predictor:
 
     def predict_uint8(self, images):
         """Digits for MNIST-format uint8 images (n, 28, 28): the evaluation path."""
-        return np.argmax(self.predict_probabilities(np.asarray(images, np.float32) / 255.0), axis=1)
+        return np.argmax(self.predict_probabilities(as_floats(images)), axis=1)

@@ -1,4 +1,5 @@
-"""The TensorFlow tutorial's metrics: accuracy, per-class precision/recall/F1, confusion matrix.
+"""The TensorFlow tutorial's metrics: accuracy, per-class precision/recall/F1, confusion matrix,
+and ``evaluate``, the one way a model is measured on the test split (CLI, training, Gallery, bench).
 
 Plain numpy, so they can be checked by hand against a small reference example.
 """
@@ -51,3 +52,16 @@ def classification_report(true_labels, predicted_labels):
         "macro_f1": float(f1.mean()),
         "confusion_matrix": matrix.tolist(),
     }
+
+
+def evaluate(predictor, data):
+    """The test-split report of ``predictor`` (anything with ``predict_uint8``) on ``data`` (MnistData)."""
+    return test_report(data, predictor.predict_uint8(data.x_test))
+
+
+def test_report(data, predicted_labels):
+    """The report for test-split predictions already made (the Gallery keeps its predictions)."""
+    report = classification_report(data.y_test, predicted_labels)
+    report["data_source"] = data.source
+    report["data_is_sample"] = data.is_sample
+    return report

@@ -1,25 +1,24 @@
-"""Fit any of the networks with progress reports, augmentation and an atomic save + model card.
+"""Fit any network from ``recipes.py`` with progress reports; the result carries its model card.
 
 The progress callback is a plain function that receives a ``Progress``: the Train page draws
 it with ``st.progress``, the terminal with Keras' ``Progbar``. Nothing here knows about either.
+Saving is ``storage.save_model``; running a fit in a child process is ``jobs.py``.
 """
 
 import dataclasses
 import datetime
-import json
-import os
 import platform
 import time
-import uuid
-from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from model import metrics
-from model.inference import Predictor, card_path_for
-from model.networks import get_network
+from model.augment import make_augmenter
+from model.data import as_floats
+from model.inference import Predictor
+from model.metrics import evaluate
+from model.recipes import get_recipe
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,11 +43,20 @@ class Progress:
 
 @dataclasses.dataclass
 class TrainingResult:
+    """A finished run: the Keras model, a Predictor over it, and its card (which holds the
+    history, the test-set report and whether Stop ended the run early)."""
+
     model: object  # keras.Model
     predictor: Predictor
     card: dict
-    history: dict
-    stopped: bool
+
+    @property
+    def history(self):
+        return self.card["history"]
+
+    @property
+    def stopped(self):
+        return self.card["stopped"]
 
 
 def train(
@@ -72,26 +80,26 @@ def train(
     training cleanly after the current batch. The test split is measured after every epoch.
     Extra Keras ``callbacks`` (the benchmarks' clocks) are passed on to ``fit``.
     """
-    network = get_network(architecture)
-    epochs = int(epochs or network.epochs)
-    batch_size = int(batch_size or network.batch_size)
-    learning_rate = float(learning_rate or network.learning_rate)
-    augment = network.augment if augment is None else bool(augment)
+    recipe = get_recipe(architecture)
+    epochs = int(epochs or recipe.epochs)
+    batch_size = int(batch_size or recipe.batch_size)
+    learning_rate = float(learning_rate or recipe.learning_rate)
+    augment = recipe.augment if augment is None else bool(augment)
     if epochs < 1 or batch_size < 1 or learning_rate <= 0:
         raise ValueError("epochs and batch size must be at least 1 and the learning rate positive")
 
     keras.utils.set_random_seed(seed)
     x_train, y_train = _training_subset(data.x_train, data.y_train, train_size, seed)
-    x_test = _as_model_input(data.x_test)
+    x_test = as_floats(data.x_test)[..., None]
     steps_per_epoch = int(np.ceil(len(x_train) / batch_size))
 
-    model = network.build()
+    model = recipe.build()
     # Several batches per call into TensorFlow: with Nielsen's mini-batches of 10 the Python
     # overhead per step would otherwise dominate. Progress still comes every few batches.
     steps_per_execution = max(1, min(progress_every, steps_per_epoch // 50))
     model.compile(
-        optimizer=network.make_optimizer(learning_rate, epochs * steps_per_epoch),
-        loss=network.loss,
+        optimizer=recipe.make_optimizer(learning_rate, epochs * steps_per_epoch),
+        loss=recipe.make_loss(),
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
     )
@@ -110,49 +118,20 @@ def train(
     training_seconds = time.perf_counter() - started
 
     predictor = Predictor(model)
-    predicted = np.argmax(predictor.predict_probabilities(x_test), axis=1)
-    report = metrics.classification_report(data.y_test, predicted)
     card = _model_card(
-        network, model, data, report, reporter.history,
+        recipe, model, data, evaluate(predictor, data), reporter.history,
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, augment=augment,
         train_size=len(x_train), seed=seed, training_seconds=training_seconds, stopped=reporter.stopped,
     )
     predictor.card = card
-    return TrainingResult(model=model, predictor=predictor, card=card, history=reporter.history, stopped=reporter.stopped)
-
-
-def save_model(model, card, path):
-    """Write ``path`` (.keras) and its JSON card atomically: a temporary file, then a rename.
-
-    A reader never sees half a file, and two runs writing at once never mix their bytes.
-    """
-    path = Path(path)
-    if path.suffix != ".keras":
-        raise ValueError(f"A model path must end in .keras, got {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    unique = uuid.uuid4().hex
-    temporary_model = path.with_name(f".{path.stem}.{unique}.tmp.keras")
-    temporary_card = path.with_name(f".{path.stem}.{unique}.tmp.json")
-    try:
-        model.save(temporary_model)
-        temporary_card.write_text(json.dumps(card, indent=1))
-        os.replace(temporary_model, path)
-        os.replace(temporary_card, card_path_for(path))
-    finally:
-        for leftover in (temporary_model, temporary_card):
-            leftover.unlink(missing_ok=True)
-    return path
-
-
-def _as_model_input(images_uint8):
-    return (np.asarray(images_uint8, dtype=np.float32) / 255.0)[..., None]
+    return TrainingResult(model=model, predictor=predictor, card=card)
 
 
 def _training_subset(x_train, y_train, train_size, seed):
-    if not train_size or train_size >= len(x_train):
-        return _as_model_input(x_train), y_train
-    chosen = np.random.default_rng(seed).choice(len(x_train), size=int(train_size), replace=False)
-    return _as_model_input(x_train[chosen]), y_train[chosen]
+    if train_size and train_size < len(x_train):
+        chosen = np.random.default_rng(seed).choice(len(x_train), size=int(train_size), replace=False)
+        x_train, y_train = x_train[chosen], y_train[chosen]
+    return as_floats(x_train)[..., None], y_train
 
 
 def _training_dataset(x_train, y_train, batch_size, augment, seed):
@@ -162,33 +141,6 @@ def _training_dataset(x_train, y_train, batch_size, augment, seed):
         augmenter = make_augmenter(seed)
         dataset = dataset.map(lambda images, labels: (augmenter(images), labels), num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
-
-
-def make_augmenter(seed=0):
-    """What makes a model read real drawings: slant, rotation, scale, shift and stroke thickness.
-
-    Preprocessing already normalises size and position, so these stay moderate: they cover
-    what preprocessing cannot undo (slant, how a person's proportions differ from MNIST's) and
-    the thick or thin strokes a canvas brush makes.
-    """
-    geometry = keras.Sequential(
-        [
-            keras.layers.RandomRotation(0.035, fill_mode="constant", seed=seed),  # +-12.6 degrees
-            keras.layers.RandomShear(x_factor=0.25, fill_mode="constant", seed=seed + 1),
-            keras.layers.RandomZoom((-0.15, 0.15), fill_mode="constant", seed=seed + 2),
-            keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant", seed=seed + 3),
-        ]
-    )
-
-    def augment(images):
-        images = geometry(images, training=True)
-        thicker = tf.nn.max_pool2d(images, ksize=3, strides=1, padding="SAME")  # a 1-px wider stroke
-        thinner = tf.clip_by_value((images - 0.45) / 0.55, 0.0, 1.0)  # the soft edge removed
-        choice = tf.random.uniform([tf.shape(images)[0], 1, 1, 1])
-        images = tf.where(choice < 0.25, thicker, tf.where(choice < 0.4, thinner, images))
-        return tf.clip_by_value(images, 0.0, 1.0)
-
-    return augment
 
 
 class _ProgressReporter(keras.callbacks.Callback):
@@ -243,19 +195,17 @@ class _ProgressReporter(keras.callbacks.Callback):
         )
 
 
-def _model_card(network, model, data, report, history, **settings):
-    matrix = np.asarray(report["confusion_matrix"])
-    per_class_accuracy = (np.diag(matrix) / np.maximum(matrix.sum(axis=1), 1)).round(6).tolist()
+def _model_card(recipe, model, data, report, history, **settings):
     return {
-        "name": network.name,
-        "architecture": network.name,
-        "description": network.description,
+        "architecture": recipe.architecture,
+        "description": recipe.description,
         "parameters": int(model.count_params()),
         **settings,
         "epochs_completed": len(history["loss"]),
         "test_accuracy": report["accuracy"],
         "test_images": report["n"],
-        "per_class_accuracy": per_class_accuracy,
+        # The card's readers ask for per-class accuracy by that name; for a class it is its recall.
+        "per_class_accuracy": report["recall"],
         "precision": report["precision"],
         "recall": report["recall"],
         "f1": report["f1"],
@@ -272,109 +222,3 @@ def _model_card(network, model, data, report, history, **settings):
         },
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
-
-
-@dataclasses.dataclass(frozen=True)
-class FinishedRun:
-    card: dict
-    stopped: bool
-
-
-class BackgroundTraining:
-    """One training run in a child process, so a page can redraw, navigate or press Stop meanwhile.
-
-    Why a process and not a thread: TensorFlow training takes every core it can get, and in the
-    server's own process it starved every drawing session (measured: answers took over a minute
-    while two people trained). The child runs at a lower CPU priority, so drawing comes first,
-    and nothing that happens in it can take the server down.
-
-    ``progress`` is the latest Progress; when ``done``, ``result`` holds a FinishedRun and
-    ``saved_path`` the model file, or ``error`` says why the run failed. Each run saves under
-    its own unique name, so runs never overwrite each other or the shipped model.
-    """
-
-    def __init__(self, architecture, data, save_to, **train_options):
-        import multiprocessing
-        import threading
-
-        # "spawn": forking a process that has already loaded TensorFlow is not safe.
-        context = multiprocessing.get_context("spawn")
-        self.architecture = architecture
-        self.save_to = Path(save_to)
-        self.progress = None
-        self.result = None
-        self.saved_path = None
-        self.error = None
-        self._messages = context.Queue()
-        self._stop_requested = context.Event()
-        self._finished = threading.Event()
-        self._process = context.Process(
-            target=_train_in_child_process,
-            args=(architecture, data, str(self.save_to), train_options, self._messages, self._stop_requested),
-            name=f"training-{architecture}",
-            daemon=True,
-        )
-        self._listener = threading.Thread(target=self._listen, name=f"training-{architecture}-listener", daemon=True)
-
-    def start(self):
-        self._process.start()
-        self._listener.start()
-        return self
-
-    def stop(self):
-        self._stop_requested.set()
-
-    @property
-    def stop_requested(self):
-        return self._stop_requested.is_set()
-
-    @property
-    def done(self):
-        return self._finished.is_set()
-
-    def wait(self, timeout=None):
-        return self._finished.wait(timeout)
-
-    def _listen(self):
-        import queue
-
-        try:
-            while True:
-                try:
-                    kind, payload = self._messages.get(timeout=1)
-                except queue.Empty:
-                    if self._process.is_alive() or not self._messages.empty():
-                        continue
-                    self.error = f"the training process ended unexpectedly (exit code {self._process.exitcode})"
-                    return
-                if kind == "progress":
-                    self.progress = payload
-                elif kind == "finished":
-                    self.result = FinishedRun(card=payload["card"], stopped=payload["stopped"])
-                    self.saved_path = Path(payload["saved_path"])
-                    return
-                else:
-                    self.error = payload
-                    return
-        finally:
-            self._process.join(timeout=60)
-            self._finished.set()
-
-
-def _train_in_child_process(architecture, data, save_to, train_options, messages, stop_requested):
-    try:
-        os.nice(10)  # people drawing come first
-    except (AttributeError, OSError):
-        pass
-    try:
-        result = train(
-            architecture,
-            data,
-            on_progress=lambda progress: messages.put(("progress", progress)),
-            should_stop=stop_requested.is_set,
-            **train_options,
-        )
-        save_model(result.model, result.card, save_to)
-        messages.put(("finished", {"card": result.card, "stopped": result.stopped, "saved_path": save_to}))
-    except Exception as error:  # reported on the page; the run must never fail silently
-        messages.put(("error", f"{type(error).__name__}: {error}"))

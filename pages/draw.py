@@ -7,7 +7,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from model.plots import attribution_picture, enlarge
 from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess, split_digits
-from pages.common import active_predictor
+from ui.resources import active_predictor
 
 CANVAS_HEIGHT = 280
 ONE_DIGIT, NUMBER = "One digit", "A number"

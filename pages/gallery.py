@@ -4,9 +4,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model.metrics import classification_report
+from model.metrics import test_report
 from model.plots import confusion_matrix_figure, gallery_figure
-from pages.common import active_model_path, active_predictor, load_data, show_figure, test_set_probabilities
+from ui.resources import active_predictor, load_data, test_set_predictions
+from ui.session import active_model_path
+from ui.widgets import show_figure
 
 GRID_SIZES = {"4 × 4": (4, 4), "5 × 5": (5, 5), "6 × 6": (6, 6), "8 × 8": (8, 8), "3 × 5": (3, 5)}
 
@@ -68,8 +70,8 @@ else:
     st.caption(f"All {len(data.y_test):,} MNIST test images, from {data.source}.")
 
 if predictor is not None:
-    predicted_labels = np.argmax(test_set_probabilities(), axis=1)
-    report = classification_report(data.y_test, predicted_labels)
+    predicted_labels = test_set_predictions()
+    report = test_report(data, predicted_labels)
     mistakes = int((predicted_labels != data.y_test).sum())
     first, second = st.columns(2)
     first.metric("Test accuracy", f"{report['accuracy']:.2%}")

@@ -1,45 +1,45 @@
 """Train: fit a network in the browser, watch it learn, then draw with the model you made.
 
-Training runs in a background thread (``model.training.BackgroundTraining``), so the bar keeps
-moving while the page redraws, Stop ends the run cleanly, and other pages stay usable.
+Training runs in a child process (``model.jobs.BackgroundTraining``), so the bar keeps moving
+while the page redraws, Stop ends the run cleanly, and other pages stay usable.
 """
-
-import time
-import uuid
 
 import streamlit as st
 
-from model.networks import NETWORKS, USER_ARCHITECTURES, live_demo_settings
+from model.jobs import BackgroundTraining
 from model.plots import confusion_matrix_figure, training_curves_figure
-from model.training import BackgroundTraining
-from pages.common import RUNS_DIR, add_trained_model, load_data, session_id, show_figure
+from model.recipes import TRAIN_PAGE_MENU, get_recipe, train_page_start
+from model.storage import new_run_path, runs_dir
+from ui.resources import load_data
+from ui.session import active_model_label, remember_trained_model, session_id, set_training_job, training_job, use_model
+from ui.widgets import show_figure
+
+TRAINING_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000)
+
 
 def training_settings(training_images):
     architecture = st.selectbox(
-        "Network", USER_ARCHITECTURES, format_func=lambda name: NETWORKS[name].description, key="architecture"
+        "Network", TRAIN_PAGE_MENU, format_func=lambda name: get_recipe(name).description, key="architecture"
     )
-    network, demo = NETWORKS[architecture], live_demo_settings(architecture, training_images)
+    start = train_page_start(architecture, training_images)
     first, second, third = st.columns(3)
     # Keys carry the architecture, so each network keeps its own defaults and the user's changes.
-    epochs = first.number_input("Epochs", 1, 50, demo["epochs"], key=f"epochs-{architecture}")
+    epochs = first.number_input("Epochs", 1, 50, start["epochs"], key=f"epochs-{architecture}")
     batch_size = second.select_slider(
-        "Batch size", [10, 16, 32, 64, 128, 256, 512], network.batch_size, key=f"batch-{architecture}"
+        "Batch size", [10, 16, 32, 64, 128, 256, 512], start["batch_size"], key=f"batch-{architecture}"
     )
     learning_rate = third.number_input(
-        "Learning rate", 1e-5, 10.0, network.learning_rate, format="%g", key=f"rate-{architecture}"
+        "Learning rate", 1e-5, 10.0, start["learning_rate"], format="%g", key=f"rate-{architecture}"
     )
-    size_choices = sorted({size for size in (1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000) if size < training_images} | {training_images})
-    train_size = first.select_slider(
-        "Training images", size_choices, demo["train_size"], key=f"size-{architecture}"
-    )
-    augment = second.toggle("Augmentation (shifts, slant, stroke width)", network.augment, key=f"augment-{architecture}")
+    size_choices = sorted({size for size in TRAINING_SIZES if size < training_images} | {training_images})
+    train_size = first.select_slider("Training images", size_choices, start["train_size"], key=f"size-{architecture}")
+    augment = second.toggle("Augmentation (shifts, slant, stroke width)", start["augment"], key=f"augment-{architecture}")
     return architecture, dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, train_size=train_size, augment=augment)
 
 
 def start_training(architecture, options):
-    run_name = f"{architecture}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    save_to = RUNS_DIR / session_id() / f"{run_name}.keras"
-    st.session_state["training_job"] = BackgroundTraining(architecture, load_data(), save_to, **options).start()
+    save_to = new_run_path(runs_dir() / session_id(), architecture)
+    set_training_job(BackgroundTraining(architecture, load_data(), save_to, **options).start())
 
 
 def progress_text(progress):
@@ -65,7 +65,7 @@ def show_progress(job, downloadable=False):
 
 
 def live_progress():
-    job = st.session_state["training_job"]
+    job = training_job()
     if job.done:
         st.rerun()  # the whole page now shows the results, and polling stops
     show_progress(job)
@@ -76,20 +76,19 @@ def show_result(job):
     if job.error:
         st.error(f"Training failed: {job.error}. Nothing was saved; the active model is unchanged.")
         return
-    card = job.result.card
+    card = job.card
     show_progress(job, downloadable=True)
-    if job.result.stopped:
+    if job.stopped:
         st.warning(f"Stopped after {card['epochs_completed']} of {card['epochs']} epochs; the model is kept as it was then.")
     label = f"{card['architecture']} · {card['test_accuracy']:.2%} · {job.saved_path.stem[-6:]}"
-    trained = st.session_state.setdefault("trained_models", {})
-    trained.setdefault(label, str(job.saved_path))  # selectable in the sidebar from now on
+    remember_trained_model(label, job.saved_path)  # selectable in the sidebar from now on
     first, second = st.columns(2)
     first.metric("Test accuracy", f"{card['test_accuracy']:.2%}", f"{card['test_images']:,} test images", delta_color="off", delta_arrow="off")
     second.metric("Training time", f"{card['training_seconds']:.0f} s", f"{card['parameters']:,} parameters", delta_color="off", delta_arrow="off")
-    if st.session_state.get("active_model") == label:
+    if active_model_label() == label:
         st.success("This model is active: the Draw and Gallery pages use it.")
     else:
-        st.button("Use this model", type="primary", on_click=add_trained_model, args=(label, job.saved_path), icon=":material/check:")
+        st.button("Use this model", type="primary", on_click=use_model, args=(label, job.saved_path), icon=":material/check:")
     show_figure(confusion_matrix_figure(card["confusion_matrix"]), "Download the confusion matrix (PNG)", "confusion-matrix.png")
 
 
@@ -98,7 +97,7 @@ data = load_data()
 st.caption(
     f":material/info: {data.notice}" if data.is_sample else f"{len(data.y_train):,} training images from {data.source}."
 )
-job = st.session_state.get("training_job")
+job = training_job()
 running = job is not None and not job.done
 architecture, options = training_settings(len(data.y_train))
 st.button(

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from browser import chromium, clear_canvas, draw_strokes, streamlit_server
-from drawings import strokes_in_box
+from tests.support.browser import chromium, clear_canvas, draw_strokes, streamlit_server
+from tests.support.drawings import strokes_in_box
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 expect = playwright_api.expect

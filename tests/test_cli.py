@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from drawings import draw_digit
+from tests.support.drawings import draw_digit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,9 +93,26 @@ def test_evaluate_with_a_bad_data_path_is_a_clear_error(tmp_path):
 
 def test_train_cli_trains_and_saves_atomically(tmp_path):
     out = tmp_path / "tiny.keras"
-    result = run("model.train", "--arch", "sigmoid", "--epochs", "1", "--train-size", "1000",
+    result = run("model", "train", "--arch", "sigmoid", "--epochs", "1", "--train-size", "1000",
                  "--data", str(ROOT / "model" / "mnist_sample.npz"), "--out", str(out))
     assert result.returncode == 0, result.stderr[-2000:]
     assert out.exists() and out.with_suffix(".json").exists()
     assert "test accuracy:" in result.stdout and "Epoch 1/1" in result.stderr
     assert json.loads(out.with_suffix(".json").read_text())["architecture"] == "sigmoid"
+
+
+def test_one_entry_point_lists_every_tool_and_the_old_names_give_the_same_lines(images):
+    listing = run("model")
+    assert listing.returncode == 0
+    for command in ("train", "evaluate", "predict", "sample"):
+        assert command in listing.stdout
+    new, old = run("model", "predict", str(images)), run("model.predict", str(images))
+    assert new.returncode == old.returncode == 0
+    assert new.stdout == old.stdout and len(new.stdout.splitlines()) == 2
+
+
+def test_train_cli_refuses_a_bad_out_path_before_training(tmp_path):
+    result = run("model", "train", "--arch", "mlp", "--data", str(ROOT / "model" / "mnist_sample.npz"),
+                 "--out", str(tmp_path / "model.h5"))
+    assert result.returncode == 2 and ".keras" in result.stderr and "Traceback" not in result.stderr
+    assert not list(tmp_path.iterdir())

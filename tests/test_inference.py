@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from drawings import draw_digit
+from tests.support.drawings import draw_digit
 from model.preprocess import preprocess
 
 
@@ -93,3 +93,14 @@ def test_prediction_is_uncertain_when_close_or_low():
     close = prediction([0.6, 0.38] + [0.0025] * 8)
     assert not sure.is_uncertain
     assert close.is_uncertain and close.runner_up == 1
+
+
+def test_missing_and_corrupt_model_files_are_clear_errors(tmp_path):
+    from model.inference import ModelLoadError, Predictor
+
+    with pytest.raises(ModelLoadError, match="not found"):
+        Predictor.load(tmp_path / "absent.keras")
+    corrupt = tmp_path / "corrupt.keras"
+    corrupt.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ModelLoadError, match="corrupt.keras"):
+        Predictor.load(corrupt)

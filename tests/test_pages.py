@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from drawings import draw_digit, render, strokes_in_box
+from tests.support.drawings import draw_digit, render, strokes_in_box
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FIRST_CANVAS = "canvas-280"
@@ -162,3 +162,28 @@ def test_a_tiny_training_run_fills_the_bar_and_gives_a_usable_model():
     app.run()
     assert prediction_metrics(app), "the trained model reads drawings"
     assert Path(app.session_state["trained_models"][app.session_state["active_model"]]).exists()
+
+
+def test_the_train_page_starts_from_the_recipes_settings():
+    from model.data import load_sample
+    from model.recipes import TRAIN_PAGE_MENU, train_page_start
+
+    app = new_app()
+    app.switch_page("pages/train.py").run()
+    assert not app.exception
+    start = train_page_start(TRAIN_PAGE_MENU[0], len(load_sample().y_train))
+    architecture = TRAIN_PAGE_MENU[0]
+    assert app.selectbox(key="architecture").value == architecture
+    assert app.number_input(key=f"epochs-{architecture}").value == start["epochs"]
+    assert app.select_slider(key=f"size-{architecture}").value == start["train_size"]
+    assert app.select_slider(key=f"batch-{architecture}").value == start["batch_size"]
+
+
+def test_streamlit_moving_its_clean_up_hook_is_a_loud_warning(monkeypatch):
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from ui.keras_session import keep_tensorflow_warm
+
+    monkeypatch.delattr(script_runner, "_clean_problem_modules", raising=False)
+    with pytest.warns(RuntimeWarning, match="clear the Keras session"):
+        keep_tensorflow_warm()

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from drawings import draw_digit, render, strokes_in_box
+from tests.support.drawings import draw_digit, render, strokes_in_box
 from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess, split_digits
 
 

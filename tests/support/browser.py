@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -80,17 +80,26 @@ def chromium():
             browser.close()
 
 
-def draw_strokes(page, strokes, steps=6):
-    """Replay strokes (canvas pixel coordinates) with the mouse on the drawing surface."""
-    surface = page.locator("canvas.upper-canvas").first
-    box = surface.bounding_box()
+def mouse_actions(box, strokes, steps):
+    """Strokes (canvas pixel coordinates) as the mouse calls that draw them on a surface at
+    ``box``: ("move", x, y, steps), ("down",), ("up",). Shared by the sync and async replays."""
     for stroke in strokes:
         x, y = stroke[0]
-        page.mouse.move(box["x"] + x, box["y"] + y)
-        page.mouse.down()
+        yield ("move", box["x"] + x, box["y"] + y, 1)
+        yield ("down",)
         for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x, box["y"] + y, steps=steps)
-        page.mouse.up()
+            yield ("move", box["x"] + x, box["y"] + y, steps)
+        yield ("up",)
+
+
+def draw_strokes(page, strokes, steps=6):
+    """Replay strokes with the mouse on the drawing surface (Playwright's sync API)."""
+    box = page.locator("canvas.upper-canvas").first.bounding_box()
+    for action in mouse_actions(box, strokes, steps):
+        if action[0] == "move":
+            page.mouse.move(action[1], action[2], steps=action[3])
+        else:
+            getattr(page.mouse, action[0])()
 
 
 def clear_canvas(page, timeout_ms=30_000):

@@ -1,0 +1,1 @@
+"""Benchmarks, one script per measure: ``python -m bench.<name>`` from the repository root."""

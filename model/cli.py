@@ -1,0 +1,227 @@
+"""The command-line tools, one entry point: ``python -m model {train,evaluate,predict,sample}``.
+
+- ``predict [--model PATH] IMAGE_OR_DIR...``: one JSON object per image on stdout,
+  ``{"path", "digit", "confidence", "probabilities"}`` or ``{"path", "error"}``; exit status 1
+  if any image failed, else 0. Never a traceback.
+- ``evaluate [--model PATH] [--data PATH] [--json]``: accuracy, per-class precision/recall/F1
+  and the confusion matrix on the test split.
+- ``train --arch NAME [--epochs N] [--data PATH] [--out PATH]``: Keras' progress bar, the test
+  accuracy at the end, the model and its card saved atomically (to runs/ unless ``--out``).
+- ``sample --data PATH``: write the bundled sample from a full MNIST.
+
+TensorFlow is imported only once the arguments are good: a mistake is reported at once.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+DATA_HELP = "MNIST file or folder (default: $MNIST_PATH, Keras' cache, the bundled sample)"
+MODEL_HELP = "a .keras file (default: the shipped CNN)"
+
+
+def main(argv=None):
+    from model.recipes import RECIPES
+    from model.storage import SHIPPED_MODEL_PATH
+
+    parser = argparse.ArgumentParser(prog="python -m model", description="The digit-recognition demo's tools.")
+    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,sample}")
+
+    predict = commands.add_parser("predict", help="read the digit in each image file")
+    predict.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
+    predict.add_argument("images", nargs="+", metavar="IMAGE_OR_DIR")
+
+    evaluate = commands.add_parser("evaluate", help="evaluate a model on the MNIST test split")
+    evaluate.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
+    evaluate.add_argument("--data", help=DATA_HELP)
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+
+    train = commands.add_parser("train", help="train a digit classifier on MNIST")
+    train.add_argument("--arch", choices=sorted(RECIPES), default="cnn", help="the network (default: cnn)")
+    train.add_argument("--epochs", type=int, help="default: the network's own recipe")
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--learning-rate", type=float)
+    train.add_argument("--train-size", type=int, help="train on a random subset of this many images")
+    train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--data", help=DATA_HELP)
+    train.add_argument("--out", help="where to save the .keras file (default: runs/<arch>-<time>.keras)")
+
+    sample = commands.add_parser("sample", help="write the bundled sample from a full MNIST")
+    sample.add_argument("--data", required=True, help="a full MNIST in any supported format")
+    sample.add_argument("--out", help="default: the bundled sample's own path")
+
+    arguments = parser.parse_args(argv)
+    if arguments.command is None:
+        parser.print_help()
+        return 0
+    return {"predict": run_predict, "evaluate": run_evaluate, "train": run_train, "sample": run_sample}[
+        arguments.command
+    ](arguments)
+
+
+def fail(message, status):
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+# --- predict -------------------------------------------------------------------------------
+
+
+def run_predict(arguments):
+    from model.inference import ModelLoadError, Predictor
+
+    try:
+        predictor = Predictor.load(arguments.model)
+    except ModelLoadError as error:
+        return fail(error, 1)
+    failed = False
+    for path in image_paths(arguments.images):
+        result = classify(predictor, path)
+        failed = failed or "error" in result
+        print(json.dumps(result), flush=True)
+    return 1 if failed else 0
+
+
+def image_paths(arguments):
+    """Files as given; folders expanded to their files, sorted, so every file gets an answer."""
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            yield from sorted(child for child in path.iterdir() if child.is_file())
+        else:
+            yield path
+
+
+def classify(predictor, path):
+    from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess
+
+    try:
+        prediction = predictor.predict(preprocess(open_image(path)))
+    except (UnreadableImageError, NoDigitError) as error:
+        return {"path": str(path), "error": str(error)}
+    except Exception as error:  # whatever a hostile file triggers, the answer is still one JSON line
+        return {"path": str(path), "error": f"cannot classify the image ({type(error).__name__}: {error})"}
+    return {
+        "path": str(path),
+        "digit": prediction.digit,
+        "confidence": round(prediction.confidence, 6),
+        "probabilities": [round(float(p), 6) for p in prediction.probabilities],
+    }
+
+
+# --- evaluate ------------------------------------------------------------------------------
+
+
+def run_evaluate(arguments):
+    from model.data import load_mnist
+    from model.inference import ModelLoadError, Predictor
+    from model.metrics import evaluate
+
+    try:
+        data = load_mnist(arguments.data)
+        predictor = Predictor.load(arguments.model)
+    except (ValueError, ModelLoadError) as error:
+        return fail(error, 2)
+    if data.is_sample:
+        print(data.notice, file=sys.stderr)
+    report = evaluate(predictor, data)
+    report["model"] = str(arguments.model)
+    print(json.dumps(report) if arguments.json else format_report(report))
+    return 0
+
+
+def format_report(report):
+    lines = [
+        f"accuracy: {report['accuracy']:.4f} on {report['n']} test images ({report['data_source']})",
+        "",
+        "digit  precision  recall     f1",
+    ]
+    for digit in range(10):
+        lines.append(
+            f"{digit:>5}  {report['precision'][digit]:>9.4f}  {report['recall'][digit]:>6.4f}  {report['f1'][digit]:>6.4f}"
+        )
+    lines += ["", "confusion matrix (rows: true digit, columns: predicted)"]
+    lines.append("      " + "".join(f"{digit:>6}" for digit in range(10)))
+    for digit, row in enumerate(report["confusion_matrix"]):
+        lines.append(f"{digit:>6}" + "".join(f"{count:>6}" for count in row))
+    return "\n".join(lines)
+
+
+# --- train ---------------------------------------------------------------------------------
+
+
+def run_train(arguments):
+    import time
+
+    from model.data import load_mnist
+    from model.storage import check_model_path
+
+    try:
+        data = load_mnist(arguments.data)
+        out = check_model_path(arguments.out or f"runs/{arguments.arch}-{time.strftime('%Y%m%d-%H%M%S')}.keras")
+    except ValueError as error:
+        return fail(error, 2)
+    if data.is_sample:
+        print(data.notice, file=sys.stderr)
+
+    from model.storage import save_model
+    from model.training import train
+
+    print(f"Training {arguments.arch} on {len(data.x_train)} images from {data.source}", file=sys.stderr)
+    result = train(
+        arguments.arch,
+        data,
+        epochs=arguments.epochs,
+        batch_size=arguments.batch_size,
+        learning_rate=arguments.learning_rate,
+        augment=arguments.augment,
+        train_size=arguments.train_size,
+        seed=arguments.seed,
+        on_progress=TerminalProgress(),
+    )
+    save_model(result.model, result.card, out)
+    print(f"test accuracy: {result.card['test_accuracy']:.4f} on {result.card['test_images']} images")
+    print(f"saved {out} and {out.with_suffix('.json')}")
+    return 0
+
+
+class TerminalProgress:
+    """Draws training progress with Keras' own Progbar, one bar per epoch."""
+
+    def __init__(self):
+        from keras.utils import Progbar
+
+        self.progress_bar = Progbar
+        self.bar = None
+        self.epoch = 0
+
+    def __call__(self, progress):
+        if progress.epoch != self.epoch:
+            self.epoch = progress.epoch
+            print(f"Epoch {progress.epoch}/{progress.epochs}", file=sys.stderr)
+            self.bar = self.progress_bar(progress.batches, stateful_metrics=["loss", "accuracy", "test_accuracy"])
+        values = [("loss", progress.loss), ("accuracy", progress.accuracy)]
+        finished_epoch = len(progress.history["test_accuracy"]) == progress.epoch
+        if finished_epoch:
+            values.append(("test_accuracy", progress.history["test_accuracy"][-1]))
+        self.bar.update(progress.batch, values=values, finalize=finished_epoch)
+
+
+# --- sample --------------------------------------------------------------------------------
+
+
+def run_sample(arguments):
+    import numpy as np
+
+    from model.data import SAMPLE_PATH, load_mnist_file, make_sample
+
+    try:
+        sample = make_sample(load_mnist_file(arguments.data))
+    except ValueError as error:
+        return fail(error, 2)
+    out = arguments.out or str(SAMPLE_PATH)
+    np.savez_compressed(out, **sample)
+    print(f"wrote {out}: {len(sample['x_train'])} train, {len(sample['x_test'])} test images")
+    return 0

@@ -1,0 +1,1 @@
+"""Code the tests, benchmarks and screenshot script share: the app in a browser, digits as strokes."""
