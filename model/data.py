@@ -24,6 +24,7 @@ import numpy as np
 from model.storage import PACKAGE_DIR, sha256_of_files
 
 SAMPLE_PATH = PACKAGE_DIR / "mnist_sample.npz"
+SAMPLE_SOURCE, KERAS_SOURCE = "bundled sample", "keras"
 ACCEPTED_FORMATS = (
     "a Keras mnist.npz (x_train, y_train, x_test, y_test), "
     "the tutorials' mnist.pkl.gz (train/valid/test tuples of flat float arrays), "
@@ -48,6 +49,13 @@ class MnistData:
     @property
     def notice(self):
         return SAMPLE_NOTICE if self.is_sample else ""
+
+    @property
+    def public_name(self):
+        """Where the data came from, for a public page: never a server path."""
+        if self.source in (SAMPLE_SOURCE, KERAS_SOURCE):
+            return "the bundled sample" if self.is_sample else "Keras' MNIST download"
+        return f"the full MNIST ({Path(self.source).name})"
 
 
 def as_floats(images_uint8):
@@ -75,7 +83,20 @@ def load_mnist(path=None, use_keras=True):
 
 def load_sample():
     data = load_mnist_file(SAMPLE_PATH)
-    return dataclasses.replace(data, source="bundled sample", is_sample=True)
+    return dataclasses.replace(data, source=SAMPLE_SOURCE, is_sample=True)
+
+
+def load_from_source(source):
+    """Load again what an MnistData's ``source`` names: a training child process loads its own
+    copy this way instead of receiving the server's arrays."""
+    if source == SAMPLE_SOURCE:
+        return load_sample()
+    if source == KERAS_SOURCE:
+        data = _load_from_keras()
+        if data is None:
+            raise ValueError("Keras' MNIST is no longer available")
+        return data
+    return load_mnist_file(source)
 
 
 def load_mnist_file(path):
@@ -119,7 +140,7 @@ def _load_from_keras():
         return None
     cached = Path(os.path.expanduser("~/.keras/datasets/mnist.npz"))
     checksum = sha256_of_files([cached]) if cached.exists() else ""
-    return MnistData(x_train, y_train, x_test, y_test, source="keras", sha256=checksum)
+    return MnistData(x_train, y_train, x_test, y_test, source=KERAS_SOURCE, sha256=checksum)
 
 
 def _read_npz(path):

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from pathlib import Path
 
 
@@ -21,7 +22,11 @@ class BackgroundTraining:
     failed. Each run saves under the path it is given, so runs never overwrite each other.
     """
 
-    def __init__(self, architecture, data, save_to, **train_options):
+    def __init__(self, architecture, data_source, save_to, max_seconds=None, **train_options):
+        """``data_source``: an MnistData's ``source`` (a path, "keras" or the bundled sample). The
+        child loads the data itself: a pickled copy of the arrays would cost the server their
+        bytes again on every start, and the child would hold them twice. ``max_seconds`` stops
+        the run (keeping the model as it is then) after that much training."""
         # "spawn": forking a process that has already loaded TensorFlow is not safe.
         context = multiprocessing.get_context("spawn")
         self.architecture = architecture
@@ -35,7 +40,7 @@ class BackgroundTraining:
         self._finished = threading.Event()
         self._process = context.Process(
             target=_train_in_child_process,
-            args=(architecture, data, str(self.save_to), train_options, self._messages, self._stop_requested),
+            args=(architecture, data_source, str(self.save_to), max_seconds, train_options, self._messages, self._stop_requested),
             name=f"training-{architecture}",
             daemon=True,
         )
@@ -87,20 +92,23 @@ class BackgroundTraining:
             self._finished.set()
 
 
-def _train_in_child_process(architecture, data, save_to, train_options, messages, stop_requested):
+def _train_in_child_process(architecture, data_source, save_to, max_seconds, train_options, messages, stop_requested):
     try:
         os.nice(10)  # people drawing come first
     except (AttributeError, OSError):
         pass
     try:
+        from model.data import load_from_source
         from model.storage import save_model
         from model.training import train
 
+        data = load_from_source(data_source)
+        deadline = time.monotonic() + max_seconds if max_seconds else None
         result = train(
             architecture,
             data,
             on_progress=lambda progress: messages.put(("progress", progress)),
-            should_stop=stop_requested.is_set,
+            should_stop=lambda: stop_requested.is_set() or (deadline is not None and time.monotonic() > deadline),
             **train_options,
         )
         save_model(result.model, result.card, save_to)

@@ -13,6 +13,7 @@ An image with no ink raises ``NoDigitError``: "no digit" is an answer, never a g
 """
 
 import io
+import re
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -209,4 +210,6 @@ def _centre_by_mass(digit):
 
 
 def _one_line(error):
-    return " ".join(str(error).split()) or type(error).__name__
+    # Pillow names a file object by its repr ("<_io.BytesIO object at 0x7f...>"): say "the data".
+    text = re.sub(r"<[^<>]* at 0x[0-9a-fA-F]+>", "the data", str(error))
+    return " ".join(text.split()) or type(error).__name__

@@ -15,7 +15,6 @@ import numpy as np
 import tensorflow as tf
 
 from model.augment import make_augmenter
-from model.data import as_floats
 from model.inference import Predictor
 from model.metrics import evaluate
 from model.recipes import get_recipe
@@ -90,7 +89,6 @@ def train(
 
     keras.utils.set_random_seed(seed)
     x_train, y_train = _training_subset(data.x_train, data.y_train, train_size, seed)
-    x_test = as_floats(data.x_test)[..., None]
     steps_per_epoch = int(np.ceil(len(x_train) / batch_size))
 
     model = recipe.build()
@@ -103,16 +101,15 @@ def train(
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
     )
-    dataset = _training_dataset(x_train, y_train, batch_size, augment, seed)
+    dataset = _batches(x_train, y_train, batch_size, shuffle_seed=seed, augmenter=make_augmenter(seed) if augment else None)
     reporter = _ProgressReporter(epochs, steps_per_epoch, progress_every, on_progress, should_stop)
     started = time.perf_counter()
     model.fit(
         dataset,
         epochs=epochs,
-        validation_data=(x_test, data.y_test),
-        validation_batch_size=1000,
+        validation_data=_batches(data.x_test, data.y_test, 1000),
         callbacks=[reporter, *callbacks],
-        shuffle=False,  # the dataset is already shuffled, reproducibly, with the seed
+        shuffle=False,  # the dataset shuffles itself, reproducibly, with the seed
         verbose=0,
     )
     training_seconds = time.perf_counter() - started
@@ -130,16 +127,29 @@ def train(
 def _training_subset(x_train, y_train, train_size, seed):
     if train_size and train_size < len(x_train):
         chosen = np.random.default_rng(seed).choice(len(x_train), size=int(train_size), replace=False)
-        x_train, y_train = x_train[chosen], y_train[chosen]
-    return as_floats(x_train)[..., None], y_train
+        return x_train[chosen], y_train[chosen]
+    return x_train, y_train
 
 
-def _training_dataset(x_train, y_train, batch_size, augment, seed):
-    dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train))
-    dataset = dataset.shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
-    if augment:
-        augmenter = make_augmenter(seed)
-        dataset = dataset.map(lambda images, labels: (augmenter(images), labels), num_parallel_calls=tf.data.AUTOTUNE)
+def _batches(images_uint8, labels, batch_size, shuffle_seed=None, augmenter=None):
+    """Batches of float images in [0, 1] made on the fly from the uint8 images.
+
+    The images stay uint8 in one tensor (a quarter of float32's bytes) and only indices are
+    shuffled: a training process holds no float copy of the set and no shuffle buffer of images.
+    """
+    images = tf.constant(images_uint8)
+    labels = tf.constant(labels)
+    indices = tf.data.Dataset.range(len(images_uint8))
+    if shuffle_seed is not None:
+        indices = indices.shuffle(len(images_uint8), seed=shuffle_seed, reshuffle_each_iteration=True)
+
+    def gather(batch):
+        floats = tf.cast(tf.gather(images, batch), tf.float32)[..., None] / 255.0
+        return floats, tf.gather(labels, batch)
+
+    dataset = indices.batch(batch_size).map(gather, num_parallel_calls=tf.data.AUTOTUNE)
+    if augmenter is not None:
+        dataset = dataset.map(lambda floats, labels: (augmenter(floats), labels), num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 

@@ -1,5 +1,9 @@
 """Draw: draw a digit (or a whole number) or upload a photo, and watch the model read it."""
 
+import hashlib
+import json
+import logging
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -16,10 +20,19 @@ ONE_DIGIT, NUMBER = "One digit", "A number"
 def clear_canvas():
     # A changed initial drawing makes the canvas reload it, i.e. empty itself, and send the empty
     # drawing back; forgetting the old drawing here means this very rerun shows no stale answer.
+    # The drawings on screen at this moment are remembered as cleared: should one of them reach
+    # the server again afterwards (a send already on its way when Clear was pressed), it is not
+    # read. Only a new stroke, which changes the drawing, brings an answer back.
     st.session_state["canvas_clears"] = st.session_state.get("canvas_clears", 0) + 1
+    saved = st.session_state.get("saved_drawings", {})
+    st.session_state["cleared_drawings"] = {drawing_fingerprint(drawing["objects"]) for drawing in saved.values()}
     st.session_state["saved_drawings"] = {}
     for key in [key for key in st.session_state if str(key).startswith("canvas-")]:
         del st.session_state[key]
+
+
+def drawing_fingerprint(objects):
+    return hashlib.sha256(json.dumps(objects, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def drawing_canvas(width):
@@ -50,7 +63,10 @@ def drawing_canvas(width):
     st.button("Clear", on_click=clear_canvas, icon=":material/ink_eraser:")
     if result.image_data is None:
         return restored["image"] if restored else None
-    saved[key] = {"objects": (result.json_data or {}).get("objects", []), "image": result.image_data}
+    objects = (result.json_data or {}).get("objects", [])
+    if objects and drawing_fingerprint(objects) in st.session_state.get("cleared_drawings", ()):
+        return None  # a drawing from before the last Clear, arriving late
+    saved[key] = {"objects": objects, "image": result.image_data}
     return result.image_data
 
 
@@ -64,6 +80,10 @@ def uploaded_image():
         return open_image(upload.getvalue())
     except UnreadableImageError as error:
         st.error(f"{upload.name}: {error}. Try a PNG, JPEG or WebP photo.")
+        return None
+    except Exception:  # whatever a hostile file triggers: a message, never a traceback
+        logging.getLogger(__name__).warning("unreadable upload", exc_info=True)
+        st.error(f"{upload.name}: this file cannot be read as an image. Try a PNG, JPEG or WebP photo.")
         return None
 
 

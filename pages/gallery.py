@@ -7,7 +7,7 @@ import streamlit as st
 from model.metrics import test_report
 from model.plots import confusion_matrix_figure, gallery_figure
 from ui.resources import active_predictor, load_data, test_set_predictions
-from ui.session import active_model_path
+from ui.session import active_model_label
 from ui.widgets import show_figure
 
 GRID_SIZES = {"4 × 4": (4, 4), "5 × 5": (5, 5), "6 × 6": (6, 6), "8 × 8": (8, 8), "3 × 5": (3, 5)}
@@ -67,7 +67,7 @@ data = load_data()
 if data.is_sample:
     st.caption(f":material/info: {data.notice}")
 else:
-    st.caption(f"All {len(data.y_test):,} MNIST test images, from {data.source}.")
+    st.caption(f"All {len(data.y_test):,} MNIST test images, from {data.public_name}.")
 
 if predictor is not None:
     predicted_labels = test_set_predictions()
@@ -76,7 +76,7 @@ if predictor is not None:
     first, second = st.columns(2)
     first.metric("Test accuracy", f"{report['accuracy']:.2%}")
     second.metric("Mistakes", f"{mistakes} of {report['n']:,}")
-    st.caption(f"Model: {active_model_path()}")
+    st.caption(f"Model: {active_model_label()}")
     show_grid(data, predicted_labels)
     st.subheader("Where it goes wrong")
     show_scores(report)

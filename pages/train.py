@@ -1,20 +1,23 @@
 """Train: fit a network in the browser, watch it learn, then draw with the model you made.
 
-Training runs in a child process (``model.jobs.BackgroundTraining``), so the bar keeps moving
-while the page redraws, Stop ends the run cleanly, and other pages stay usable.
+A run goes through the server's training queue (``model.admission``): a few at once, the rest
+wait in line and see their place; each runs in a child process (``model.jobs``), so the bar
+keeps moving while the page redraws, Stop ends the run cleanly, and other pages stay usable.
 """
+
+import datetime
 
 import streamlit as st
 
-from model.jobs import BackgroundTraining
+from model.admission import ABANDONED, CANCELLED, FAILED, QUEUED, AdmissionError
 from model.plots import confusion_matrix_figure, training_curves_figure
 from model.recipes import TRAIN_PAGE_MENU, get_recipe, train_page_start
-from model.storage import new_run_path, runs_dir
-from ui.resources import load_data
-from ui.session import active_model_label, remember_trained_model, session_id, set_training_job, training_job, use_model
-from ui.widgets import show_figure
+from ui.resources import load_data, training_queue
+from ui.session import active_model_label, remember_trained_model, session_id, set_training_run, training_run, use_model
+from ui.widgets import ordinal, show_figure
 
 TRAINING_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000)
+REFUSAL = "training_refusal"  # why the last Start was refused, shown once
 
 
 def training_settings(training_images):
@@ -38,8 +41,14 @@ def training_settings(training_images):
 
 
 def start_training(architecture, options):
-    save_to = new_run_path(runs_dir() / session_id(), architecture)
-    set_training_job(BackgroundTraining(architecture, load_data(), save_to, **options).start())
+    try:
+        set_training_run(training_queue().submit(session_id(), architecture, options))
+    except AdmissionError as refusal:
+        st.session_state[REFUSAL] = str(refusal)
+
+
+def stop_training():
+    training_queue().stop(training_run())
 
 
 def progress_text(progress):
@@ -53,8 +62,8 @@ def progress_text(progress):
     )
 
 
-def show_progress(job, downloadable=False):
-    progress = job.progress
+def show_progress(run, downloadable=False):
+    progress = run.progress
     st.progress(progress.fraction if progress else 0.0, text=progress_text(progress))
     if progress is not None and progress.history["loss"]:
         figure = training_curves_figure(progress.history)
@@ -64,46 +73,73 @@ def show_progress(job, downloadable=False):
             st.pyplot(figure, width="content")
 
 
-def live_progress():
-    job = training_job()
-    if job.done:
+def live_status():
+    """Redrawn every half second from the run's state; never waits on the run itself."""
+    run, queue = training_run(), training_queue()
+    queue.touch(run)
+    if run.done:
         st.rerun()  # the whole page now shows the results, and polling stops
-    show_progress(job)
-    st.button("Stop", on_click=job.stop, icon=":material/stop:", disabled=job.stop_requested)
+    if run.state == QUEUED:
+        position, wait = queue.position(run), queue.wait_seconds(run)
+        if position is not None:
+            about = f", about {wait:.0f} s" if wait is not None else ""
+            st.info(f"{ordinal(position)} in line{about}. The server trains "
+                    f"{queue.limits.concurrent_trainings} at a time; your run starts by itself.", icon=":material/hourglass:")
+    else:
+        show_progress(run)
+    st.button("Stop", on_click=stop_training, icon=":material/stop:", disabled=run.stop_requested)
 
 
-def show_result(job):
-    if job.error:
-        st.error(f"Training failed: {job.error}. Nothing was saved; the active model is unchanged.")
+def model_label(card):
+    """What a trained model is, for people: network, accuracy, when it finished (no file names)."""
+    created = datetime.datetime.fromisoformat(card["created"]).astimezone().strftime("%H:%M:%S")
+    return f"{card['architecture']} · {card['test_accuracy']:.2%} · {created}"
+
+
+def show_result(run):
+    if run.state == CANCELLED:
+        st.info("You stopped the run before it started.")
         return
-    card = job.card
-    show_progress(job, downloadable=True)
-    if job.stopped:
+    if run.state == ABANDONED:
+        st.warning("The run was stopped because its page was closed; nothing was kept.")
+        return
+    if run.state == FAILED:
+        reason = run.failure or "something went wrong in the training process"
+        st.error(f"Training failed: {reason}. Nothing was saved; the active model is unchanged.")
+        return
+    card = run.card
+    show_progress(run, downloadable=True)
+    if run.stopped:
         st.warning(f"Stopped after {card['epochs_completed']} of {card['epochs']} epochs; the model is kept as it was then.")
-    label = f"{card['architecture']} · {card['test_accuracy']:.2%} · {job.saved_path.stem[-6:]}"
-    remember_trained_model(label, job.saved_path)  # selectable in the sidebar from now on
+    label = model_label(card)
+    remember_trained_model(label, run.saved_path)  # selectable in the sidebar from now on
     first, second = st.columns(2)
     first.metric("Test accuracy", f"{card['test_accuracy']:.2%}", f"{card['test_images']:,} test images", delta_color="off", delta_arrow="off")
     second.metric("Training time", f"{card['training_seconds']:.0f} s", f"{card['parameters']:,} parameters", delta_color="off", delta_arrow="off")
     if active_model_label() == label:
         st.success("This model is active: the Draw and Gallery pages use it.")
     else:
-        st.button("Use this model", type="primary", on_click=use_model, args=(label, job.saved_path), icon=":material/check:")
+        st.button("Use this model", type="primary", on_click=use_model, args=(label, run.saved_path), icon=":material/check:")
     show_figure(confusion_matrix_figure(card["confusion_matrix"]), "Download the confusion matrix (PNG)", "confusion-matrix.png")
 
 
 st.title("Train a network")
 data = load_data()
+limits = training_queue().limits
 st.caption(
-    f":material/info: {data.notice}" if data.is_sample else f"{len(data.y_train):,} training images from {data.source}."
+    (f":material/info: {data.notice}" if data.is_sample else f"{len(data.y_train):,} training images from {data.public_name}.")
+    + f" This server trains up to {limits.run_max_image_epochs:,} image-epochs per run (epochs × images)"
+    f" and at most {limits.run_max_seconds:.0f} s."
 )
-job = training_job()
-running = job is not None and not job.done
+run = training_run()
+active = run is not None and not run.done
 architecture, options = training_settings(len(data.y_train))
 st.button(
-    "Start training", type="primary", icon=":material/play_arrow:", disabled=running, on_click=start_training, args=(architecture, options)
+    "Start training", type="primary", icon=":material/play_arrow:", disabled=active, on_click=start_training, args=(architecture, options)
 )
-if running:
-    st.fragment(live_progress, run_every=0.5)()
-elif job is not None:
-    show_result(job)
+if REFUSAL in st.session_state:
+    st.error(st.session_state.pop(REFUSAL))
+if active:
+    st.fragment(live_status, run_every=0.5)()
+elif run is not None:
+    show_result(run)

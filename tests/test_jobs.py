@@ -6,7 +6,7 @@ from model.jobs import BackgroundTraining
 
 
 def test_stop_ends_training_cleanly(sample, tmp_path):
-    job = BackgroundTraining("mlp", sample, tmp_path / "stopped.keras", epochs=50, train_size=2000)
+    job = BackgroundTraining("mlp", sample.source, tmp_path / "stopped.keras", epochs=50, train_size=2000)
     job.start()
     job.stop()
     assert job.wait(120)
@@ -16,7 +16,7 @@ def test_stop_ends_training_cleanly(sample, tmp_path):
 
 
 def test_a_failing_run_reports_its_error_and_saves_nothing(sample, tmp_path):
-    job = BackgroundTraining("mlp", sample, tmp_path / "failed.keras", epochs=1, train_size=500, learning_rate=-1.0)
+    job = BackgroundTraining("mlp", sample.source, tmp_path / "failed.keras", epochs=1, train_size=500, learning_rate=-1.0)
     job.start()
     assert job.wait(120)
     assert job.card is None and "learning rate" in job.error

@@ -108,17 +108,6 @@ def test_number_mode_reads_every_digit():
     assert number.value == "2026"
 
 
-def test_a_bad_upload_is_an_error_line_and_the_page_keeps_working():
-    app = new_app()
-    app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(1, background=(0, 0, 0)))
-    app.run()
-    app.file_uploader(key="upload").set_value(("broken.png", b"\x89PNG\r\n\x1a\nnot really", "image/png")).run()
-    assert not app.exception
-    assert any("broken.png" in error.value for error in app.error)
-    [metric] = prediction_metrics(app)  # the drawing is still read
-    assert metric.value == "1"
-
-
 def test_an_uploaded_photo_is_read():
     photo = Image.fromarray(draw_digit(5, background=(235, 235, 225), colour=(20, 20, 40))).convert("RGB")
     buffer = io.BytesIO()
@@ -149,19 +138,80 @@ def test_a_tiny_training_run_fills_the_bar_and_gives_a_usable_model():
     app.number_input(key="epochs-mlp").set_value(2)
     app.select_slider(key="size-mlp").set_value(2000)
     next(button for button in app.button if button.label == "Start training").click().run()
-    job = app.session_state["training_job"]
-    assert job.wait(180), "training did not finish"
+    run = app.session_state["training_run"]
+    deadline = time.monotonic() + 180
+    while not run.done:  # the queue's own thread starts and follows the run
+        assert time.monotonic() < deadline, "training did not finish"
+        run.last_seen = time.monotonic()  # the page's fragment would do this every half second
+        time.sleep(0.2)
     app.run()
-    assert not app.exception and job.error is None
-    assert job.progress.fraction == pytest.approx(1.0)
+    assert not app.exception and run.error is None
+    assert run.progress.fraction == pytest.approx(1.0)
     assert [bar.value for bar in app.get("progress")] == [100]
     next(button for button in app.button if button.label == "Use this model").click().run()
-    assert app.session_state["active_model"].startswith("mlp")
+    assert app.session_state["active_model"].startswith("mlp ·")
     app.switch_page("pages/draw.py")
     app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(1, background=(0, 0, 0)))
     app.run()
     assert prediction_metrics(app), "the trained model reads drawings"
     assert Path(app.session_state["trained_models"][app.session_state["active_model"]]).exists()
+    assert_no_server_paths(app)
+
+
+def test_a_run_over_the_servers_budget_is_refused_with_a_reason(monkeypatch):
+    monkeypatch.setenv("DIGITS_RUN_MAX_IMAGE_EPOCHS", "1000")
+    app = new_app()
+    app.switch_page("pages/train.py").run()
+    next(button for button in app.button if button.label == "Start training").click().run()
+    assert not app.exception and "training_run" not in app.session_state
+    assert any("image-epochs" in error.value for error in app.error)
+
+
+def page_texts(app):
+    elements = [*app.markdown, *app.caption, *app.error, *app.warning, *app.info, *app.success, *app.metric]
+    return [str(getattr(element, "value", "")) + str(getattr(element, "label", "")) for element in elements]
+
+
+def assert_no_server_paths(app):
+    root = str(Path(APP).parent)
+    for text in page_texts(app):
+        assert root not in text and "/runs/" not in text and ".keras" not in text, text
+
+
+@pytest.mark.parametrize("page", ["pages/draw.py", "pages/gallery.py", "pages/train.py"])
+def test_no_page_shows_a_server_path(page):
+    app = new_app()
+    app.switch_page(page).run()
+    assert not app.exception
+    assert_no_server_paths(app)
+
+
+def bad_uploads():
+    good = io.BytesIO()
+    Image.fromarray(draw_digit(5)).save(good, format="PNG")
+    bomb = io.BytesIO()
+    Image.new("1", (30000, 30000)).save(bomb, format="PNG")  # a small file claiming 900 megapixels
+    return {
+        "empty.png": b"",
+        "text.png": b"I am not a picture",
+        "truncated.png": good.getvalue()[: len(good.getvalue()) // 2],
+        "random.png": bytes(range(256)) * 40,
+        "drawing.svg.png": b'<svg xmlns="http://www.w3.org/2000/svg"><text>4</text></svg>',
+        "bomb.png": bomb.getvalue(),
+    }
+
+
+@pytest.mark.parametrize("name", list(bad_uploads()))
+def test_bad_uploads_are_an_error_line_and_the_page_keeps_working(name):
+    app = new_app()
+    app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(1, background=(0, 0, 0)))
+    app.run()
+    app.file_uploader(key="upload").set_value((name, bad_uploads()[name], "image/png")).run()
+    assert not app.exception
+    [error] = app.error
+    assert error.value.startswith(name) and "0x" not in error.value and "Traceback" not in error.value
+    [metric] = prediction_metrics(app)  # the drawing is still read
+    assert metric.value == "1"
 
 
 def test_the_train_page_starts_from_the_recipes_settings():
@@ -187,3 +237,21 @@ def test_streamlit_moving_its_clean_up_hook_is_a_loud_warning(monkeypatch):
     monkeypatch.delattr(script_runner, "_clean_problem_modules", raising=False)
     with pytest.warns(RuntimeWarning, match="clear the Keras session"):
         keep_tensorflow_warm()
+
+
+def test_a_drawing_from_before_clear_arriving_late_is_not_read():
+    drawn = {"drawing": {"raw": {"objects": [{"type": "path", "path": [[1, 2]]}]},
+                         "data": canvas_state(draw_digit(3, background=(0, 0, 0)))["drawing"]["data"]}}
+    app = new_app()
+    app.session_state[FIRST_CANVAS] = drawn
+    app.run()
+    assert prediction_metrics(app)
+    next(button for button in app.button if button.label == "Clear").click().run()
+    assert not prediction_metrics(app)
+    app.session_state[FIRST_CANVAS] = drawn  # the same drawing, sent again after the Clear
+    app.run()
+    assert not prediction_metrics(app)
+    drawn["drawing"]["raw"]["objects"].append({"type": "path", "path": [[3, 4]]})  # a new stroke
+    app.session_state[FIRST_CANVAS] = drawn
+    app.run()
+    assert prediction_metrics(app)

@@ -1,13 +1,17 @@
 """What is loaded once per server process (``st.cache_resource``) and shared by every session:
 models (keyed by path and modification time), the MNIST data, a model's test-set predictions."""
 
+import logging
 import os
 
 import numpy as np
 import streamlit as st
 
+from model.admission import TrainingQueue
 from model.data import load_mnist
 from model.inference import ModelLoadError, Predictor
+from model.settings import limits
+from model.storage import runs_dir
 from ui.session import active_model_path
 
 
@@ -27,6 +31,20 @@ def _test_set_predictions(path, modified_time):
     return _load_predictor(path, modified_time).predict_uint8(load_data().x_test)
 
 
+def training_queue():
+    """The server's one training queue; created at the first page view, which also prunes the
+    trained models a previous server process left behind."""
+    return _training_queue(limits(), str(runs_dir()), load_data().source)
+
+
+@st.cache_resource(show_spinner=False)
+def _training_queue(server_limits, runs_folder, data_source):
+    # Keyed by its settings: the same for the life of a server, different in each test.
+    queue = TrainingQueue(server_limits, runs_folder, data_source)
+    queue.prune()
+    return queue
+
+
 def _modified_time(path):
     try:
         return os.path.getmtime(path)
@@ -39,8 +57,10 @@ def active_predictor():
     path = active_model_path()
     try:
         return _load_predictor(path, _modified_time(path))
-    except ModelLoadError as error:
-        st.error(f"The model cannot be used. {error}")
+    except ModelLoadError:
+        # The reason names a server path: it goes to the log, the page says what happened.
+        logging.getLogger(__name__).warning("cannot load the active model", exc_info=True)
+        st.error("This model cannot be used: its file is missing or damaged. Choose another model in the sidebar.")
         return None
 
 

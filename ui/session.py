@@ -1,6 +1,7 @@
 """This browser session's own state, behind small functions: who it is, which models it has
 trained, which one is active, and its training run. Pages never touch these keys directly."""
 
+import os
 import uuid
 
 import streamlit as st
@@ -10,7 +11,7 @@ from model.storage import SHIPPED_MODEL_PATH
 SHIPPED_LABEL = "Shipped CNN"
 ACTIVE_MODEL = "active_model"  # also the sidebar's selectbox key
 TRAINED_MODELS = "trained_models"  # label -> model path
-TRAINING_JOB = "training_job"  # the BackgroundTraining of this session, running or done
+TRAINING_RUN = "training_run"  # this session's admission.Run: queued, running or done
 
 
 def session_id():
@@ -18,8 +19,12 @@ def session_id():
 
 
 def available_models():
-    """Label -> model path: the shipped CNN and the models trained in this browser session."""
-    return {SHIPPED_LABEL: str(SHIPPED_MODEL_PATH), **st.session_state.setdefault(TRAINED_MODELS, {})}
+    """Label -> model path: the shipped CNN and the models trained in this browser session that
+    are still on disk (retention may have removed one)."""
+    trained = st.session_state.setdefault(TRAINED_MODELS, {})
+    for label in [label for label, path in trained.items() if not os.path.exists(path)]:
+        del trained[label]
+    return {SHIPPED_LABEL: str(SHIPPED_MODEL_PATH), **trained}
 
 
 def active_model_label():
@@ -43,9 +48,9 @@ def use_model(label, path):
     st.session_state[ACTIVE_MODEL] = label
 
 
-def training_job():
-    return st.session_state.get(TRAINING_JOB)
+def training_run():
+    return st.session_state.get(TRAINING_RUN)
 
 
-def set_training_job(job):
-    st.session_state[TRAINING_JOB] = job
+def set_training_run(run):
+    st.session_state[TRAINING_RUN] = run

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from model.plots import figure_to_png
-from ui.resources import active_predictor
-from ui.session import ACTIVE_MODEL, active_model_label, available_models
+from ui.resources import active_predictor, training_queue
+from ui.session import ACTIVE_MODEL, TRAINED_MODELS, active_model_label, available_models, session_id, training_run
 
 
 def show_model_picker():
@@ -21,6 +21,24 @@ def show_model_picker():
                 + (f"test accuracy **{accuracy:.2%}** on {card.get('test_images', 0):,} images" if accuracy else "")
                 + (" (sample)" if card.get("data_is_sample") else "")
             )
+        if training_run() is not None or st.session_state.get(TRAINED_MODELS):
+            st.fragment(training_heartbeat, run_every=10)()
+
+
+def training_heartbeat():
+    """While this tab is open, its training run and trained models are in use: the queue stops
+    a run (and retention removes models) only once no page of the session has been seen for a
+    minute. Also says, on every page, how the run is doing."""
+    run = training_run()
+    training_queue().touch(run=run, owner=session_id())
+    if run is not None and not run.done:
+        progress = run.progress
+        st.caption(f":material/model_training: Training {progress.fraction:.0%}" if progress else ":material/hourglass: Training: waiting to start")
+
+
+def ordinal(number):
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def show_figure(figure, download_label, file_name):

@@ -31,16 +31,16 @@ def free_port():
 
 
 @contextlib.contextmanager
-def streamlit_server(log_path, extra_env=None, start_timeout=90):
-    """Yield the base URL of a fresh app server; stop it afterwards."""
-    port = free_port()
+def streamlit_server(log_path, extra_env=None, start_timeout=90, root=ROOT, port=None):
+    """Yield the base URL of a fresh app server (the app in ``root``); stop it afterwards."""
+    port = port or free_port()
     environment = {**os.environ, **(extra_env or {})}
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=environment,
+            cwd=root, stdout=log, stderr=subprocess.STDOUT, env=environment,
         )
         try:
             wait_until_healthy(f"http://127.0.0.1:{port}", server, start_timeout)

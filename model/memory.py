@@ -1,0 +1,47 @@
+"""Resident memory of a process and all its descendants, read from Linux's /proc.
+
+The memory budget is about what the operating system (or a container's limit) counts: the
+resident set of the server and of every training child. Elsewhere the figures are unknown (None)
+and admission falls back to counting processes.
+"""
+
+from pathlib import Path
+
+PROC = Path("/proc")
+
+
+def process_tree_mb(pid):
+    """Resident MB of ``pid`` and its descendants, or None where /proc is not available."""
+    if not (PROC / str(pid) / "status").exists():
+        return None
+    children = _children_by_parent()
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        total += resident_mb(current) or 0.0
+        pending.extend(children.get(current, ()))
+    return total
+
+
+def resident_mb(pid):
+    try:
+        for line in (PROC / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return None  # the process has ended, or is a zombie with no memory
+
+
+def _children_by_parent():
+    children = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The command name in (parentheses) may hold spaces: split after its closing one.
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    return children
