@@ -12,13 +12,19 @@ from ui.widgets import show_model_picker
 st.set_page_config(page_title="Digit recognition", page_icon=":material/draw:", layout="wide")
 keep_tensorflow_warm()
 
-navigation = st.navigation(
-    [
-        st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
-        st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:"),
-        st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-    ]
-)
+if "room" in st.query_params:
+    # A phone that followed a room's join link: the room's own view, nothing else.
+    navigation = st.navigation([st.Page("pages/join.py", title="Join", icon=":material/groups:")], position="hidden")
+else:
+    navigation = st.navigation(
+        [
+            st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
+            st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:"),
+            st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+            st.Page("pages/present.py", title="Present", icon=":material/co_present:", url_path="present"),
+        ]
+    )
 navigation.run()
-# After the page, so the canvas shows before TensorFlow is imported on a cold start.
-show_model_picker()
+if "room" not in st.query_params:
+    # After the page, so the canvas shows before TensorFlow is imported on a cold start.
+    show_model_picker()

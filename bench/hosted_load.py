@@ -50,7 +50,7 @@ class MemoryPeak:
 
 async def new_page(browser, url):
     page = await (await browser.new_context(viewport={"width": 1300, "height": 950})).new_page()
-    await page.goto(url)
+    await page.goto(url, timeout=LONG_MS)
     return page
 
 

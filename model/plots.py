@@ -8,6 +8,7 @@ import io
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 MISTAKE_COLOUR = "#d62728"
 SLIDE_DPI = 150
@@ -102,3 +103,58 @@ def figure_to_png(figure, dpi=SLIDE_DPI):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=max(dpi, SLIDE_DPI), bbox_inches="tight", facecolor="white")
     return buffer.getvalue()
+
+
+SLIDE_SIZE_INCHES, SLIDE_DPI_EXACT = (16, 9), 120  # 1920 x 1080 pixels: a 16:9 slide
+
+
+def slide_figure(drawing, image, probabilities, digit, model_caption, dark=False):
+    """One reading as a 16:9 slide: the drawing as drawn, the 28x28 input, the answer (or "not a
+    digit" when ``digit`` is None), all ten probabilities, and the model in a footer."""
+    foreground, background, muted = ("white", "#0d1117", "#8b949e") if dark else ("#111111", "white", "#57606a")
+    figure = Figure(figsize=SLIDE_SIZE_INCHES, facecolor=background)
+    grid = figure.add_gridspec(2, 3, height_ratios=[1.3, 1], left=0.08, right=0.97, top=0.83, bottom=0.15, hspace=0.3, wspace=0.15)
+    figure.suptitle("What the network read", fontsize=34, color=foreground, fontweight="bold", y=0.975)
+    panels = [("The drawing", _on_black(drawing)), ("What the network saw (28×28)", np.asarray(image))]
+    for column, (title, picture) in enumerate(panels):
+        axis = figure.add_subplot(grid[0, column])
+        axis.imshow(picture, cmap="gray", vmin=0, vmax=1 if picture.dtype != np.uint8 else 255, interpolation="nearest")
+        axis.set_title(title, fontsize=22, color=foreground)
+        axis.set_xticks([]), axis.set_yticks([])
+        for spine in axis.spines.values():
+            spine.set_color(muted)
+    answer = figure.add_subplot(grid[0, 2])
+    answer.set_axis_off()
+    if digit is None:
+        answer.text(0.5, 0.5, "not a digit", fontsize=64, ha="center", va="center", color=foreground, fontweight="bold")
+    else:
+        answer.text(0.5, 0.62, str(digit), fontsize=200, ha="center", va="center", color=foreground, fontweight="bold")
+        answer.text(0.5, 0.08, f"{float(probabilities[digit]):.1%} sure", fontsize=30, ha="center", color=muted)
+    bars = figure.add_subplot(grid[1, :])
+    colours = [("#1f6feb" if index == digit else "#b8c4d6") for index in range(10)]
+    bars.bar(range(10), probabilities, color=colours)
+    bars.set_ylim(0, 1)
+    bars.set_xticks(range(10))
+    bars.tick_params(labelsize=22, colors=foreground)
+    bars.yaxis.set_major_formatter(PercentFormatter(1.0))
+    bars.set_facecolor(background)
+    for spine in bars.spines.values():
+        spine.set_color(muted)
+    figure.text(0.5, 0.03, model_caption, ha="center", fontsize=18, color=muted)
+    return figure
+
+
+def slide_to_png(figure):
+    """PNG bytes of exactly 1920 x 1080 (no tight bounding box: the slide keeps its size)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=SLIDE_DPI_EXACT, facecolor=figure.get_facecolor())
+    return buffer.getvalue()
+
+
+def _on_black(picture):
+    """A canvas drawing's RGBA (ink in alpha, transparent background) over black, as it looked."""
+    picture = np.asarray(picture)
+    if picture.ndim == 3 and picture.shape[2] == 4:
+        alpha = picture[..., 3:4].astype(np.float32) / 255.0
+        return (picture[..., :3].astype(np.float32) * alpha).astype(np.uint8)
+    return picture

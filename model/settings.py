@@ -64,3 +64,38 @@ def limits():
         runs_max_mb=_number("DIGITS_RUNS_MAX_MB", 200.0),
         runs_max_age_hours=_number("DIGITS_RUNS_MAX_AGE_H", 6.0),
     )
+
+
+# The audience room of the presentation mode (model/rooms.py). Its database holds only 28x28
+# inputs and session hashes, so a SQLite file beside the app is enough on one machine; several
+# machines point DIGITS_ROOM_DATABASE_URL at one PostgreSQL (postgresql+psycopg://...).
+DEFAULT_DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
+
+
+@dataclasses.dataclass(frozen=True)
+class RoomLimits:
+    ttl_minutes: float  # a room refuses drawings this long after it opened, and is purged
+    max_drawings: int  # drawings one room holds; beyond it, submissions are refused
+    rate_count: int  # drawings one phone may send to a room ...
+    rate_seconds: float  # ... within this many seconds
+    database_url: str = dataclasses.field(repr=False)  # a PostgreSQL URL may carry a password
+
+
+def _positive(name, default, kind=float):
+    value = _number(name, default, kind)
+    if value == 0:
+        raise ValueError(f"{name} must be more than 0")
+    return value
+
+
+def room_limits():
+    """The audience rooms' limits from the environment; the database defaults to a SQLite file."""
+    data_dir = os.environ.get("DIGITS_DATA_DIR") or DEFAULT_DATA_DIR
+    default_url = "sqlite:///" + os.path.join(os.path.abspath(data_dir), "rooms.sqlite3")
+    return RoomLimits(
+        ttl_minutes=_positive("DIGITS_ROOM_TTL_MINUTES", 120.0),
+        max_drawings=_positive("DIGITS_ROOM_MAX_DRAWINGS", 500, int),
+        rate_count=_positive("DIGITS_ROOM_RATE_COUNT", 10, int),
+        rate_seconds=_positive("DIGITS_ROOM_RATE_SECONDS", 30.0),
+        database_url=os.environ.get("DIGITS_ROOM_DATABASE_URL", "").strip() or default_url,
+    )

@@ -1,73 +1,17 @@
 """Draw: draw a digit (or a whole number) or upload a photo, and watch the model read it."""
 
-import hashlib
-import json
 import logging
 
-import altair as alt
-import pandas as pd
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from model.plots import attribution_picture, enlarge
 from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess, split_digits
+from ui.canvas import CANVAS_SIZE, drawing_canvas
 from ui.resources import active_predictor
+from ui.widgets import slide_download
 
-CANVAS_HEIGHT = 280
+PHONE_NUMBER_WIDTH = 340
 ONE_DIGIT, NUMBER = "One digit", "A number"
-
-
-def clear_canvas():
-    # A changed initial drawing makes the canvas reload it, i.e. empty itself, and send the empty
-    # drawing back; forgetting the old drawing here means this very rerun shows no stale answer.
-    # The drawings on screen at this moment are remembered as cleared: should one of them reach
-    # the server again afterwards (a send already on its way when Clear was pressed), it is not
-    # read. Only a new stroke, which changes the drawing, brings an answer back.
-    st.session_state["canvas_clears"] = st.session_state.get("canvas_clears", 0) + 1
-    saved = st.session_state.get("saved_drawings", {})
-    st.session_state["cleared_drawings"] = {drawing_fingerprint(drawing["objects"]) for drawing in saved.values()}
-    st.session_state["saved_drawings"] = {}
-    for key in [key for key in st.session_state if str(key).startswith("canvas-")]:
-        del st.session_state[key]
-
-
-def drawing_fingerprint(objects):
-    return hashlib.sha256(json.dumps(objects, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def drawing_canvas(width):
-    """The canvas; returns its RGBA image, or None while nothing has been drawn.
-
-    What is drawn is kept in the session, so a visit to another page does not lose it: when
-    the canvas is mounted again it starts from the saved strokes.
-    """
-    key = f"canvas-{width}"
-    saved = st.session_state.setdefault("saved_drawings", {})
-    if key not in st.session_state:  # (re)mounted: on first visit, or back from another page
-        st.session_state[f"restore-{key}"] = saved.get(key)
-    restored = st.session_state.get(f"restore-{key}")
-    stroke_width = st.slider("Pen width", 6, 40, 20, key="pen_width")
-    result = st_canvas(
-        stroke_width=stroke_width,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        update_streamlit=True,
-        height=CANVAS_HEIGHT,
-        width=width,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        # Constant while the page is shown (a change would make the canvas reload it).
-        initial_drawing={"objects": restored["objects"] if restored else [], "clears": st.session_state.get("canvas_clears", 0)},
-        key=key,
-    )
-    st.button("Clear", on_click=clear_canvas, icon=":material/ink_eraser:")
-    if result.image_data is None:
-        return restored["image"] if restored else None
-    objects = (result.json_data or {}).get("objects", [])
-    if objects and drawing_fingerprint(objects) in st.session_state.get("cleared_drawings", ()):
-        return None  # a drawing from before the last Clear, arriving late
-    saved[key] = {"objects": objects, "image": result.image_data}
-    return result.image_data
 
 
 def uploaded_image():
@@ -88,24 +32,35 @@ def uploaded_image():
 
 
 def probability_chart(probabilities, digit):
-    table = pd.DataFrame({"digit": [str(d) for d in range(10)], "probability": probabilities})
-    table["answer"] = table["digit"] == str(digit)
-    chart = (
-        alt.Chart(table, height=220)
-        .mark_bar()
-        .encode(
-            x=alt.X("digit:N", axis=alt.Axis(labelAngle=0, labelFontSize=16, title=None)),
-            y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%", title=None)),
-            color=alt.condition("datum.answer", alt.value("#1f6feb"), alt.value("#b8c4d6")),
-            tooltip=["digit", alt.Tooltip("probability:Q", format=".2%")],
-        )
-    )
-    st.altair_chart(chart, width="stretch")
+    """All ten probabilities as bars, the answer highlighted.
+
+    A Vega-Lite spec as a plain dict: Altair would validate its whole schema on every stroke,
+    which was the largest cost of a stroke after the model's own work (py-spy).
+    """
+    values = [{"digit": str(d), "probability": float(p), "answer": d == digit} for d, p in enumerate(probabilities)]
+    spec = {
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True},
+        "height": 220,
+        "encoding": {
+            "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0, "labelFontSize": 16, "title": None}},
+            "y": {"field": "probability", "type": "quantitative", "scale": {"domain": [0, 1]}, "axis": {"format": "%", "title": None}},
+            "color": {"condition": {"test": "datum.answer", "value": "#1f6feb"}, "value": "#b8c4d6"},
+        },
+    }
+    st.vega_lite_chart(spec=spec, width="stretch")
 
 
-def show_reading(predictor, image):
+def show_answer_line(place, prediction):
+    """A compact answer directly under the canvas: on a phone the metric is below the fold."""
+    doubt = f" (or a {prediction.runner_up}?)" if prediction.is_uncertain else ""
+    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {prediction.confidence:.0%} sure")
+
+
+def show_reading(predictor, image, answer_line):
     """The answer for one 28x28 image: the metric, the doubt if any, all ten probabilities."""
     prediction = predictor.predict(image)
+    show_answer_line(answer_line, prediction)
     st.metric("Prediction", str(prediction.digit), f"{prediction.confidence:.1%} sure", delta_color="off", delta_arrow="off")
     if prediction.is_uncertain:
         st.warning(f"Not sure: a {prediction.digit} or a {prediction.runner_up}?")
@@ -126,7 +81,7 @@ def show_what_the_model_saw(predictor, image, prediction):
         )
 
 
-def read_one_digit(predictor, source):
+def read_one_digit(predictor, source, answer_line):
     try:
         image = preprocess(source) if source is not None else None
     except NoDigitError:
@@ -134,11 +89,12 @@ def read_one_digit(predictor, source):
     if image is None:
         st.info("Draw a digit in the black box: the answer appears as you draw.", icon=":material/draw:")
         return
-    prediction = show_reading(predictor, image)
+    prediction = show_reading(predictor, image, answer_line)
     show_what_the_model_saw(predictor, image, prediction)
+    slide_download(source, image, prediction.probabilities, prediction.digit, predictor.card)
 
 
-def read_number(predictor, source):
+def read_number(predictor, source, answer_line):
     try:
         digits = split_digits(source) if source is not None else []
     except NoDigitError:
@@ -148,6 +104,7 @@ def read_number(predictor, source):
         return
     predictions = [predictor.predict(image) for image in digits]
     number = "".join(str(prediction.digit) for prediction in predictions)
+    answer_line.markdown(f"#### :material/neurology: {number}")
     st.metric("Number", number, f"{len(digits)} digit{'s' * (len(digits) > 1)}", delta_color="off", delta_arrow="off")
     for column, image, prediction in zip(st.columns(max(len(digits), 4)), digits, predictions):
         column.image(enlarge(image, scale=4), width=112)
@@ -155,22 +112,40 @@ def read_number(predictor, source):
         column.markdown(f"**{prediction.digit}**{doubt} · {prediction.confidence:.0%}")
 
 
-st.title("Draw a digit")
-mode = st.segmented_control("Read", [ONE_DIGIT, NUMBER], default=ONE_DIGIT, required=True, key="mode")
+def number_canvas_width():
+    """Twice the digit canvas, or what fits a phone's screen (390 px wide, less the margins)."""
+    user_agent = st.context.headers.get("User-Agent", "") or ""
+    return PHONE_NUMBER_WIDTH if "Mobi" in user_agent else CANVAS_SIZE * 2
 
-if mode == ONE_DIGIT:
+
+@st.fragment
+def one_digit():
+    """The canvas and its answer: a stroke reruns only this fragment, not the page or sidebar."""
     canvas_column, answer_column = st.columns([1, 1.3], gap="large")
     with canvas_column:
-        drawing = drawing_canvas(CANVAS_HEIGHT)
+        drawing = drawing_canvas(CANVAS_SIZE)
+        answer_line = st.empty()
         photo = uploaded_image()
     with answer_column:
         # Loaded after the canvas is on screen: on a cold start the canvas need not wait for it.
         predictor = active_predictor()
         if predictor is not None:
-            read_one_digit(predictor, photo if photo is not None else drawing)
-else:
-    drawing = drawing_canvas(CANVAS_HEIGHT * 2)
+            read_one_digit(predictor, photo if photo is not None else drawing, answer_line)
+
+
+@st.fragment
+def a_number():
+    drawing = drawing_canvas(number_canvas_width())
+    answer_line = st.empty()
     photo = uploaded_image()
     predictor = active_predictor()
     if predictor is not None:
-        read_number(predictor, photo if photo is not None else drawing)
+        read_number(predictor, photo if photo is not None else drawing, answer_line)
+
+
+st.title("Draw a digit")
+mode = st.segmented_control("Read", [ONE_DIGIT, NUMBER], default=ONE_DIGIT, required=True, key="mode")
+if mode == ONE_DIGIT:
+    one_digit()
+else:
+    a_number()

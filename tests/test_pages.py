@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.support.drawings import draw_digit, render, strokes_in_box
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-FIRST_CANVAS = "canvas-280"
+FIRST_CANVAS = "canvas-280x280"
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +101,7 @@ def test_number_mode_reads_every_digit():
     strokes = []
     for position, digit in enumerate([2, 0, 2, 6]):
         strokes += strokes_in_box(digit, 30 + position * 130, 50, 170)
-    app.session_state["canvas-560"] = canvas_state(render(strokes, canvas_size=560, stroke_width=16)[:280])
+    app.session_state["canvas-560x280"] = canvas_state(render(strokes, canvas_size=560, stroke_width=16)[:280])
     app.run()
     assert not app.exception
     [number] = [metric for metric in app.metric if metric.label == "Number"]

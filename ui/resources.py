@@ -10,7 +10,8 @@ import streamlit as st
 from model.admission import TrainingQueue
 from model.data import load_mnist
 from model.inference import ModelLoadError, Predictor
-from model.settings import limits
+from model.rooms import RoomStore
+from model.settings import limits, room_limits
 from model.storage import runs_dir
 from ui.session import active_model_path
 
@@ -43,6 +44,16 @@ def _training_queue(server_limits, runs_folder, data_source):
     queue = TrainingQueue(server_limits, runs_folder, data_source)
     queue.prune()
     return queue
+
+
+@st.cache_resource(show_spinner=False)
+def _room_store(url):
+    return RoomStore(url)
+
+
+def room_store():
+    """The audience rooms' database (SQLite file by default; DIGITS_ROOM_DATABASE_URL for PostgreSQL)."""
+    return _room_store(room_limits().database_url)
 
 
 def _modified_time(path):

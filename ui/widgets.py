@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from model.plots import figure_to_png
+import numpy as np
+
+from model.plots import figure_to_png, slide_figure, slide_to_png
 from ui.resources import active_predictor, training_queue
 from ui.session import ACTIVE_MODEL, TRAINED_MODELS, active_model_label, available_models, session_id, training_run
 
@@ -42,6 +44,29 @@ def ordinal(number):
 
 
 def show_figure(figure, download_label, file_name):
-    """A matplotlib figure and a button to download it as a slide-ready PNG (150 dpi)."""
+    """A matplotlib figure and a button to download it as a slide-ready PNG (150 dpi).
+
+    The PNG is made only when the button is pressed (a deferred download): rendering it at
+    150 dpi on every script run was most of the Gallery's time."""
     st.pyplot(figure, width="content")
-    st.download_button(download_label, figure_to_png(figure), file_name=file_name, mime="image/png", icon=":material/download:")
+    st.download_button(download_label, lambda: figure_to_png(figure), file_name=file_name, mime="image/png",
+                       icon=":material/download:", on_click="ignore")
+
+
+def model_caption(card):
+    """One line about a model for a slide's footer: what it is and how well it reads MNIST."""
+    if not card:
+        return "Model: a network trained in this demo"
+    accuracy = card.get("test_accuracy")
+    measured = f" · test accuracy {accuracy:.2%} on {card.get('test_images', 0):,} MNIST test images" if accuracy else ""
+    return f"Model: {card.get('architecture', 'network')}, {card.get('parameters', 0):,} parameters{measured}"
+
+
+def slide_download(drawing, image, probabilities, digit, card, dark=False, key=None):
+    """The button that gives this reading as a 1920x1080 slide (made only when pressed)."""
+
+    def make_slide():
+        return slide_to_png(slide_figure(np.asarray(drawing), image, probabilities, digit, model_caption(card), dark=dark))
+
+    st.download_button("Download slide (PNG)", make_slide, file_name=f"reading-{digit if digit is not None else 'none'}.png",
+                       mime="image/png", icon=":material/slideshow:", on_click="ignore", key=key)

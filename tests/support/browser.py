@@ -31,13 +31,13 @@ def free_port():
 
 
 @contextlib.contextmanager
-def streamlit_server(log_path, extra_env=None, start_timeout=90, root=ROOT, port=None):
-    """Yield the base URL of a fresh app server (the app in ``root``); stop it afterwards."""
+def streamlit_server(log_path, extra_env=None, start_timeout=90, root=ROOT, port=None, script="app.py"):
+    """Yield the base URL of a fresh app server (``script`` in ``root``); stop it afterwards."""
     port = port or free_port()
     environment = {**os.environ, **(extra_env or {})}
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=root, stdout=log, stderr=subprocess.STDOUT, env=environment,
@@ -110,3 +110,26 @@ def clear_canvas(page, timeout_ms=30_000):
     readings = page.get_by_test_id("stMetric").filter(has_text=re.compile("Prediction|Number"))
     expect(readings).to_have_count(0, timeout=timeout_ms)
     expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=timeout_ms)
+
+
+def touch_strokes(page, strokes, steps=4):
+    """Replay strokes with a finger: touch events through Chromium's DevTools protocol
+    (Input.dispatchTouchEvent), as a phone's touch screen sends them. Needs a has_touch context."""
+    box = page.locator("canvas.upper-canvas").first.bounding_box()
+    session = page.context.new_cdp_session(page)
+    try:
+        for stroke in strokes:
+            points = [(box["x"] + x, box["y"] + y) for x, y in stroke]
+            session.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]})
+            for (x0, y0), (x1, y1) in zip(points, points[1:]):
+                for step in range(1, steps + 1):  # intermediate points, as a moving finger reports them
+                    x, y = x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps
+                    session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+            session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finally:
+        session.detach()
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 3,
+         "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/156.0 Mobile Safari/537.36"}

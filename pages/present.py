@@ -1,0 +1,49 @@
+"""Present: a projector view - a big canvas, the answer readable from the back of the room, the
+ten probabilities as big bars, the 28x28 the network saw - and the audience room's wall."""
+
+import streamlit as st
+
+from model.preprocess import NoDigitError, preprocess
+from ui.canvas import drawing_canvas
+from ui.projector import big_answer, big_probability_bars, projector_style
+from ui.resources import active_predictor
+from ui.room_views import presenter_room
+from ui.widgets import slide_download
+
+PRESENT_CANVAS = 460
+CLEAR_KEY = "Delete"
+
+
+@st.fragment
+def projector(dark):
+    canvas_column, answer_column, detail_column = st.columns([1.05, 0.8, 1.15], gap="large")
+    with canvas_column:
+        drawing = drawing_canvas(PRESENT_CANVAS, PRESENT_CANVAS, pen_width=34, clear_shortcut=CLEAR_KEY)
+    predictor = active_predictor()
+    try:
+        image = preprocess(drawing) if drawing is not None and predictor is not None else None
+    except NoDigitError:
+        image = None
+    prediction = predictor.predict(image) if image is not None else None
+    with answer_column:
+        big_answer(prediction)
+    with detail_column:
+        if prediction is not None:
+            big_probability_bars(prediction.probabilities, prediction.digit, dark)
+            picture, download = st.columns([1, 1.2])
+            picture.image(image, caption="What the network saw (28×28)", width=168, clamp=True)
+            with download:
+                slide_download(drawing, image, prediction.probabilities, prediction.digit, predictor.card, dark=dark, key="present-slide")
+        else:
+            st.markdown(f"Draw a digit. Press **{CLEAR_KEY}** to clear.")
+
+
+dark = st.session_state.get("present_dark", False)
+projector_style(dark)
+view = st.segmented_control("View", ["Draw", "Audience room"], default="Draw", required=True, key="present_view",
+                            label_visibility="collapsed")
+if view == "Draw":
+    projector(dark)
+else:
+    presenter_room(dark)
+st.toggle("Dark room", key="present_dark", help="Light text on black, for a dark room; off for a bright one.")

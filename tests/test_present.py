@@ -1,0 +1,110 @@
+"""The Present page and the audience room in a real browser: a projector, phones, another presenter."""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from tests.support.browser import PHONE, chromium, draw_strokes, streamlit_server, touch_strokes
+from tests.support.drawings import strokes_in_box
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+expect = playwright_api.expect
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("present")
+    environment = {"DIGITS_RUNS_DIR": str(folder / "runs"), "DIGITS_DATA_DIR": str(folder / "data")}
+    with streamlit_server(folder / "streamlit.log", extra_env=environment) as (url, _):
+        with chromium() as browser:
+            yield url, browser
+    text = (folder / "streamlit.log").read_text()
+    assert "Traceback" not in text, text[-3000:]
+
+
+def open_present(browser, url, query=""):
+    page = browser.new_context(viewport=PROJECTOR, accept_downloads=True).new_page()
+    page.goto(f"{url}/present{query}")
+    return page
+
+
+def test_the_projector_shows_the_digit_huge_and_the_slide_is_1920_by_1080(server, tmp_path):
+    url, browser = server
+    page = open_present(browser, url)
+    canvas = page.locator("canvas.upper-canvas").first
+    expect(canvas).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    draw_strokes(page, strokes_in_box(4, 80, 60, 320))
+    answer = page.get_by_test_id("big-answer")
+    expect(answer).to_have_text("4", timeout=30_000)
+    assert answer.bounding_box()["height"] >= 160
+    page.screenshot(path=tmp_path / "present.png")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download slide (PNG)").click()
+    slide = Image.open(io.BytesIO(download.value.path().read_bytes()))
+    assert slide.format == "PNG" and slide.size == (1920, 1080)
+    page.keyboard.press("Delete")  # the key that clears, for a presenter away from the mouse
+    expect(answer).to_have_text("?", timeout=30_000)
+    page.context.close()
+
+
+def phone_draws(page, digit):
+    canvas = page.locator("canvas.upper-canvas").first
+    expect(canvas).to_be_visible(timeout=60_000)
+    canvas.scroll_into_view_if_needed()
+    touch_strokes(page, strokes_in_box(digit, 40, 30, 220))
+    page.get_by_role("button", name="Send to the wall").click(timeout=30_000)
+    expect(page.get_by_text(re.compile("The network read a"))).to_be_visible(timeout=30_000)
+
+
+def metric(page, label):
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def test_phones_join_a_room_and_the_wall_shows_their_drawings(server):
+    url, browser = server
+    presenter = open_present(browser, url)
+    presenter.get_by_text("Audience room").click()
+    presenter.get_by_role("button", name="Open a room").click()
+    link = presenter.get_by_text(re.compile(r"\?room=")).first
+    expect(link).to_be_visible(timeout=30_000)
+    code = re.search(r"room=([A-Za-z0-9_-]+)", link.inner_text()).group(1)
+
+    phones = [browser.new_context(**PHONE).new_page() for _ in range(3)]
+    for phone, digit in zip(phones, (7, 3, 1)):
+        phone.goto(f"{url}/?room={code}")
+        phone_draws(phone, digit)
+    expect(metric(presenter, "Drawings")).to_have_text("3", timeout=10_000)
+
+    phones[0].get_by_role("button", name="Yes").click()  # confirms its reading
+    expect(metric(presenter, "Room accuracy")).to_have_text("100%", timeout=10_000)
+    phones[1].get_by_role("radiogroup", name="No, it was").get_by_role("radio", name="8").click()  # "No, it was an 8"
+    expect(metric(presenter, "Room accuracy")).to_have_text("50%", timeout=10_000)
+
+    presenter.get_by_role("button", name="Hide").first.click()
+    expect(metric(presenter, "Drawings")).to_have_text("2", timeout=10_000)
+
+    # Another presenter with the same code sees the wall but cannot touch it.
+    intruder = open_present(browser, url, f"?wall={code}")
+    intruder.get_by_text("Audience room").click()
+    expect(metric(intruder, "Drawings")).to_have_text("2", timeout=30_000)
+    expect(intruder.get_by_role("button", name="Hide")).to_have_count(0)
+    expect(intruder.get_by_role("button", name="Close the room")).to_have_count(0)
+
+    presenter.get_by_role("button", name="Close the room").click()
+    phones[2].reload()
+    expect(phones[2].get_by_text("This room is closed")).to_be_visible(timeout=30_000)
+    for page in (presenter, intruder, *phones):
+        page.context.close()
+
+
+def test_a_forged_room_code_is_refused_plainly(server):
+    url, browser = server
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{url}/?room=' OR 1=1 --")
+    expect(page.get_by_text("No room with that code")).to_be_visible(timeout=60_000)
+    expect(page.locator("canvas.upper-canvas")).to_have_count(0)
+    page.context.close()

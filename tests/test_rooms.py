@@ -1,0 +1,504 @@
+"""Audience rooms on SQLite (always) and on a real PostgreSQL 15 started for the session.
+
+The PostgreSQL variants skip only when its binaries are missing and DIGITS_REQUIRE_POSTGRES is
+unset; with DIGITS_REQUIRE_POSTGRES=1 (CI) a missing PostgreSQL fails them.
+"""
+
+import base64
+import io
+import multiprocessing
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from model.room_database import drawings, metadata, rooms
+from model.rooms import (
+    DrawingNotFound,
+    InvalidInput,
+    NotRoomOwner,
+    NotYourDrawing,
+    RateLimited,
+    RoomClosed,
+    RoomError,
+    RoomFull,
+    RoomNotFound,
+    RoomStore,
+    npz_bytes,
+)
+from model.settings import RoomLimits, room_limits
+
+GENEROUS = {"ttl_minutes": 120.0, "max_drawings": 500, "rate_count": 1000, "rate_seconds": 30.0}
+PRESENTER, ALICE, BOB = "presenter-session", "alice-session", "bob-session"
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+def blank(value=0):
+    return np.full((28, 28), value, dtype=np.uint8)
+
+
+# PostgreSQL for the session -------------------------------------------------------------------
+
+
+def _postgres_bin():
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).resolve().parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda path: int(path.parts[-3]))
+    return versions[-1].parent if versions else None
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _run(command):
+    finished = subprocess.run(command, capture_output=True, text=True)
+    if finished.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, command))} failed:\n{finished.stdout}{finished.stderr}")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    binaries = _postgres_bin()
+    if binaries is None or not (binaries / "initdb").exists():
+        message = "PostgreSQL binaries (initdb, pg_ctl) not found"
+        if os.environ.get("DIGITS_REQUIRE_POSTGRES", "0") not in ("", "0"):
+            pytest.fail(f"{message}, and DIGITS_REQUIRE_POSTGRES is set")
+        pytest.skip(f"{message}: the PostgreSQL variants did not run (set DIGITS_REQUIRE_POSTGRES=1 to fail)")
+    # PostgreSQL refuses to run as root: as root, run it as the postgres user in a folder it owns.
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    folder = Path(tempfile.mkdtemp(prefix="digits-postgres-"))
+    if as_postgres:
+        postgres_user = pwd.getpwnam("postgres")
+        os.chown(folder, postgres_user.pw_uid, postgres_user.pw_gid)
+    data, log, port = folder / "data", folder / "server.log", _free_port()
+    try:
+        _run([*as_postgres, binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust",
+              "--encoding=UTF8", "--locale=C", "--no-sync"])
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
+        _run([*as_postgres, binaries / "pg_ctl", "-D", data, "-l", log, "-o", options, "-W", "start"])
+        deadline = time.monotonic() + 60
+        while subprocess.run([binaries / "pg_isready", "-h", "127.0.0.1", "-p", str(port)],
+                             capture_output=True).returncode != 0:
+            if time.monotonic() > deadline:
+                pytest.fail(f"PostgreSQL did not start within 60 s:\n{log.read_text()}")
+            time.sleep(0.1)  # polling; the condition is re-checked each time
+        _run([binaries / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "digits_rooms"])
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/digits_rooms"
+    finally:
+        subprocess.run([*as_postgres, binaries / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"],
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'not-yet' / 'rooms.sqlite3'}"  # the folder is made on first use
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    engine = create_engine(url)
+    metadata.drop_all(engine)  # the next test starts from empty tables
+    engine.dispose()
+
+
+@pytest.fixture
+def make_store(database_url):
+    stores = []
+
+    def make(clock=None, **limits):
+        settings = RoomLimits(**{**GENEROUS, **limits}, database_url=database_url)
+        store = RoomStore(limits=settings, clock=clock or Clock())
+        stores.append(store)
+        return store
+
+    yield make
+    for store in stores:
+        store.engine.dispose()
+
+
+# Codes and owners -----------------------------------------------------------------------------
+
+
+def test_codes_are_unguessable_distinct_and_short(make_store):
+    store = make_store()
+    codes = [store.open_room(PRESENTER) for _ in range(200)]
+    assert len(set(codes)) == 200
+    for code in codes:
+        assert len(code) == 12 and code.isascii()
+        assert len(base64.urlsafe_b64decode(code)) * 8 >= 64  # the code is that many random bits
+    assert len({code[:4] for code in codes}) > 150  # not a counter with a random tail
+
+
+FORGED = ["", "x", "AAAAAAAAAAAA", "' OR 1=1 --", "'; DROP TABLE digit_rooms; --", "x" * 100_000,
+          "ünïcødé-✓-房间", "abc\x00def\x00gh", "%", "*", None, 12345, b"bytes", ["list"]]
+
+
+@pytest.mark.parametrize("forged", FORGED, ids=range(len(FORGED)))
+def test_a_forged_code_is_only_ever_not_found(make_store, forged):
+    store = make_store()
+    real = store.open_room(PRESENTER)
+    drawing = store.add_drawing(real, ALICE, blank(), 1, 0.5)
+    calls = [
+        lambda: store.room(forged), lambda: store.is_owner(forged, PRESENTER),
+        lambda: store.add_drawing(forged, ALICE, blank(), 1, 0.5), lambda: store.correct(forged, ALICE, drawing, 1),
+        lambda: store.latest(forged), lambda: store.my_drawings(forged, ALICE), lambda: store.stats(forged),
+        lambda: store.hide(forged, PRESENTER, drawing), lambda: store.clear(forged, PRESENTER),
+        lambda: store.close(forged, PRESENTER), lambda: store.dataset(forged, PRESENTER),
+    ]
+    for call in calls:
+        with pytest.raises(RoomNotFound, match="No room with that code"):
+            call()
+    assert store.room(real).on_wall == 1 and not store.room(real).closed  # nothing leaked through
+
+
+def test_only_the_owner_can_hide_clear_close_and_download(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    drawing = store.add_drawing(code, ALICE, blank(), 4, 0.9)
+    store.correct(code, ALICE, drawing, 4)
+    assert store.is_owner(code, PRESENTER) and not store.is_owner(code, ALICE) and not store.is_owner(code, "")
+    for intruder in (ALICE, BOB, "", None, PRESENTER + " "):
+        for action in (lambda: store.hide(code, intruder, drawing), lambda: store.clear(code, intruder),
+                       lambda: store.close(code, intruder), lambda: store.dataset(code, intruder)):
+            with pytest.raises(NotRoomOwner, match="presenter"):
+                action()
+    assert store.room(code).on_wall == 1 and not store.room(code).closed  # nothing changed
+
+    x, y = store.dataset(code, PRESENTER)
+    assert y.tolist() == [4]
+    store.hide(code, PRESENTER, drawing)
+    assert store.latest(code) == [] and store.dataset(code, PRESENTER)[1].tolist() == []
+    store.hide(code, PRESENTER, drawing, hidden=False)
+    assert [found.id for found in store.latest(code)] == [drawing]
+    with pytest.raises(DrawingNotFound):
+        store.hide(code, PRESENTER, drawing + 1000)
+    store.close(code, PRESENTER)
+    assert store.room(code).closed and not store.room(code).expired
+
+
+def test_a_phone_corrects_only_its_own_drawing(make_store):
+    store = make_store()
+    code, other_room = store.open_room(PRESENTER), store.open_room(PRESENTER)
+    alices = store.add_drawing(code, ALICE, blank(), 1, 0.6)
+    bobs = store.add_drawing(code, BOB, blank(), 2, 0.7)
+    elsewhere = store.add_drawing(other_room, ALICE, blank(), 3, 0.8)
+    with pytest.raises(NotYourDrawing, match="your own"):
+        store.correct(code, BOB, alices, 9)
+    for missing in (elsewhere, 10**30, -1, "1", None):
+        with pytest.raises(DrawingNotFound):
+            store.correct(code, ALICE, missing, 7)
+    store.correct(code, ALICE, alices, 7)  # "No, it was a 7"
+    store.correct(code, BOB, bobs, 2)  # confirmed
+    labels = {found.id: found.label for found in store.latest(code)}
+    assert labels == {alices: 7, bobs: 2}
+    assert [found.id for found in store.my_drawings(code, ALICE)] == [alices]
+    assert store.my_drawings(other_room, ALICE)[0].label is None
+    with pytest.raises(InvalidInput, match="0 to 9"):
+        store.correct(code, ALICE, alices, 10)
+
+
+def test_only_the_28x28_and_hashes_are_stored(make_store, database_url):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    store.add_drawing(code, ALICE, np.linspace(0, 1, 784, dtype=np.float32).reshape(28, 28), 5, 0.25)
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        room_row = connection.execute(select(rooms)).one()
+        drawing_row = connection.execute(select(drawings)).one()
+    engine.dispose()
+    assert PRESENTER not in str(tuple(room_row)) and ALICE not in str(tuple(drawing_row))
+    assert len(drawing_row.image) == 784
+    stored = store.latest(code)[0].image
+    assert stored.dtype == np.uint8 and stored[0, 0] == 0 and stored[-1, -1] == 255
+
+
+def test_bad_drawings_are_refused_with_a_reason(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    bad = [
+        ((np.zeros((28, 27)), 1, 0.5), "28x28"), ((np.zeros((784,)), 1, 0.5), "28x28"),
+        ((np.full((28, 28), 1.5), 1, 0.5), "0 to 1"), ((np.full((28, 28), np.nan), 1, 0.5), "0 to 1"),
+        ((np.zeros((28, 28), dtype=np.int64), 1, 0.5), "uint8"), ((blank(), 10, 0.5), "0 to 9"),
+        ((blank(), 1.5, 0.5), "0 to 9"), ((blank(), 1, 1.5), "0 to 1"), ((blank(), 1, float("nan")), "0 to 1"),
+        ((blank(), 1, "high"), "0 to 1"),
+    ]
+    for arguments, reason in bad:
+        with pytest.raises(InvalidInput, match=reason):
+            store.add_drawing(code, ALICE, *arguments)
+    with pytest.raises(InvalidInput, match="session"):
+        store.add_drawing(code, "", blank(), 1, 0.5)
+    assert store.room(code).stored == 0
+    assert issubclass(InvalidInput, RoomError) and issubclass(RoomError, ValueError)
+
+
+# Limits ---------------------------------------------------------------------------------------
+
+
+def test_submissions_are_rate_limited_per_session(make_store):
+    clock = Clock()
+    store = make_store(clock, rate_count=3, rate_seconds=30.0)
+    code = store.open_room(PRESENTER)
+    for step in range(3):
+        store.add_drawing(code, ALICE, blank(), 1, 0.5)
+        clock.now += 5
+    clock.now += 2  # 17 s after the first drawing
+    with pytest.raises(RateLimited, match="wait 13 s") as refused:
+        store.add_drawing(code, ALICE, blank(), 1, 0.5)
+    assert refused.value.wait_seconds == 13
+    store.add_drawing(code, BOB, blank(), 1, 0.5)  # another phone is not held up
+    clock.now += 13.5  # the first drawing is now out of the window
+    store.add_drawing(code, ALICE, blank(), 1, 0.5)
+    with pytest.raises(RateLimited):
+        store.add_drawing(code, ALICE, blank(), 1, 0.5)
+    assert store.room(code).stored == 5  # refused drawings are not stored
+
+
+def test_a_full_room_refuses_further_drawings(make_store):
+    store = make_store(max_drawings=5)
+    code = store.open_room(PRESENTER)
+    ids = [store.add_drawing(code, phone, blank(), 1, 0.5) for phone in ("a", "b", "c", "d", "e")]
+    with pytest.raises(RoomFull, match="full .5 drawings"):
+        store.add_drawing(code, "f", blank(), 1, 0.5)
+    store.hide(code, PRESENTER, ids[0])
+    store.clear(code, PRESENTER)  # the wall is empty, but the drawings are still held
+    with pytest.raises(RoomFull):
+        store.add_drawing(code, "f", blank(), 1, 0.5)
+    assert store.room(code).stored == 5 and store.room(code).on_wall == 0
+
+
+def test_rooms_expire_and_are_purged(make_store, database_url):
+    clock = Clock()
+    store = make_store(clock, ttl_minutes=10.0)
+    code = store.open_room(PRESENTER)
+    clock.now += 5 * 60
+    later = store.open_room(PRESENTER)
+    clock.now += 4 * 60 + 59
+    drawing = store.add_drawing(code, ALICE, blank(), 3, 0.9)
+    clock.now += 1  # ten minutes after opening
+    with pytest.raises(RoomClosed, match="expired"):
+        store.add_drawing(code, ALICE, blank(), 3, 0.9)
+    with pytest.raises(RoomClosed):
+        store.correct(code, ALICE, drawing, 3)
+    info = store.room(code)
+    assert info.closed and info.expired and info.expires == 1_000_000.0 + 600
+    assert store.dataset(code, PRESENTER)[0].shape == (0, 28, 28)  # still readable until purged
+    assert store.purge_expired() == 1
+    with pytest.raises(RoomNotFound):
+        store.room(code)
+    assert not store.room(later).closed
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(drawings)) == 0
+    engine.dispose()
+    assert store.purge_expired() == 0
+
+
+def test_a_closed_room_refuses_submissions_but_keeps_its_wall(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    drawing = store.add_drawing(code, ALICE, blank(), 8, 0.9)
+    store.close(code, PRESENTER)
+    with pytest.raises(RoomClosed, match="closed"):
+        store.add_drawing(code, BOB, blank(), 8, 0.9)
+    with pytest.raises(RoomClosed):
+        store.correct(code, ALICE, drawing, 8)
+    assert [found.id for found in store.latest(code)] == [drawing] and store.room(code).closed
+
+
+# What the wall shows --------------------------------------------------------------------------
+
+
+def test_stats_and_confusion_matrix_match_a_hand_count(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    assert store.stats(code).accuracy is None and store.stats(code).count == 0
+    # (reading, true digit or None, hidden): 7 on the wall, 5 confirmed, 3 of them right.
+    cases = [(3, 3, False), (3, 8, False), (7, 7, False), (1, 7, False), (0, 0, False), (5, None, False),
+             (2, None, False), (9, 4, True)]
+    for reading, truth, hidden in cases:
+        drawing = store.add_drawing(code, ALICE, blank(), reading, 0.5)
+        if truth is not None:
+            store.correct(code, ALICE, drawing, truth)
+        if hidden:
+            store.hide(code, PRESENTER, drawing)
+    stats = store.stats(code)
+    expected = np.zeros((10, 10), dtype=np.int64)
+    expected[3, 3] = expected[8, 3] = expected[7, 7] = expected[7, 1] = expected[0, 0] = 1
+    assert (stats.count, stats.confirmed) == (7, 5)
+    assert stats.accuracy == pytest.approx(3 / 5)
+    np.testing.assert_array_equal(stats.confusion, expected)
+
+    store.clear(code, PRESENTER)
+    cleared = store.stats(code)
+    assert (cleared.count, cleared.confirmed, cleared.accuracy, cleared.confusion.sum()) == (0, 0, None, 0)
+    newer = store.add_drawing(code, BOB, blank(), 6, 0.5)
+    store.correct(code, BOB, newer, 6)
+    assert store.stats(code).accuracy == 1.0 and [found.id for found in store.latest(code)] == [newer]
+    assert store.dataset(code, PRESENTER)[1].tolist() == [3, 8, 7, 7, 0, 6]  # the clear kept them
+
+
+def test_latest_is_newest_first_and_bounded(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    ids = [store.add_drawing(code, ALICE, blank(index), index, index / 10) for index in range(6)]
+    found = store.latest(code, limit=4)
+    assert [drawing.id for drawing in found] == ids[::-1][:4]
+    assert [(drawing.digit, drawing.confidence, int(drawing.image[0, 0])) for drawing in found] == [
+        (5, 0.5, 5), (4, 0.4, 4), (3, 0.3, 3), (2, 0.2, 2)]
+    assert all(drawing.label is None and not drawing.hidden for drawing in found)
+    assert store.room(code).on_wall == 6
+
+
+def test_the_dataset_round_trips_through_npz_bytes(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    random = np.random.default_rng(0)
+    images = [random.integers(0, 256, (28, 28), dtype=np.uint8) for _ in range(4)]
+    as_floats = random.random((28, 28)).astype(np.float32)
+    ids = [store.add_drawing(code, ALICE, image, 1, 0.5) for image in [*images, as_floats]]
+    for drawing, label in zip(ids, [5, 0, 9, None, 2]):
+        if label is not None:
+            store.correct(code, ALICE, drawing, label)
+    store.hide(code, PRESENTER, ids[1])
+    x, y = store.dataset(code, PRESENTER)
+    with np.load(io.BytesIO(npz_bytes(x, y))) as archive:
+        loaded_x, loaded_y = archive["x"], archive["y"]
+    assert loaded_x.dtype == np.uint8 and loaded_x.shape == (3, 28, 28)
+    assert loaded_y.dtype == np.uint8 and loaded_y.shape == (3,)
+    np.testing.assert_array_equal(loaded_x, np.stack([images[0], images[2], np.round(as_floats * 255)]))
+    assert loaded_y.tolist() == [5, 9, 2]
+
+
+# Concurrent writers ---------------------------------------------------------------------------
+
+
+def _submit_together(store, code, sessions, per_session, barrier):
+    accepted, refused, errors = [], [], []
+
+    def submit(session):
+        barrier.wait(timeout=60)
+        for _ in range(per_session):
+            try:
+                accepted.append(store.add_drawing(code, session, blank(), 1, 0.5))
+            except (RoomFull, RateLimited) as refusal:
+                refused.append(refusal)
+            except Exception as error:  # noqa: BLE001 - anything else is the failure we look for
+                errors.append(error)
+
+    threads = [threading.Thread(target=submit, args=(session,)) for session in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return accepted, refused, errors
+
+
+def _stored_ids(database_url):
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        found = connection.scalars(select(drawings.c.id)).all()
+    engine.dispose()
+    return found
+
+
+def test_concurrent_threads_respect_the_bound(make_store, database_url):
+    store = make_store(max_drawings=40)
+    code = store.open_room(PRESENTER)
+    sessions = [f"phone-{index}" for index in range(8)]
+    accepted, refused, errors = _submit_together(store, code, sessions, 10, threading.Barrier(8))
+    assert errors == []
+    assert len(accepted) == 40 and len(set(accepted)) == 40 and len(refused) == 40
+    assert all(isinstance(refusal, RoomFull) for refusal in refused)
+    assert sorted(_stored_ids(database_url)) == sorted(accepted)  # each once, nothing lost
+
+
+def test_concurrent_threads_respect_the_rate_limit(make_store):
+    store = make_store(rate_count=5)
+    code = store.open_room(PRESENTER)
+    accepted, refused, errors = _submit_together(store, code, [ALICE] * 8, 2, threading.Barrier(8))
+    assert errors == [] and len(accepted) == 5 and len(refused) == 11
+    assert store.room(code).stored == 5
+
+
+def _submit_from_a_process(database_url, code, session, count, barrier, results):
+    settings = RoomLimits(**{**GENEROUS, "max_drawings": 30}, database_url=database_url)
+    store = RoomStore(limits=settings)
+    accepted, refused, errors = _submit_together(store, code, [session], count, barrier)
+    results.put((accepted, len(refused), [repr(error) for error in errors]))
+    store.engine.dispose()
+
+
+def test_two_processes_share_a_room_and_its_bound(make_store, database_url):
+    store = make_store(time.time, max_drawings=30)  # the processes use the real clock
+    code = store.open_room(PRESENTER)
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    processes = [context.Process(target=_submit_from_a_process,
+                                 args=(database_url, code, f"process-{index}", 20, barrier, results))
+                 for index in range(2)]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    accepted = [drawing for ids, _, _ in outcomes for drawing in ids]
+    assert [errors for _, _, errors in outcomes] == [[], []]
+    assert len(accepted) == 30 and sum(refused for _, refused, _ in outcomes) == 10
+    assert sorted(_stored_ids(database_url)) == sorted(accepted)
+
+
+# Settings and the SQLite file -----------------------------------------------------------------
+
+
+def test_room_limits_come_from_the_environment(monkeypatch, tmp_path):
+    for name in ("DIGITS_ROOM_TTL_MINUTES", "DIGITS_ROOM_MAX_DRAWINGS", "DIGITS_ROOM_RATE_COUNT",
+                 "DIGITS_ROOM_RATE_SECONDS", "DIGITS_ROOM_DATABASE_URL", "DIGITS_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    default = room_limits()
+    assert (default.ttl_minutes, default.max_drawings, default.rate_count, default.rate_seconds) == (120, 500, 10, 30)
+    assert default.database_url.endswith("/data/rooms.sqlite3") and default.database_url.startswith("sqlite:///")
+    monkeypatch.setenv("DIGITS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DIGITS_ROOM_MAX_DRAWINGS", "50")
+    assert room_limits().database_url == f"sqlite:///{tmp_path}/rooms.sqlite3" and room_limits().max_drawings == 50
+    monkeypatch.setenv("DIGITS_ROOM_DATABASE_URL", "postgresql+psycopg://user:secret@db/rooms")
+    assert room_limits().database_url.startswith("postgresql") and "secret" not in repr(room_limits())
+    for bad in ("-1", "0", "many"):
+        monkeypatch.setenv("DIGITS_ROOM_RATE_COUNT", bad)
+        with pytest.raises(ValueError, match="DIGITS_ROOM_RATE_COUNT"):
+            room_limits()
+
+
+def test_the_sqlite_file_uses_wal_and_is_shared_by_two_stores(tmp_path):
+    url = f"sqlite:///{tmp_path / 'data' / 'rooms.sqlite3'}"
+    settings = RoomLimits(**GENEROUS, database_url=url)
+    first, second = RoomStore(limits=settings), RoomStore(limits=settings)
+    code = first.open_room(PRESENTER)
+    second.add_drawing(code, ALICE, blank(), 2, 0.5)
+    assert first.room(code).on_wall == 1 and (tmp_path / "data" / "rooms.sqlite3").exists()
+    with first.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    first.engine.dispose()
+    second.engine.dispose()

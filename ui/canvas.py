@@ -1,0 +1,69 @@
+"""The drawing canvas every page shares: Clear, a drawing kept across page visits, late sends ignored.
+
+streamlit-drawable-canvas raises when imported outside a running app, so it is imported here,
+in ui/, and only pages import this module.
+"""
+
+import hashlib
+import json
+
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+CANVAS_SIZE = 280
+
+
+def clear_canvas():
+    # A changed initial drawing makes the canvas reload it, i.e. empty itself, and send the empty
+    # drawing back; forgetting the old drawing here means this very rerun shows no stale answer.
+    # The drawings on screen at this moment are remembered as cleared: should one of them reach
+    # the server again afterwards (a send already on its way when Clear was pressed), it is not
+    # read. Only a new stroke, which changes the drawing, brings an answer back.
+    st.session_state["canvas_clears"] = st.session_state.get("canvas_clears", 0) + 1
+    saved = st.session_state.get("saved_drawings", {})
+    st.session_state["cleared_drawings"] = {drawing_fingerprint(drawing["objects"]) for drawing in saved.values()}
+    st.session_state["saved_drawings"] = {}
+    for key in [key for key in st.session_state if str(key).startswith("canvas-")]:
+        del st.session_state[key]
+
+
+def drawing_fingerprint(objects):
+    return hashlib.sha256(json.dumps(objects, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=None):
+    """The canvas with its Clear button; returns its RGBA image, or None while nothing is drawn.
+
+    What is drawn is kept in the session, so a visit to another page does not lose it: when
+    the canvas is mounted again it starts from the saved strokes. ``pen_width`` fixes the pen
+    (otherwise a slider sets it); ``clear_shortcut`` is a key that presses Clear.
+    """
+    key = f"canvas-{width}x{height}"
+    saved = st.session_state.setdefault("saved_drawings", {})
+    if key not in st.session_state:  # (re)mounted: on first visit, or back from another page
+        st.session_state[f"restore-{key}"] = saved.get(key)
+    restored = st.session_state.get(f"restore-{key}")
+    stroke_width = pen_width or st.slider("Pen width", 6, 40, 20, key="pen_width")
+    result = st_canvas(
+        stroke_width=stroke_width,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        update_streamlit=True,
+        height=height,
+        width=width,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        # Constant while the page is shown (a change would make the canvas reload it).
+        initial_drawing={"objects": restored["objects"] if restored else [], "clears": st.session_state.get("canvas_clears", 0)},
+        key=key,
+    )
+    st.button("Clear", on_click=clear_canvas, icon=":material/ink_eraser:", shortcut=clear_shortcut,
+              help=f"Shortcut: {clear_shortcut}" if clear_shortcut else None)
+    image = result.image_data  # decodes the canvas' PNG: once per stroke, not once per use
+    if image is None:
+        return restored["image"] if restored else None
+    objects = (result.json_data or {}).get("objects", [])
+    if objects and drawing_fingerprint(objects) in st.session_state.get("cleared_drawings", ()):
+        return None  # a drawing from before the last Clear, arriving late
+    saved[key] = {"objects": objects, "image": image}
+    return image

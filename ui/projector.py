@@ -1,0 +1,58 @@
+"""The Present page's look: no sidebar, a dark or light room, an answer readable from the back."""
+
+import streamlit as st
+
+DARK = {"background": "#0d1117", "text": "#f0f6fc", "muted": "#8b949e", "bar": "#30363d"}
+LIGHT = {"background": "#ffffff", "text": "#111111", "muted": "#57606a", "bar": "#d0d7de"}
+ANSWER_BLUE = "#1f6feb"
+
+
+def colours(dark):
+    return DARK if dark else LIGHT
+
+
+def projector_style(dark):
+    """Only the stage on screen: the sidebar, its toggle and the toolbar hidden; the room's colours."""
+    palette = colours(dark)
+    st.html(f"""<style>
+    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
+    [data-testid="stHeader"] {{ display: none !important; }}
+    .stApp, [data-testid="stAppViewContainer"] {{ background: {palette['background']}; color: {palette['text']}; }}
+    .stApp p, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp span {{ color: {palette['text']}; }}
+    [data-testid="stMainBlockContainer"] {{ padding-top: 1.2rem; max-width: 100%; }}
+    .big-answer {{ font-size: min(30vh, 19vw); line-height: 1; font-weight: 800; text-align: center;
+                   color: {palette['text']}; font-variant-numeric: tabular-nums; }}
+    .big-answer.none {{ font-size: min(9vh, 5vw); color: {palette['muted']}; padding-top: 12vh; }}
+    .big-sure {{ font-size: min(5vh, 3vw); text-align: center; color: {palette['muted']}; }}
+    </style>""")
+
+
+def big_answer(prediction):
+    """The digit, as tall as a third of the screen (over 300 px at 1920x1080), and how sure."""
+    if prediction is None:
+        st.markdown('<div class="big-answer none" data-testid="big-answer">?</div>', unsafe_allow_html=True)
+        return
+    st.markdown(
+        f'<div class="big-answer" data-testid="big-answer">{prediction.digit}</div>'
+        f'<div class="big-sure">{prediction.confidence:.0%} sure</div>',
+        unsafe_allow_html=True,
+    )
+
+
+def big_probability_bars(probabilities, digit, dark):
+    palette = colours(dark)
+    values = [{"digit": str(d), "probability": float(p), "answer": d == digit} for d, p in enumerate(probabilities)]
+    spec = {
+        "data": {"values": values},
+        "mark": {"type": "bar", "cornerRadiusEnd": 4},
+        "height": 330,
+        "background": palette["background"],
+        "config": {"view": {"stroke": None}, "axis": {"labelColor": palette["text"], "gridColor": palette["bar"], "domainColor": palette["muted"]}},
+        "encoding": {
+            "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0, "labelFontSize": 30, "title": None}},
+            "y": {"field": "probability", "type": "quantitative", "scale": {"domain": [0, 1]},
+                  "axis": {"format": "%", "labelFontSize": 18, "title": None, "tickCount": 4}},
+            "color": {"condition": {"test": "datum.answer", "value": ANSWER_BLUE}, "value": palette["bar"]},
+        },
+    }
+    st.vega_lite_chart(spec=spec, width="stretch", theme=None)

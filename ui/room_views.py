@@ -1,0 +1,156 @@
+"""The audience room on screen: the presenter's wall (Present page) and a phone's view (Join page).
+
+Everything a room holds lives in the database (``model/rooms.py``), so any server process shows
+the same room; this module only draws it. A refusal from the store (a forged code, a closed room,
+too many drawings) is shown as the store's own sentence, never a traceback.
+"""
+
+import io
+import os
+import urllib.parse
+
+import numpy as np
+import segno
+import streamlit as st
+
+from model.plots import confusion_matrix_figure, enlarge
+from model.rooms import RoomError, npz_bytes
+from ui.resources import room_store
+from ui.session import session_id
+
+OWN_ROOM = "room_code"  # the code of the room this session opened
+WALL_TILES = 24
+
+
+def join_link(code):
+    """The public address of the app with ?room=CODE: DIGITS_PUBLIC_URL when a proxy stands in
+    front, otherwise the address this browser used."""
+    base = os.environ.get("DIGITS_PUBLIC_URL", "").strip()
+    if not base:
+        parts = urllib.parse.urlsplit(st.context.url or "http://localhost:8501/")
+        base = f"{parts.scheme}://{parts.netloc}"
+    return f"{base.rstrip('/')}/?{urllib.parse.urlencode({'room': code})}"
+
+
+def qr_png(text):
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=10, border=2)
+    return buffer.getvalue()
+
+
+def open_room():
+    try:
+        st.session_state[OWN_ROOM] = room_store().open_room(session_id())
+    except RoomError as refusal:
+        st.session_state["room_refusal"] = str(refusal)
+
+
+def owner_action(action, *args):
+    """Hide, clear or close: the store checks that this session opened the room."""
+    try:
+        getattr(room_store(), action)(*args)
+    except RoomError as refusal:
+        st.session_state["room_refusal"] = str(refusal)
+    if action == "close":
+        st.session_state.pop(OWN_ROOM, None)
+
+
+def presenter_room(dark):
+    """The room this session opened (or, with ?wall=CODE, another room's wall, read only)."""
+    if "room_refusal" in st.session_state:
+        st.error(st.session_state.pop("room_refusal"))
+    code = st.session_state.get(OWN_ROOM) or st.query_params.get("wall")
+    if not code:
+        st.markdown("### Let the audience draw\nOpen a room: phones join by a QR code and their drawings appear here.")
+        st.button("Open a room", type="primary", on_click=open_room, icon=":material/groups:")
+        return
+    store = room_store()
+    try:
+        owner = store.is_owner(code, session_id())
+    except RoomError as refusal:
+        st.error(str(refusal))
+        return
+    join_column, wall_column = st.columns([0.9, 3.1], gap="large")
+    with join_column:
+        link = join_link(code)
+        st.image(qr_png(link), caption="Scan to draw", width=300)
+        st.markdown(f"**Join:** `{link}`")
+        if owner:
+            presenter_controls(code)
+    with wall_column:
+        st.fragment(wall, run_every=1.5)(code, owner)
+
+
+def presenter_controls(code):
+    st.button("Clear the wall", on_click=owner_action, args=("clear", code, session_id()), icon=":material/mop:")
+    st.download_button(
+        "Download the room's digits (.npz)", lambda: npz_bytes(*room_store().dataset(code, session_id())),
+        file_name=f"room-{code}.npz", mime="application/octet-stream", on_click="ignore", icon=":material/download:",
+    )
+    st.button("Close the room", on_click=owner_action, args=("close", code, session_id()), icon=":material/door_front:")
+
+
+def wall(code, owner):
+    """Redrawn every 1.5 s from the database: the count, the accuracy, the tiles, the confusion."""
+    store = room_store()
+    try:
+        info, stats, latest = store.room(code), store.stats(code), store.latest(code, WALL_TILES)
+    except RoomError as refusal:
+        st.error(str(refusal))
+        return
+    counts = st.columns(3)
+    counts[0].metric("Drawings", stats.count)
+    counts[1].metric("Room accuracy", f"{stats.accuracy:.0%}" if stats.accuracy is not None else "–",
+                     f"{stats.confirmed} confirmed", delta_color="off", delta_arrow="off")
+    counts[2].metric("Room", "closed" if info.closed else "open")
+    if not latest:
+        st.info("Waiting for the first drawing…", icon=":material/hourglass:")
+        return
+    for row_start in range(0, len(latest), 8):
+        for column, drawing in zip(st.columns(8), latest[row_start : row_start + 8]):
+            with column.container(border=True):
+                st.image(enlarge(drawing.image.astype(np.float32) / 255, scale=4), width=112)
+                st.markdown(f"**{drawing.digit}** {tile_verdict(drawing)}")
+                if owner:
+                    st.button("Hide", key=f"hide-{drawing.id}", on_click=owner_action,
+                              args=("hide", code, session_id(), drawing.id), type="tertiary")
+    if stats.confirmed:
+        st.pyplot(confusion_matrix_figure(stats.confusion, title="The room's confusion matrix"), width=420)
+
+
+def tile_verdict(drawing):
+    if drawing.label is None:
+        return ""
+    return "✓" if drawing.label == drawing.digit else f"✗ was {drawing.label}"
+
+
+def send_drawing(code, image, prediction):
+    try:
+        drawing_id = room_store().add_drawing(code, session_id(), image, prediction.digit, prediction.confidence)
+        st.session_state["last_sent"] = {"id": drawing_id, "digit": prediction.digit}
+        st.session_state.pop("join_refusal", None)
+    except RoomError as refusal:
+        st.session_state["join_refusal"] = str(refusal)
+
+
+def correct_drawing(code, drawing_id, label):
+    try:
+        room_store().correct(code, session_id(), drawing_id, label)
+        st.session_state["last_sent"]["label"] = label
+    except RoomError as refusal:
+        st.session_state["join_refusal"] = str(refusal)
+
+
+def show_correction(code):
+    """After a send: confirm the network's reading, or give the digit that was meant."""
+    sent = st.session_state.get("last_sent")
+    if not sent:
+        return
+    if "label" in sent:
+        st.success(f"Thanks! Counted as a {sent['label']}.")
+        return
+    st.markdown(f"Sent. The network read a **{sent['digit']}**. Was it?")
+    st.button("Yes", on_click=correct_drawing, args=(code, sent["id"], sent["digit"]), icon=":material/check:")
+    key = f"meant-{sent['id']}"
+    st.pills("No, it was", [d for d in range(10) if d != sent["digit"]], key=key,
+             on_change=lambda: correct_drawing(code, sent["id"], st.session_state[key]))
