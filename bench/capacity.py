@@ -156,8 +156,9 @@ def main():
             })
             result["ratio_p50"] = round(statistics.median(app_times) / statistics.median(bare_times), 2)
             result["phone"] = phone_check(url)
-            after_20, after_all = asyncio.run(strokes_memory(url, server.pid, arguments.strokes))
-            result.update({"rss_after_20_mb": round(after_20), f"rss_after_{arguments.strokes}_mb": round(after_all)})
+            if arguments.strokes:
+                after_20, after_all = asyncio.run(strokes_memory(url, server.pid, arguments.strokes))
+                result.update({"rss_after_20_mb": round(after_20), f"rss_after_{arguments.strokes}_mb": round(after_all)})
     if arguments.json:
         print_json(result)
         return

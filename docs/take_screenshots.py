@@ -1,15 +1,18 @@
 """Write screenshots of every page to docs/screenshots/: ``python -m docs.take_screenshots``.
 
 Starts the app on a loopback port, draws a digit and a number with the mouse in headless
-Chromium, opens the gallery and runs a short training, saving one PNG per view.
+Chromium, opens the gallery and runs a short training; draws with a finger on a phone-sized
+touch screen; shows the Present page at 1280x720 and 1920x1080, light and dark, downloads a
+slide, and fills an audience room's wall from twelve phones. One PNG per view.
 """
 
+import re
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.support.browser import ROOT, chromium, clear_canvas, draw_strokes, streamlit_server
+from tests.support.browser import PHONE, ROOT, chromium, clear_canvas, draw_strokes, streamlit_server, touch_strokes
 from tests.support.drawings import strokes_in_box
 
 OUT = ROOT / "docs" / "screenshots"
@@ -19,7 +22,9 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         log = Path(scratch) / "streamlit.log"
-        with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": scratch}) as (url, _), chromium() as browser:
+        environment = {"DIGITS_RUNS_DIR": scratch, "DIGITS_DATA_DIR": scratch, "DIGITS_ROOM_RATE_COUNT": "100"}
+        with streamlit_server(log, extra_env=environment) as (url, _), chromium() as browser:
+            phone_and_present(browser, url)
             page = browser.new_page(viewport={"width": 1400, "height": 1250})
             page.goto(url)
             expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=60_000)
@@ -53,6 +58,65 @@ def main():
             expect(page.get_by_role("button", name="Use this model")).to_be_visible(timeout=300_000)
             page.screenshot(path=OUT / "train.png", full_page=True)
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.png')))} to {OUT}")
+
+
+def phone_and_present(browser, url):
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(url)
+    canvas = phone.locator("canvas.upper-canvas").first
+    expect(canvas).to_be_visible(timeout=60_000)
+    canvas.scroll_into_view_if_needed()
+    touch_strokes(phone, strokes_in_box(7, 50, 40, 190))
+    expect(phone.get_by_role("heading", name="7 ·")).to_be_visible(timeout=30_000)
+    phone.screenshot(path=OUT / "phone.png")
+    phone.context.close()
+
+    for size, dark in (((1920, 1080), False), ((1920, 1080), True), ((1280, 720), False)):
+        page = browser.new_context(viewport={"width": size[0], "height": size[1]}, accept_downloads=True).new_page()
+        page.goto(f"{url}/present")
+        expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=60_000)
+        if dark:
+            page.get_by_text("Dark room").click()
+            expect(page.locator(".stApp")).to_have_css("background-color", "rgb(13, 17, 23)", timeout=30_000)
+        box = page.locator("canvas.upper-canvas").first.bounding_box()
+        scale = box["width"] / 460
+        draw_strokes(page, [[(x * scale, y * scale) for x, y in stroke] for stroke in strokes_in_box(3, 90, 60, 300)])
+        expect(page.get_by_test_id("big-answer")).to_have_text("3", timeout=30_000)
+        name = f"present-{size[0]}x{size[1]}{'-dark' if dark else ''}.png"
+        page.screenshot(path=OUT / name)
+        if dark:
+            with page.expect_download() as download:
+                page.get_by_role("button", name="Download slide (PNG)").click()
+            download.value.save_as(OUT / "slide.png")
+        page.context.close()
+
+    presenter = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    presenter.goto(f"{url}/present")
+    presenter.get_by_text("Audience room").click()
+    presenter.get_by_role("button", name="Open a room").click()
+    link = presenter.get_by_text(re.compile(r"\?room=")).first
+    expect(link).to_be_visible(timeout=30_000)
+    code = re.search(r"room=([A-Za-z0-9_-]+)", link.inner_text()).group(1)
+    join_view = None
+    for index, digit in enumerate([7, 3, 1, 0, 2, 6, 4, 9, 5, 8, 7, 2]):
+        phone = browser.new_context(**PHONE).new_page()
+        phone.goto(f"{url}/?room={code}")
+        canvas = phone.locator("canvas.upper-canvas").first
+        expect(canvas).to_be_visible(timeout=60_000)
+        canvas.scroll_into_view_if_needed()
+        touch_strokes(phone, strokes_in_box(digit, 40, 30, 220))
+        if index == 0:
+            expect(phone.get_by_role("button", name="Send to the wall")).to_be_visible(timeout=30_000)
+            phone.screenshot(path=OUT / "phone-join.png")
+        phone.get_by_role("button", name="Send to the wall").click()
+        expect(phone.get_by_text(re.compile("The network read a"))).to_be_visible(timeout=30_000)
+        if index % 3 == 0:
+            phone.get_by_role("button", name="Yes").click()
+            expect(phone.get_by_text("Thanks!")).to_be_visible(timeout=30_000)
+        phone.context.close()
+    expect(presenter.get_by_test_id("stMetric").filter(has_text="Drawings").get_by_test_id("stMetricValue")).to_have_text("12", timeout=30_000)
+    presenter.screenshot(path=OUT / "wall.png", full_page=True)
+    presenter.context.close()
 
 
 if __name__ == "__main__":

@@ -99,7 +99,8 @@ class TrainingQueue:
 
     def submit(self, owner, architecture, options):
         """Queue a run for ``owner``; AdmissionError with a reason if it cannot be accepted."""
-        image_epochs = int(options["epochs"]) * int(options["train_size"])
+        extra = options.get("extra_digits")
+        image_epochs = int(options["epochs"]) * (int(options["train_size"]) + (0 if extra is None else len(extra[1])))
         if image_epochs > self.limits.run_max_image_epochs:
             raise AdmissionError(
                 f"That run is {options['epochs']} epochs × {options['train_size']:,} images = {image_epochs:,} "

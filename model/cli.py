@@ -56,9 +56,37 @@ def main(argv=None):
     if arguments.command is None:
         parser.print_help()
         return 0
+    if arguments.command != "sample":
+        import_tensorflow_quietly()
     return {"predict": run_predict, "evaluate": run_evaluate, "train": run_train, "sample": run_sample}[
         arguments.command
     ](arguments)
+
+
+def import_tensorflow_quietly():
+    """Import TensorFlow with its native start-up chatter (absl, oneDNN) kept off the terminal.
+
+    TensorFlow's C++ layer writes those lines to file descriptor 2 before TF_CPP_MIN_LOG_LEVEL
+    is read, so only a redirect of the descriptor itself silences them; whatever is written
+    there during the import is shown after all if the import fails.
+    """
+    import os
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+        except BaseException:
+            os.dup2(saved, 2)
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def fail(message, status):

@@ -12,6 +12,7 @@ black as in the original set, and uint8 labels 0-9.
 import contextlib
 import dataclasses
 import gzip
+import io
 import os
 import pickle
 import struct
@@ -238,6 +239,36 @@ def _check_lengths_match(arrays):
         raise ValueError("image and label counts differ")
     if len(x_train) == 0 or len(x_test) == 0:
         raise ValueError("a split is empty")
+
+
+MAX_EXTRA_DIGITS = 10_000  # a room holds hundreds; more than this is not a room's download
+
+
+def load_extra_digits(source):
+    """Digits to add to the training set: an ``.npz`` (a path, bytes or file) with ``x``
+    (n, 28, 28) in MNIST's format - uint8 0-255 or floats 0-1, white ink on black - and ``y``
+    (n,) digits 0-9, as the Present page's audience room downloads them. ValueError if not."""
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    if not zipfile.is_zipfile(source):  # np.load would take anything else for a pickle
+        raise ValueError("not an .npz file")
+    try:
+        with np.load(source, allow_pickle=False) as archive:
+            if "x" not in archive.files or "y" not in archive.files:
+                raise ValueError("the file needs two arrays, x (images) and y (digits)")
+            x, y = archive["x"], archive["y"]
+    except ValueError:
+        raise
+    except (OSError, EOFError, zipfile.BadZipFile) as error:
+        raise ValueError(f"not an .npz file ({type(error).__name__})") from None
+    if x.ndim == 3 and x.dtype != np.uint8 and x.size and 0 <= x.min() and x.max() <= 1:
+        x = np.rint(x * 255)
+    x, y = _validated("x", x), _validated("y", y)
+    if len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"x holds {len(x)} images and y {len(y)} digits: they must match and not be empty")
+    if len(x) > MAX_EXTRA_DIGITS:
+        raise ValueError(f"{len(x):,} images is more than the {MAX_EXTRA_DIGITS:,} accepted")
+    return x, y
 
 
 def make_sample(full, train_per_digit=500, test_count=2000):

@@ -52,8 +52,28 @@ def build_quick_cnn():
     return keras.Model(inputs, outputs, name="quick_cnn")
 
 
-def build_tutorial_cnn():
-    """The TensorFlow tutorial's CNN: Conv2D 28 3x3, MaxPool, Flatten, Dense 128, Dropout 0.2."""
+def build_tensorflow_tutorial_cnn():
+    """The TensorFlow CNN tutorial's network: Conv2D 32 3x3, MaxPool, Conv2D 64 3x3, MaxPool,
+    Conv2D 64 3x3, Flatten, Dense 64 relu, Dense 10 softmax."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE, name="image"),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(10, activation="softmax", name="probabilities"),
+        ],
+        name="tensorflow_tutorial_cnn",
+    )
+
+
+def build_keras_tutorial_cnn():
+    """The Keras CNN tutorial's network (the "Predicted Label: N" one): Conv2D 28 3x3, MaxPool,
+    Flatten, Dense 128 relu, Dropout 0.2, Dense 10 softmax."""
     return keras.Sequential(
         [
             keras.Input(shape=INPUT_SHAPE, name="image"),
@@ -64,7 +84,7 @@ def build_tutorial_cnn():
             layers.Dropout(0.2),
             layers.Dense(10, activation="softmax", name="probabilities"),
         ],
-        name="tutorial_cnn",
+        name="keras_tutorial_cnn",
     )
 
 

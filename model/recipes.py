@@ -85,8 +85,10 @@ RECIPES = {
                "build_mlp", "rmsprop", _CROSS_ENTROPY, 1e-3, 128, 20, False),
         Recipe("sigmoid", "Nielsen's [784, 30, 10] sigmoid network, quadratic cost, plain SGD",
                "build_sigmoid_network", "sgd", "quadratic_cost", 3.0, 10, 30, False),
-        Recipe("tutorial_cnn", "TensorFlow tutorial CNN (Conv2D 28, Dense 128), Adam",
-               "build_tutorial_cnn", "adam", _CROSS_ENTROPY, 1e-3, 32, 10, False),
+        Recipe("tensorflow_tutorial_cnn", "TensorFlow tutorial CNN (Conv2D 32-64-64, Dense 64), Adam",
+               "build_tensorflow_tutorial_cnn", "adam", _CROSS_ENTROPY, 1e-3, 32, 10, False),
+        Recipe("keras_tutorial_cnn", "Keras tutorial CNN (Conv2D 28, Dense 128, dropout), Adam",
+               "build_keras_tutorial_cnn", "adam", _CROSS_ENTROPY, 1e-3, 32, 10, False),
         # The reference of the training-speed benchmark, trained there as keras-io does it.
         Recipe("keras_io_cnn", "keras-io mnist_convnet example, Adam",
                "build_keras_io_cnn", "adam", _CROSS_ENTROPY, 1e-3, 128, 15, False),
@@ -102,13 +104,15 @@ def get_recipe(architecture):
 
 # The Train page's menu, which starts on the first: a live demo should finish in seconds. The
 # shipped CNN's design is there too, for the patient.
-TRAIN_PAGE_MENU = ("quick_cnn", "cnn", "mlp", "sigmoid")
+TRAIN_PAGE_MENU = ("quick_cnn", "cnn", "tensorflow_tutorial_cnn", "keras_tutorial_cnn", "mlp", "sigmoid")
 
 # Where the Train page starts each network: a live demo finishes in well under a minute on a
 # laptop CPU. Batch size, learning rate and augmentation are the recipe's own.
 _LIVE_DEMO = {
     "quick_cnn": {"epochs": 1, "train_size": 60_000},
     "cnn": {"epochs": 3, "train_size": 10_000},
+    "tensorflow_tutorial_cnn": {"epochs": 2, "train_size": 20_000},
+    "keras_tutorial_cnn": {"epochs": 2, "train_size": 20_000},
     "mlp": {"epochs": 5, "train_size": 20_000},
     "sigmoid": {"epochs": 5, "train_size": 20_000},
 }

@@ -71,6 +71,7 @@ def train(
     should_stop=None,
     progress_every=10,
     callbacks=(),
+    extra_digits=None,
 ):
     """Train ``architecture`` ("cnn", "mlp", "sigmoid", ...) on ``data`` (an MnistData).
 
@@ -78,6 +79,8 @@ def train(
     ``progress_every`` batches and at each epoch's end; ``should_stop()`` returning True ends
     training cleanly after the current batch. The test split is measured after every epoch.
     Extra Keras ``callbacks`` (the benchmarks' clocks) are passed on to ``fit``.
+    ``extra_digits`` (x uint8 (n, 28, 28), y (n,)), e.g. an audience room's digits, join the
+    training images of every run, whatever ``train_size`` picks.
     """
     recipe = get_recipe(architecture)
     epochs = int(epochs or recipe.epochs)
@@ -89,6 +92,9 @@ def train(
 
     keras.utils.set_random_seed(seed)
     x_train, y_train = _training_subset(data.x_train, data.y_train, train_size, seed)
+    if extra_digits is not None:
+        x_train = np.concatenate([x_train, extra_digits[0]])
+        y_train = np.concatenate([y_train, extra_digits[1]])
     steps_per_epoch = int(np.ceil(len(x_train) / batch_size))
 
     model = recipe.build()
@@ -118,7 +124,8 @@ def train(
     card = _model_card(
         recipe, model, data, evaluate(predictor, data), reporter.history,
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, augment=augment,
-        train_size=len(x_train), seed=seed, training_seconds=training_seconds, stopped=reporter.stopped,
+        train_size=len(x_train), extra_digits=0 if extra_digits is None else len(extra_digits[1]), seed=seed,
+        training_seconds=training_seconds, stopped=reporter.stopped,
     )
     predictor.card = card
     return TrainingResult(model=model, predictor=predictor, card=card)

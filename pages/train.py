@@ -10,9 +10,12 @@ import datetime
 import streamlit as st
 
 from model.admission import ABANDONED, CANCELLED, FAILED, QUEUED, AdmissionError
+from model.data import load_extra_digits
+from model.rooms import RoomError
 from model.plots import confusion_matrix_figure, training_curves_figure
 from model.recipes import TRAIN_PAGE_MENU, get_recipe, train_page_start
-from ui.resources import load_data, training_queue
+from ui.resources import load_data, room_store, training_queue
+from ui.room_views import OWN_ROOM
 from ui.session import active_model_label, remember_trained_model, session_id, set_training_run, training_run, use_model
 from ui.widgets import ordinal, show_figure
 
@@ -38,6 +41,30 @@ def training_settings(training_images):
     train_size = first.select_slider("Training images", size_choices, start["train_size"], key=f"size-{architecture}")
     augment = second.toggle("Augmentation (shifts, slant, stroke width)", start["augment"], key=f"augment-{architecture}")
     return architecture, dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, train_size=train_size, augment=augment)
+
+
+def extra_digits():
+    """Digits to add to the training set: an uploaded .npz (an audience room's download) or the
+    confirmed digits of the room this session opened on the Present page. None if neither."""
+    own_room = st.session_state.get(OWN_ROOM)
+    if own_room and st.toggle("Add my audience room's confirmed digits", key="use_room_digits"):
+        try:
+            x, y = room_store().dataset(own_room, session_id())
+        except RoomError as refusal:
+            st.error(str(refusal))
+            return None
+        st.caption(f"+ {len(y)} digits from your room" if len(y) else "Your room has no confirmed digits yet.")
+        return (x, y) if len(y) else None
+    upload = st.file_uploader("Add digits to train on (.npz with x and y, like a room's download)", type=["npz"], key="extra_digits")
+    if upload is None:
+        return None
+    try:
+        x, y = load_extra_digits(upload.getvalue())
+    except ValueError as error:
+        st.error(f"{upload.name}: {error}.")
+        return None
+    st.caption(f"+ {len(y):,} digits from {upload.name}, in every run's training images")
+    return x, y
 
 
 def start_training(architecture, options):
@@ -134,6 +161,7 @@ st.caption(
 run = training_run()
 active = run is not None and not run.done
 architecture, options = training_settings(len(data.y_train))
+options["extra_digits"] = extra_digits()
 st.button(
     "Start training", type="primary", icon=":material/play_arrow:", disabled=active, on_click=start_training, args=(architecture, options)
 )

@@ -116,3 +116,9 @@ def test_train_cli_refuses_a_bad_out_path_before_training(tmp_path):
                  "--out", str(tmp_path / "model.h5"))
     assert result.returncode == 2 and ".keras" in result.stderr and "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_the_tools_print_no_tensorflow_start_up_chatter(images):
+    result = run("model", "predict", str(images / "three.png"))
+    assert result.returncode == 0
+    assert "oneDNN" not in result.stderr and "absl" not in result.stderr, result.stderr

@@ -113,3 +113,30 @@ def test_bundled_sample_is_real_balanced_and_small(sample):
     assert np.bincount(sample.y_train, minlength=10).tolist() == [500] * 10
     # Real MNIST: white ink on black, mean pixel near the full set's 33.3.
     assert 25 < sample.x_train.mean() < 42
+
+
+def test_extra_digits_are_read_from_a_rooms_npz_and_bad_files_are_refused():
+    import io
+
+    from model.data import load_extra_digits
+
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, x=X_TEST, y=Y_TEST)
+    x, y = load_extra_digits(buffer.getvalue())
+    np.testing.assert_array_equal(x, X_TEST)
+    np.testing.assert_array_equal(y, Y_TEST)
+    floats = io.BytesIO()
+    np.savez(floats, x=X_TEST / 255.0, y=Y_TEST)
+    np.testing.assert_array_equal(load_extra_digits(floats.getvalue())[0], X_TEST)
+    for bad, reason in ((b"not a zip", "not an .npz"), (_npz(x=X_TEST), "two arrays"), (_npz(x=X_TEST, y=Y_TRAIN), "must match"),
+                        (_npz(x=X_TEST, y=Y_TEST + 10), "outside 0-9")):
+        with pytest.raises(ValueError, match=reason):
+            load_extra_digits(bad)
+
+
+def _npz(**arrays):
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()

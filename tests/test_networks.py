@@ -36,3 +36,16 @@ def test_every_network_maps_a_digit_to_ten_outputs(architecture):
         model = RECIPES[architecture].build()
         assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 10)
         assert model.layers[-1].name == "probabilities"
+
+
+def test_the_tensorflow_tutorial_cnn_is_the_tutorials():
+    model = networks.build_tensorflow_tutorial_cnn()
+    assert [layer.filters for layer in model.layers if hasattr(layer, "filters")] == [32, 64, 64]
+    assert [layer.units for layer in model.layers if hasattr(layer, "units")] == [64, 10]
+    assert model.count_params() == 93_322  # the tutorial's model.summary() total
+
+
+def test_the_keras_tutorial_cnn_is_the_tutorials():
+    model = networks.build_keras_tutorial_cnn()
+    assert [layer.filters for layer in model.layers if hasattr(layer, "filters")] == [28]
+    assert [layer.units for layer in model.layers if hasattr(layer, "units")] == [128, 10]

@@ -178,7 +178,7 @@ def assert_no_server_paths(app):
         assert root not in text and "/runs/" not in text and ".keras" not in text, text
 
 
-@pytest.mark.parametrize("page", ["pages/draw.py", "pages/gallery.py", "pages/train.py"])
+@pytest.mark.parametrize("page", ["pages/draw.py", "pages/gallery.py", "pages/train.py", "pages/present.py"])
 def test_no_page_shows_a_server_path(page):
     app = new_app()
     app.switch_page(page).run()

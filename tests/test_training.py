@@ -49,3 +49,9 @@ def test_unknown_architecture_is_a_clear_error(sample):
 def test_nonsense_settings_are_a_clear_error(sample):
     with pytest.raises(ValueError, match="at least 1"):
         train("mlp", sample, epochs=-1)
+
+
+def test_extra_digits_join_every_run(sample):
+    extra = (sample.x_test[:40], sample.y_test[:40])
+    result = train("sigmoid", sample, epochs=1, train_size=200, seed=0, extra_digits=extra)
+    assert result.card["train_size"] == 240 and result.card["extra_digits"] == 40

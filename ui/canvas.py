@@ -59,11 +59,14 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
     )
     st.button("Clear", on_click=clear_canvas, icon=":material/ink_eraser:", shortcut=clear_shortcut,
               help=f"Shortcut: {clear_shortcut}" if clear_shortcut else None)
-    image = result.image_data  # decodes the canvas' PNG: once per stroke, not once per use
-    if image is None:
-        return restored["image"] if restored else None
     objects = (result.json_data or {}).get("objects", [])
-    if objects and drawing_fingerprint(objects) in st.session_state.get("cleared_drawings", ()):
+    if not objects:  # an empty canvas (after Clear or Reset): no PNG to decode, nothing to read
+        saved.pop(key, None)
+        return None
+    if drawing_fingerprint(objects) in st.session_state.get("cleared_drawings", ()):
         return None  # a drawing from before the last Clear, arriving late
+    image = result.image_data  # decodes the canvas' PNG: once per stroke, not once per use
+    if image is None:  # nothing sent since the canvas was (re)mounted from the saved strokes
+        return restored["image"] if restored else None
     saved[key] = {"objects": objects, "image": image}
     return image

@@ -40,6 +40,7 @@ def qr_png(text):
 
 def open_room():
     try:
+        room_store().purge_expired()  # expired rooms go when a new one opens (and at server start)
         st.session_state[OWN_ROOM] = room_store().open_room(session_id())
     except RoomError as refusal:
         st.session_state["room_refusal"] = str(refusal)
