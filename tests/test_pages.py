@@ -255,3 +255,17 @@ def test_a_drawing_from_before_clear_arriving_late_is_not_read():
     app.session_state[FIRST_CANVAS] = drawn
     app.run()
     assert prediction_metrics(app)
+
+
+def test_digits_from_a_rooms_download_join_the_training_set():
+    from model.data import load_sample
+    from model.rooms import npz_bytes
+
+    sample = load_sample()
+    app = new_app()
+    app.switch_page("pages/train.py").run()
+    app.file_uploader(key="extra_digits").set_value(("room-abc.npz", npz_bytes(sample.x_test[:30], sample.y_test[:30]), "application/octet-stream")).run()
+    assert not app.exception
+    assert any("+ 30 digits from room-abc.npz" in caption.value for caption in app.caption)
+    app.file_uploader(key="extra_digits").set_value(("notes.npz", b"not an npz", "application/octet-stream")).run()
+    assert not app.exception and any("not an .npz" in error.value for error in app.error)
