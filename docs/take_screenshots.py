@@ -79,7 +79,7 @@ def phone_and_present(browser, url):
             page.get_by_text("Dark room").click()
             expect(page.locator(".stApp")).to_have_css("background-color", "rgb(13, 17, 23)", timeout=30_000)
         box = page.locator("canvas.upper-canvas").first.bounding_box()
-        scale = box["width"] / 460
+        scale = box["width"] / 420
         draw_strokes(page, [[(x * scale, y * scale) for x, y in stroke] for stroke in strokes_in_box(3, 90, 60, 300)])
         expect(page.get_by_test_id("big-answer")).to_have_text("3", timeout=30_000)
         name = f"present-{size[0]}x{size[1]}{'-dark' if dark else ''}.png"

@@ -1,8 +1,9 @@
 """The command-line tools, one entry point: ``python -m model {train,evaluate,predict,sample}``.
 
 - ``predict [--model PATH] IMAGE_OR_DIR...``: one JSON object per image on stdout,
-  ``{"path", "digit", "confidence", "probabilities"}`` or ``{"path", "error"}``; exit status 1
-  if any image failed, else 0. Never a traceback.
+  ``{"path", "digit", "confidence", "probabilities"}``, ``{"path", "digit": null, "reason"}`` when
+  the image holds no digit (no ink, or not a digit at all), or ``{"path", "error"}`` when it
+  cannot be read; exit status 1 if any image could not be read, else 0. Never a traceback.
 - ``evaluate [--model PATH] [--data PATH] [--json]``: accuracy, per-class precision/recall/F1
   and the confusion matrix on the test split.
 - ``train --arch NAME [--epochs N] [--data PATH] [--out PATH]``: Keras' progress bar, the test
@@ -48,6 +49,12 @@ def main(argv=None):
     train.add_argument("--data", help=DATA_HELP)
     train.add_argument("--out", help="where to save the .keras file (default: runs/<arch>-<time>.keras)")
 
+    gate = commands.add_parser("gate", help="train the 'is it a digit at all?' gate and calibrate it")
+    gate.add_argument("--data", help=DATA_HELP)
+    gate.add_argument("--negatives", type=int, default=40_000, help="generated images that hold no digit")
+    gate.add_argument("--epochs", type=int, default=4)
+    gate.add_argument("--out", help="default: the shipped gate's path (model/mnist_gate.keras)")
+
     sample = commands.add_parser("sample", help="write the bundled sample from a full MNIST")
     sample.add_argument("--data", required=True, help="a full MNIST in any supported format")
     sample.add_argument("--out", help="default: the bundled sample's own path")
@@ -58,7 +65,7 @@ def main(argv=None):
         return 0
     if arguments.command != "sample":
         import_tensorflow_quietly()
-    return {"predict": run_predict, "evaluate": run_evaluate, "train": run_train, "sample": run_sample}[
+    return {"predict": run_predict, "evaluate": run_evaluate, "train": run_train, "gate": run_gate, "sample": run_sample}[
         arguments.command
     ](arguments)
 
@@ -127,10 +134,14 @@ def classify(predictor, path):
 
     try:
         prediction = predictor.predict(preprocess(open_image(path)))
-    except (UnreadableImageError, NoDigitError) as error:
+    except NoDigitError as error:  # no ink at all: an answer, not a failure
+        return {"path": str(path), "digit": None, "reason": str(error)}
+    except UnreadableImageError as error:
         return {"path": str(path), "error": str(error)}
     except Exception as error:  # whatever a hostile file triggers, the answer is still one JSON line
         return {"path": str(path), "error": f"cannot classify the image ({type(error).__name__}: {error})"}
+    if not prediction.is_digit:
+        return {"path": str(path), "digit": None, "reason": f"not a digit: {prediction.not_a_digit}"}
     return {
         "path": str(path),
         "digit": prediction.digit,
@@ -235,6 +246,26 @@ class TerminalProgress:
         if finished_epoch:
             values.append(("test_accuracy", progress.history["test_accuracy"][-1]))
         self.bar.update(progress.batch, values=values, finalize=finished_epoch)
+
+
+# --- gate ----------------------------------------------------------------------------------
+
+
+def run_gate(arguments):
+    from model.data import load_mnist
+    from model.gate import GATE_PATH, train_gate
+    from model.storage import check_model_path, save_model
+
+    try:
+        data = load_mnist(arguments.data)
+        out = check_model_path(arguments.out or GATE_PATH)
+    except ValueError as error:
+        return fail(error, 2)
+    model, card = train_gate(data, negatives=arguments.negatives, epochs=arguments.epochs)
+    save_model(model, card, out)
+    print(f"threshold {card['threshold']:.4f}; refused {card['validation_refused']:.2%} of {card['validation_digits']} held-out MNIST digits")
+    print(f"saved {out} and {out.with_suffix('.json')}")
+    return 0
 
 
 # --- sample --------------------------------------------------------------------------------

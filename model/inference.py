@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from model.data import as_floats
+from model.gate import NOT_A_DIGIT
 from model.storage import SHIPPED_MODEL_PATH, read_card
 
 
@@ -24,6 +25,11 @@ class Prediction:
     digit: int
     confidence: float
     probabilities: np.ndarray  # ten floats summing to 1
+    not_a_digit: str = None  # why the gate refused the image; None when it holds a digit
+
+    @property
+    def is_digit(self):
+        return self.not_a_digit is None
 
     @property
     def runner_up(self):
@@ -36,9 +42,10 @@ class Prediction:
 
 
 class Predictor:
-    def __init__(self, keras_model, card=None, path=None):
+    def __init__(self, keras_model, card=None, path=None, gate=None):
         import tensorflow as tf
 
+        self.gate = gate  # model.gate.Gate: "is it a digit at all?", asked before naming one
         self.model = keras_model
         self.card = card or {}
         self.path = Path(path) if path else None
@@ -66,7 +73,9 @@ class Predictor:
             raise ModelLoadError(f"Could not load the model {path}: {type(error).__name__}: {error}") from None
         if tuple(keras_model.input_shape[1:]) != (28, 28, 1) or keras_model.output_shape[-1] != 10:
             raise ModelLoadError(f"{path} is not a digit model: it maps {keras_model.input_shape} to {keras_model.output_shape}")
-        return cls(keras_model, read_card(path), path)
+        from model.gate import Gate
+
+        return cls(keras_model, read_card(path), path, gate=Gate.load())
 
     def warm_up(self):
         self.predict_probabilities(np.zeros((1, 28, 28), dtype=np.float32))
@@ -84,10 +93,12 @@ class Predictor:
         return probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
 
     def predict(self, image):
-        """One preprocessed 28x28 image -> Prediction."""
+        """One preprocessed 28x28 image -> Prediction (with the gate's refusal, if it has one)."""
         probabilities = self.predict_probabilities(image)[0]
         digit = int(np.argmax(probabilities))
-        return Prediction(digit=digit, confidence=float(probabilities[digit]), probabilities=probabilities)
+        refused = self.gate is not None and bool(self.gate.refuses(image)[0])
+        return Prediction(digit=digit, confidence=float(probabilities[digit]), probabilities=probabilities,
+                          not_a_digit=NOT_A_DIGIT if refused else None)
 
     def explain(self, image, digit):
         """Gradient x input over a 28x28 image: how much each pixel raised (+) or lowered (-)

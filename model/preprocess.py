@@ -32,6 +32,10 @@ class NoDigitError(ValueError):
     """The image holds no ink: there is no digit to read."""
 
 
+class NotADigitError(NoDigitError):
+    """The image holds ink, but in a way no digit does (a page of text, a texture)."""
+
+
 class UnreadableImageError(ValueError):
     """The bytes or file are not an image we can read, or the image is too large."""
 
@@ -92,7 +96,9 @@ def preprocess(image):
 
 def fit_to_mnist(ink):
     """Ink map -> 28x28: crop to the ink, long side 20 px keeping aspect, centre of mass at (14, 14)."""
-    ink = _drop_specks(np.asarray(ink, dtype=np.float32))
+    ink = np.asarray(ink, dtype=np.float32)
+    _refuse_scattered_marks(ink)
+    ink = _drop_specks(ink)
     rows, columns = np.nonzero(ink > 0)
     if rows.size == 0:
         raise NoDigitError("no digit: the image holds no ink")
@@ -184,6 +190,19 @@ def _remove_noise_floor(ink):
         return np.zeros_like(ink)
     floor = NOISE_FLOOR * peak
     return np.clip((ink - floor) / (peak - floor), 0.0, 1.0).astype(np.float32)
+
+
+MAX_MARKS = 25  # a digit is one to four strokes; a page of text or a texture is hundreds of marks
+DOMINANT_MARK = 0.5  # ... and in a digit photo with dust, the digit itself holds most of the ink
+
+
+def _refuse_scattered_marks(ink):
+    labelled, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    if count <= MAX_MARKS:
+        return
+    masses = ndimage.sum_labels(ink, labelled, index=np.arange(1, count + 1))
+    if masses.max() < DOMINANT_MARK * masses.sum():
+        raise NotADigitError(f"not a digit: {count} separate marks with none standing out, like text or a texture")
 
 
 def _drop_specks(ink):

@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from model.plots import attribution_picture, enlarge
-from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess, split_digits
+from model.preprocess import NoDigitError, NotADigitError, UnreadableImageError, open_image, preprocess, split_digits
 from ui.canvas import CANVAS_SIZE, drawing_canvas
 from ui.resources import active_predictor
 from ui.widgets import slide_download
@@ -53,6 +53,9 @@ def probability_chart(probabilities, digit):
 
 def show_answer_line(place, prediction):
     """A compact answer directly under the canvas: on a phone the metric is below the fold."""
+    if not prediction.is_digit:
+        place.markdown("#### :material/block: Not a digit")
+        return
     doubt = f" (or a {prediction.runner_up}?)" if prediction.is_uncertain else ""
     place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {prediction.confidence:.0%} sure")
 
@@ -61,9 +64,14 @@ def show_reading(predictor, image, answer_line):
     """The answer for one 28x28 image: the metric, the doubt if any, all ten probabilities."""
     prediction = predictor.predict(image)
     show_answer_line(answer_line, prediction)
-    st.metric("Prediction", str(prediction.digit), f"{prediction.confidence:.1%} sure", delta_color="off", delta_arrow="off")
-    if prediction.is_uncertain:
-        st.warning(f"Not sure: a {prediction.digit} or a {prediction.runner_up}?")
+    if not prediction.is_digit:
+        st.metric("Prediction", "–", "not a digit", delta_color="off", delta_arrow="off")
+        st.warning(f"That does not look like a digit: {prediction.not_a_digit}. Had it been one, the network's "
+                   f"best guess would be a {prediction.digit} ({prediction.confidence:.0%}).", icon=":material/block:")
+    else:
+        st.metric("Prediction", str(prediction.digit), f"{prediction.confidence:.1%} sure", delta_color="off", delta_arrow="off")
+        if prediction.is_uncertain:
+            st.warning(f"Not sure: a {prediction.digit} or a {prediction.runner_up}?")
     probability_chart(prediction.probabilities, prediction.digit)
     return prediction
 
@@ -84,6 +92,10 @@ def show_what_the_model_saw(predictor, image, prediction):
 def read_one_digit(predictor, source, answer_line):
     try:
         image = preprocess(source) if source is not None else None
+    except NotADigitError as refusal:
+        answer_line.markdown("#### :material/block: Not a digit")
+        st.warning(f"That does not look like a digit: {str(refusal).removeprefix('not a digit: ')}.", icon=":material/block:")
+        return
     except NoDigitError:
         image = None
     if image is None:
@@ -91,7 +103,7 @@ def read_one_digit(predictor, source, answer_line):
         return
     prediction = show_reading(predictor, image, answer_line)
     show_what_the_model_saw(predictor, image, prediction)
-    slide_download(source, image, prediction.probabilities, prediction.digit, predictor.card)
+    slide_download(source, image, prediction.probabilities, prediction.digit if prediction.is_digit else None, predictor.card)
 
 
 def read_number(predictor, source, answer_line):
@@ -103,11 +115,14 @@ def read_number(predictor, source, answer_line):
         st.info("Write a number, leaving a little space between the digits.", icon=":material/draw:")
         return
     predictions = [predictor.predict(image) for image in digits]
-    number = "".join(str(prediction.digit) for prediction in predictions)
+    number = "".join(str(prediction.digit) if prediction.is_digit else "?" for prediction in predictions)
     answer_line.markdown(f"#### :material/neurology: {number}")
     st.metric("Number", number, f"{len(digits)} digit{'s' * (len(digits) > 1)}", delta_color="off", delta_arrow="off")
     for column, image, prediction in zip(st.columns(max(len(digits), 4)), digits, predictions):
         column.image(enlarge(image, scale=4), width=112)
+        if not prediction.is_digit:
+            column.markdown("**?** not a digit")
+            continue
         doubt = f" (or {prediction.runner_up}?)" if prediction.is_uncertain else ""
         column.markdown(f"**{prediction.digit}**{doubt} · {prediction.confidence:.0%}")
 

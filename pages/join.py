@@ -30,6 +30,10 @@ def draw_for_the_room(code):
         st.info("Draw a digit, then send it to the wall.", icon=":material/draw:")
     else:
         prediction = predictor.predict(image)
+        if not prediction.is_digit:
+            st.warning("That does not look like a digit: try again.", icon=":material/block:")
+            show_correction(code)
+            return
         st.markdown(f"#### :material/neurology: {prediction.digit} · {prediction.confidence:.0%} sure")
         st.button("Send to the wall", type="primary", on_click=send_and_clear, args=(code, image, prediction),
                   icon=":material/send:", width="stretch")

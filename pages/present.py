@@ -10,13 +10,13 @@ from ui.resources import active_predictor
 from ui.room_views import presenter_room
 from ui.widgets import slide_download
 
-PRESENT_CANVAS = 460
+PRESENT_CANVAS = 420
 CLEAR_KEY = "Delete"
 
 
 @st.fragment
 def projector(dark):
-    canvas_column, answer_column, detail_column = st.columns([1.05, 0.8, 1.15], gap="large")
+    canvas_column, answer_column, detail_column = st.columns([1.3, 0.75, 1.1], gap="large")
     with canvas_column:
         drawing = drawing_canvas(PRESENT_CANVAS, PRESENT_CANVAS, pen_width=34, clear_shortcut=CLEAR_KEY)
     predictor = active_predictor()
@@ -33,7 +33,8 @@ def projector(dark):
             picture, download = st.columns([1, 1.2])
             picture.image(image, caption="What the network saw (28×28)", width=168, clamp=True)
             with download:
-                slide_download(drawing, image, prediction.probabilities, prediction.digit, predictor.card, dark=dark, key="present-slide")
+                digit = prediction.digit if prediction.is_digit else None
+            slide_download(drawing, image, prediction.probabilities, digit, predictor.card, dark=dark, key="present-slide")
         else:
             st.markdown(f"Draw a digit. Press **{CLEAR_KEY}** to clear.")
 

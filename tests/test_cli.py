@@ -52,7 +52,6 @@ def _bad_files(folder):
     bomb = io.BytesIO()
     Image.new("1", (30000, 30000)).save(bomb, format="PNG")  # a small file claiming 900 megapixels
     (folder / "bomb.png").write_bytes(bomb.getvalue())
-    Image.new("L", (100, 100), 255).save(folder / "blank.png")  # no ink: no digit, not a guess
     return sorted(folder.iterdir())
 
 
@@ -68,7 +67,14 @@ def test_predict_answers_bad_files_with_json_errors_and_exit_1(tmp_path, images)
         assert set(line) == {"path", "error"} and "\n" not in line["error"] and line["error"], line
     by_name = {Path(line["path"]).name: line["error"] for line in lines[1:]}
     assert "megapixels" in by_name["bomb.png"]
-    assert "no digit" in by_name["blank.png"]
+
+
+def test_no_digit_is_an_answer_not_an_error(tmp_path):
+    Image.new("L", (100, 100), 255).save(tmp_path / "blank.png")  # no ink: no digit, not a guess
+    result = run("model.predict", str(tmp_path / "blank.png"))
+    assert result.returncode == 0
+    [line] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert line["digit"] is None and "no digit" in line["reason"] and set(line) == {"path", "digit", "reason"}
 
 
 def test_predict_with_a_corrupt_model_says_so(tmp_path, images):

@@ -269,3 +269,19 @@ def test_digits_from_a_rooms_download_join_the_training_set():
     assert any("+ 30 digits from room-abc.npz" in caption.value for caption in app.caption)
     app.file_uploader(key="extra_digits").set_value(("notes.npz", b"not an npz", "application/octet-stream")).run()
     assert not app.exception and any("not an .npz" in error.value for error in app.error)
+
+
+def test_a_page_of_text_is_not_a_digit_on_the_draw_page():
+    from PIL import ImageDraw
+
+    page = Image.new("RGB", (900, 600), (250, 250, 250))
+    draw = ImageDraw.Draw(page)
+    for row in range(14):
+        draw.text((20, 20 + row * 40), "The quick brown fox jumps over the lazy dog " * 3, fill=(10, 10, 10))
+    buffer = io.BytesIO()
+    page.save(buffer, format="PNG")
+    app = new_app()
+    app.run()
+    app.file_uploader(key="upload").set_value(("screenshot.png", buffer.getvalue(), "image/png")).run()
+    assert not app.exception and not prediction_metrics(app)
+    assert any("That does not look like a digit" in warning.value for warning in app.warning)

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-DARK = {"background": "#0d1117", "text": "#f0f6fc", "muted": "#8b949e", "bar": "#30363d"}
-LIGHT = {"background": "#ffffff", "text": "#111111", "muted": "#57606a", "bar": "#d0d7de"}
+DARK = {"background": "#0d1117", "text": "#f0f6fc", "muted": "#8b949e", "bar": "#30363d", "button": "#21262d"}
+LIGHT = {"background": "#ffffff", "text": "#111111", "muted": "#57606a", "bar": "#d0d7de", "button": "#ffffff"}
 ANSWER_BLUE = "#1f6feb"
 
 
@@ -19,7 +19,9 @@ def projector_style(dark):
     [data-testid="stHeader"] {{ display: none !important; }}
     .stApp, [data-testid="stAppViewContainer"] {{ background: {palette['background']}; color: {palette['text']}; }}
     .stApp p, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp span {{ color: {palette['text']}; }}
-    [data-testid="stMainBlockContainer"] {{ padding-top: 1.2rem; max-width: 100%; }}
+    [data-testid="stMainBlockContainer"] {{ padding: 1.2rem 2rem 1rem 2rem; max-width: 100%; }}
+    .stApp button {{ background-color: {palette['button']}; color: {palette['text']}; border-color: {palette['muted']}; }}
+    .stApp button[kind="primary"], .stApp button[aria-checked="true"] {{ background-color: #1f6feb; color: #ffffff; }}
     .big-answer {{ font-size: min(30vh, 19vw); line-height: 1; font-weight: 800; text-align: center;
                    color: {palette['text']}; font-variant-numeric: tabular-nums; }}
     .big-answer.none {{ font-size: min(9vh, 5vw); color: {palette['muted']}; padding-top: 12vh; }}
@@ -29,6 +31,9 @@ def projector_style(dark):
 
 def big_answer(prediction):
     """The digit, as tall as a third of the screen (over 300 px at 1920x1080), and how sure."""
+    if prediction is not None and not prediction.is_digit:
+        st.markdown('<div class="big-answer none" data-testid="big-answer">not a digit</div>', unsafe_allow_html=True)
+        return
     if prediction is None:
         st.markdown('<div class="big-answer none" data-testid="big-answer">?</div>', unsafe_allow_html=True)
         return

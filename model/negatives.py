@@ -1,0 +1,158 @@
+"""Images that hold no digit, made here, for teaching and measuring "not a digit".
+
+Letters and symbols (from the fonts matplotlib ships, slanted, thickened, thinned), scribbles,
+shapes, textures, screenshot-like pages and faces - each passed through ``preprocess`` exactly
+like a drawing or a photo, so they arrive in MNIST's format as the network would see them.
+Characters a person could not tell from a digit (O, I, l, S, Z, ...) are never made: refusing
+them would teach the gate to refuse real 0s, 1s, 5s and 2s.
+
+``KINDS`` splits the fonts into two families, so the held-out measure uses fonts the gate never saw.
+"""
+
+import math
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from model.preprocess import NoDigitError, preprocess
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+TRAINING_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSansMono.ttf",
+                  "DejaVuSansMono-Bold.ttf", "cmr10.ttf", "cmss10.ttf", "cmtt10.ttf")
+HELD_OUT_FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-Bold.ttf", "STIXGeneral.ttf",
+                  "STIXGeneralItalic.ttf", "cmti10.ttf")
+# Letters and symbols that do not look like any digit in anyone's hand.
+CHARACTERS = "AaEeFfHhKkMmNnPpRrUuVvWwXxYydhknpruvwxy" + "+=#@&%?!*<>~^{}[]ΣΩπλ€£¥"
+SIZE = 280
+
+
+def negative_pictures(count, seed=0, fonts=TRAINING_FONTS):
+    """``count`` (kind, picture) pairs, one at a time: raw images holding no digit, the kinds in turn."""
+    rng = np.random.default_rng(seed)
+    loaded = [ImageFont.truetype(str(FONT_DIR / name), 200) for name in fonts]
+    makers = {"letter or symbol": lambda: character(rng, loaded), "scribble": lambda: scribble(rng),
+              "shape": lambda: shape(rng), "texture": lambda: texture(rng), "page": lambda: page(rng), "face": lambda: face(rng)}
+    kinds = ["letter or symbol", *makers]  # letters twice: the commonest thing written that is not a digit
+    for index in range(count):
+        kind = kinds[index % len(kinds)]
+        yield kind, makers[kind]()
+
+
+def make_negatives(count, seed=0, fonts=TRAINING_FONTS):
+    """Preprocessed 28x28 float32 images holding no digit: of ``count`` pictures, those that
+    preprocessing does not already refuse (no ink, or scattered marks like a page of text)."""
+    images = []
+    for _, picture in negative_pictures(count, seed, fonts):
+        try:
+            images.append(preprocess(picture))
+        except NoDigitError:
+            continue
+    return np.stack(images).astype(np.float32)
+
+
+def character(rng, fonts):
+    """One letter or symbol, white on black, slanted and thickened or thinned like a pen would."""
+    image = Image.new("L", (SIZE, SIZE), 0)
+    font = fonts[rng.integers(len(fonts))]
+    text = CHARACTERS[rng.integers(len(CHARACTERS))]
+    ImageDraw.Draw(image).text((SIZE / 2, SIZE / 2), text, fill=255, font=font, anchor="mm")
+    image = _slant_and_turn(image, rng)
+    return _pen(image, rng)
+
+
+def scribble(rng):
+    """A few random strokes: a doodle, a signature, a crossed-out mess."""
+    image = Image.new("L", (SIZE, SIZE), 0)
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.integers(2, 5)):
+        points = [tuple(rng.uniform(20, SIZE - 20, 2)) for _ in range(rng.integers(5, 12))]
+        draw.line(points, fill=255, width=int(rng.integers(6, 24)), joint="curve")
+    return image
+
+
+def shape(rng):
+    """A filled or outlined polygon, star, cross or blob (never an open ring: that is a 0)."""
+    image = Image.new("L", (SIZE, SIZE), 0)
+    draw = ImageDraw.Draw(image)
+    width = int(rng.integers(8, 24))
+    kind = rng.integers(5)
+    centre, radius = SIZE / 2, rng.uniform(60, 120)
+    if kind == 0:  # filled disc or square: all ink
+        box = (centre - radius, centre - radius * rng.uniform(0.6, 1), centre + radius, centre + radius)
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=255)
+    elif kind in (1, 2):  # polygon or star, filled or outlined
+        corners = int(rng.integers(3, 7)) * (2 if kind == 2 else 1)
+        points = []
+        for index in range(corners):
+            reach = radius * (0.45 if kind == 2 and index % 2 else 1.0)
+            angle = 2 * math.pi * index / corners + rng.uniform(0, 0.3)
+            points.append((centre + reach * math.cos(angle), centre + reach * math.sin(angle)))
+        if rng.random() < 0.5:
+            draw.polygon(points, fill=255)
+        else:
+            draw.line(points + points[:1], fill=255, width=width, joint="curve")
+    elif kind == 3:  # a cross or a grid
+        for offset in np.linspace(-radius, radius, int(rng.integers(2, 5))):
+            draw.line((centre + offset, 20, centre + offset, SIZE - 20), fill=255, width=width)
+            draw.line((20, centre + offset, SIZE - 20, centre + offset), fill=255, width=width)
+    else:  # a heart-like blob: two discs and a triangle
+        draw.ellipse((centre - radius, centre - radius / 2, centre, centre + radius / 3), fill=255)
+        draw.ellipse((centre, centre - radius / 2, centre + radius, centre + radius / 3), fill=255)
+        draw.polygon([(centre - radius, centre), (centre + radius, centre), (centre, centre + radius)], fill=255)
+    return _slant_and_turn(image, rng)
+
+
+def texture(rng):
+    """A photo of a surface: noise, stripes or a gradient on paper-like grey (RGB, light)."""
+    base = rng.uniform(120, 230)
+    noise = rng.normal(0, rng.uniform(10, 60), (SIZE, SIZE))
+    if rng.random() < 0.5:
+        period = rng.uniform(8, 40)
+        noise += 40 * np.sin(np.arange(SIZE)[None, :] * 2 * math.pi / period + rng.uniform(0, 6))
+    smooth = Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(rng.uniform(0, 3)))
+    return smooth.convert("RGB")
+
+
+def page(rng):
+    """A screenshot-like page: lines of text, boxes and buttons, dark on light."""
+    image = Image.new("RGB", (SIZE * 2, SIZE), (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), int(rng.integers(12, 22)))
+    y = 10
+    while y < SIZE - 20:
+        words = " ".join("".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), int(rng.integers(2, 9)))) for _ in range(8))
+        draw.text((10, y), words, fill=(20, 20, 20), font=font)
+        if rng.random() < 0.3:
+            draw.rectangle((10, y + 24, int(rng.integers(80, 300)), y + 50), outline=(40, 40, 40), width=2)
+            y += 30
+        y += int(rng.integers(22, 34))
+    return image
+
+
+def face(rng):
+    """A drawn face: a head, two eyes, a mouth."""
+    image = Image.new("L", (SIZE, SIZE), 0)
+    draw = ImageDraw.Draw(image)
+    width = int(rng.integers(8, 18))
+    draw.ellipse((40, 30, 240, 250), outline=255, width=width)
+    for x in (105, 175):
+        draw.ellipse((x - 12, 100, x + 12, 124), fill=255)
+    draw.arc((90, 130, 190, 210), 20, 160, fill=255, width=width)
+    return _slant_and_turn(image, rng)
+
+
+def _slant_and_turn(image, rng):
+    shear = rng.uniform(-0.35, 0.35)
+    image = image.transform(image.size, Image.Transform.AFFINE, (1, shear, -shear * SIZE / 2, 0, 1, 0))
+    return image.rotate(rng.uniform(-20, 20), resample=Image.Resampling.BILINEAR)
+
+
+def _pen(image, rng):
+    choice = rng.random()
+    if choice < 0.3:
+        return image.filter(ImageFilter.MaxFilter(int(rng.choice([3, 5, 7]))))
+    if choice < 0.45:
+        return image.filter(ImageFilter.MinFilter(3))
+    return image

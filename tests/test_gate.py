@@ -1,0 +1,64 @@
+"""Not a digit: the generated negatives, the shipped gate, and how the tools and pages say it."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from model.data import as_floats
+from model.gate import GATE_PATH, Gate
+from model.negatives import FONT_DIR, HELD_OUT_FONTS, make_negatives
+from model.preprocess import preprocess
+from tests.support.drawings import draw_digit
+
+
+def test_negatives_are_mnist_shaped_and_reproducible():
+    first, again = make_negatives(21, seed=3), make_negatives(21, seed=3)
+    assert 15 <= len(first) <= 21 and first.shape[1:] == (28, 28) and first.dtype == np.float32
+    assert 0 <= first.min() and first.max() <= 1
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, make_negatives(21, seed=4))
+
+
+@pytest.fixture(scope="module")
+def gate():
+    loaded = Gate.load(GATE_PATH)
+    assert loaded is not None, "the shipped gate model/mnist_gate.keras is missing"
+    return loaded
+
+
+def test_the_gate_refuses_most_held_out_non_digits(gate):
+    negatives = make_negatives(140, seed=777, fonts=HELD_OUT_FONTS)  # fonts and draws it never saw
+    assert gate.refuses(negatives).mean() >= 0.6
+
+
+def test_the_gate_almost_never_refuses_a_digit(gate, sample):
+    assert gate.refuses(as_floats(sample.x_test)).sum() <= 2  # of 2,000 MNIST test digits
+    drawings = np.stack([preprocess(draw_digit(digit, **style)) for digit in range(10)
+                         for style in ({}, {"stroke_width": 8}, {"stroke_width": 34}, {"left": 10, "top": 10, "size": 90})])
+    assert not gate.refuses(drawings).any()
+
+
+def letter_image(path, text="A"):
+    image = Image.new("L", (280, 280), 0)
+    font = ImageFont.truetype(str(FONT_DIR / HELD_OUT_FONTS[0]), 200)
+    ImageDraw.Draw(image).text((140, 140), text, fill=255, font=font, anchor="mm")
+    image.save(path)
+    return path
+
+
+def test_predict_says_not_a_digit_for_a_page_of_text(tmp_path):
+    import subprocess
+    import sys
+
+    page = Image.new("RGB", (900, 600), (250, 250, 250))
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSerif.ttf"), 22)
+    for row in range(14):
+        draw.text((20, 20 + row * 40), "The quick brown fox jumps over the lazy dog " * 2, fill=(10, 10, 10), font=font)
+    page.save(tmp_path / "screenshot.png")
+    result = subprocess.run([sys.executable, "-m", "model", "predict", str(tmp_path / "screenshot.png")],
+                            capture_output=True, text=True, timeout=300)
+    line = json.loads(result.stdout)
+    assert result.returncode == 0 and line["digit"] is None and "not a digit" in line["reason"], line
