@@ -22,7 +22,7 @@ from playwright.async_api import async_playwright, expect
 from bench.common import percentile_ms, print_json, print_table
 from model.memory import process_tree_mb
 from model.settings import limits
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, mouse_actions, streamlit_server
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, follow_training, mouse_actions, streamlit_server
 from tests.support.drawings import strokes_in_box
 
 LONG_MS = 900_000
@@ -62,19 +62,7 @@ async def trainer(browser, url, start_together, results):
     await start_together.wait()
     await start.click()
     pressed = time.perf_counter()
-    result = {"started_after_s": None, "finished_after_s": None, "saw_queue": False}
-    bar = page.get_by_test_id("stProgress")
-    in_line = page.get_by_text(" in line")
-    done = page.get_by_role("button", name="Use this model")
-    while time.perf_counter() - pressed < LONG_MS / 1000:
-        if await in_line.count():
-            result["saw_queue"] = True
-        if result["started_after_s"] is None and await bar.count():
-            result["started_after_s"] = time.perf_counter() - pressed
-        if await done.count():
-            result["finished_after_s"] = time.perf_counter() - pressed
-            break
-        await asyncio.sleep(0.25)  # sampling what the page shows, as a watching person would
+    result = await follow_training(page, pressed, LONG_MS / 1000)
     results.append(result)
     await page.close()
 

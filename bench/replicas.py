@@ -27,7 +27,9 @@ from pathlib import Path
 from playwright.async_api import async_playwright, expect
 
 from bench.common import percentile_ms, print_json, print_table
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, mouse_actions, streamlit_server, wait_until_healthy
+from tests.support.browser import (
+    CHROMIUM, CHROMIUM_ARGS, ROOT, follow_training, free_port, mouse_actions, stop_process, streamlit_server, wait_until_healthy,
+)
 from tests.support.drawings import strokes_in_box
 
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
@@ -58,11 +60,7 @@ def haproxy_balancer(log_path, replica_ports, start_timeout=30):
             wait_until_healthy(url, balancer, start_timeout)  # /_stcore/health answered through it
             yield url
         finally:
-            balancer.terminate()
-            try:
-                balancer.wait(20)
-            except subprocess.TimeoutExpired:
-                balancer.kill()
+            stop_process(balancer)
 
 
 def cpu_seconds(pid):
@@ -121,16 +119,7 @@ async def trainer(browser, url, results):
     await expect(start).to_be_enabled(timeout=ANSWER_MS)
     await start.click()
     pressed = time.perf_counter()
-    result = {"replica": await served_by(page), "started_after_s": None, "finished_after_s": None}
-    bar = page.get_by_test_id("stProgress")
-    done = page.get_by_role("button", name="Use this model")
-    while time.perf_counter() - pressed < TRAINING_S:
-        if result["started_after_s"] is None and await bar.count():
-            result["started_after_s"] = time.perf_counter() - pressed
-        if await done.count():
-            result["finished_after_s"] = time.perf_counter() - pressed
-            break
-        await asyncio.sleep(0.25)  # sampling what the page shows, as a watching person would
+    result = {"replica": await served_by(page), **await follow_training(page, pressed, TRAINING_S)}
     results.append(result)
     await page.close()
 

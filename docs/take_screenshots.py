@@ -82,6 +82,8 @@ def phone_and_present(browser, url):
         scale = box["width"] / 420
         draw_strokes(page, [[(x * scale, y * scale) for x, y in stroke] for stroke in strokes_in_box(3, 90, 60, 300)])
         expect(page.get_by_test_id("big-answer")).to_have_text("3", timeout=30_000)
+        # The bars and the slide button come in the same script run, a moment later.
+        expect(page.get_by_role("button", name="Download slide (PNG)")).to_be_visible(timeout=30_000)
         name = f"present-{size[0]}x{size[1]}{'-dark' if dark else ''}.png"
         page.screenshot(path=OUT / name)
         if dark:

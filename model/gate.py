@@ -24,14 +24,10 @@ class Gate:
     """The trained gate and its calibrated threshold: ``refuses(images)`` says which hold no digit."""
 
     def __init__(self, keras_model, threshold):
-        import tensorflow as tf
+        from model.inference import traced_forward  # inference imports this module at its top
 
         self.threshold = float(threshold)
-        self._forward = tf.function(
-            lambda images: keras_model(images, training=False),
-            input_signature=[tf.TensorSpec(shape=(None, 28, 28, 1), dtype=tf.float32)],
-            reduce_retracing=True,
-        )
+        self._forward = traced_forward(keras_model)
 
     @classmethod
     def load(cls, path=GATE_PATH):

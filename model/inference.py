@@ -41,19 +41,24 @@ class Prediction:
         return self.confidence < 0.7 or self.probabilities[self.runner_up] > 0.25
 
 
+def traced_forward(keras_model):
+    """The model as a traced tf.function over batches of 28x28x1 floats: no per-call set-up."""
+    import tensorflow as tf
+
+    return tf.function(
+        lambda images: keras_model(images, training=False),
+        input_signature=[tf.TensorSpec(shape=(None, 28, 28, 1), dtype=tf.float32)],
+        reduce_retracing=True,
+    )
+
+
 class Predictor:
     def __init__(self, keras_model, card=None, path=None, gate=None):
-        import tensorflow as tf
-
         self.gate = gate  # model.gate.Gate: "is it a digit at all?", asked before naming one
         self.model = keras_model
         self.card = card or {}
         self.path = Path(path) if path else None
-        self._forward = tf.function(
-            lambda images: keras_model(images, training=False),
-            input_signature=[tf.TensorSpec(shape=(None, 28, 28, 1), dtype=tf.float32)],
-            reduce_retracing=True,
-        )
+        self._forward = traced_forward(keras_model)
 
     @classmethod
     def load(cls, path=SHIPPED_MODEL_PATH):

@@ -46,11 +46,35 @@ def streamlit_server(log_path, extra_env=None, start_timeout=90, root=ROOT, port
             wait_until_healthy(f"http://127.0.0.1:{port}", server, start_timeout)
             yield f"http://127.0.0.1:{port}", server
         finally:
-            server.terminate()
-            try:
-                server.wait(20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_process(server)
+
+
+def stop_process(process, grace_seconds=20):
+    """Terminate, wait a little, then kill: a server never outlives its test or benchmark."""
+    process.terminate()
+    try:
+        process.wait(grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+async def follow_training(page, pressed, limit_seconds):
+    """After Start was pressed (at ``pressed``, perf_counter seconds), watch the Train page as a
+    person would: whether it said "in line", when its bar moved, when its model was ready."""
+    import asyncio
+
+    result = {"saw_queue": False, "started_after_s": None, "finished_after_s": None}
+    in_line, bar = page.get_by_text(" in line"), page.get_by_test_id("stProgress")
+    done = page.get_by_role("button", name="Use this model")
+    while time.perf_counter() - pressed < limit_seconds:
+        result["saw_queue"] = result["saw_queue"] or bool(await in_line.count())
+        if result["started_after_s"] is None and await bar.count():
+            result["started_after_s"] = time.perf_counter() - pressed
+        if await done.count():
+            result["finished_after_s"] = time.perf_counter() - pressed
+            break
+        await asyncio.sleep(0.25)  # sampling what the page shows, as a watching person would
+    return result
 
 
 def wait_until_healthy(url, server, timeout):
