@@ -1,4 +1,4 @@
-"""The command-line tools, one entry point: ``python -m model {train,evaluate,predict,sample}``.
+"""The command-line tools, one entry point: ``python -m model {train,evaluate,predict,gate,sample}``.
 
 - ``predict [--model PATH] IMAGE_OR_DIR...``: one JSON object per image on stdout,
   ``{"path", "digit", "confidence", "probabilities"}``, ``{"path", "digit": null, "reason"}`` when
@@ -8,6 +8,7 @@
   and the confusion matrix on the test split.
 - ``train --arch NAME [--epochs N] [--data PATH] [--out PATH]``: Keras' progress bar, the test
   accuracy at the end, the model and its card saved atomically (to runs/ unless ``--out``).
+- ``gate [--data PATH]``: train the "is it a digit at all?" gate and calibrate its threshold.
 - ``sample --data PATH``: write the bundled sample from a full MNIST.
 
 TensorFlow is imported only once the arguments are good: a mistake is reported at once.
@@ -27,7 +28,7 @@ def main(argv=None):
     from model.storage import SHIPPED_MODEL_PATH
 
     parser = argparse.ArgumentParser(prog="python -m model", description="The digit-recognition demo's tools.")
-    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,sample}")
+    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,gate,sample}")
 
     predict = commands.add_parser("predict", help="read the digit in each image file")
     predict.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)

@@ -110,7 +110,7 @@ def test_train_cli_trains_and_saves_atomically(tmp_path):
 def test_one_entry_point_lists_every_tool_and_the_old_names_give_the_same_lines(images):
     listing = run("model")
     assert listing.returncode == 0
-    for command in ("train", "evaluate", "predict", "sample"):
+    for command in ("train", "evaluate", "predict", "gate", "sample"):
         assert command in listing.stdout
     new, old = run("model", "predict", str(images)), run("model.predict", str(images))
     assert new.returncode == old.returncode == 0
