@@ -60,6 +60,11 @@ class RateLimited(RoomError):
         super().__init__(f"Too many drawings in a row: wait {wait_seconds} s, then send again")
 
 
+class TooManyRooms(RoomError):
+    def __init__(self, max_open_rooms):
+        super().__init__(f"This server already holds {max_open_rooms} open rooms: please try again later")
+
+
 class RoomFull(RoomError):
     def __init__(self, max_drawings):
         super().__init__(f"This room is full ({max_drawings} drawings): ask the presenter for a new room")
@@ -124,6 +129,11 @@ class RoomStore:
         code = secrets.token_urlsafe(9)
         now = self.clock()
         with transaction(self.engine, writes=True) as connection:
+            # Anyone can open a room (a new tab is a new session): the count of live rooms is
+            # what keeps the database bounded, checked in the same transaction as the insert.
+            open_rooms = connection.scalar(select(func.count()).where(rooms.c.expires > now))
+            if open_rooms >= self.limits.max_open_rooms:
+                raise TooManyRooms(self.limits.max_open_rooms)
             connection.execute(insert(rooms).values(
                 code=code, owner=_session_hash(code, owner_session), created=now,
                 expires=now + self.limits.ttl_minutes * 60, closed=False, cleared_through=0))

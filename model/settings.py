@@ -76,6 +76,7 @@ DEFAULT_DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 class RoomLimits:
     ttl_minutes: float  # a room refuses drawings this long after it opened, and is purged
     max_drawings: int  # drawings one room holds; beyond it, submissions are refused
+    max_open_rooms: int  # rooms not yet expired, all presenters together: the rows stay bounded
     rate_count: int  # drawings one phone may send to a room ...
     rate_seconds: float  # ... within this many seconds
     database_url: str = dataclasses.field(repr=False)  # a PostgreSQL URL may carry a password
@@ -95,6 +96,7 @@ def room_limits():
     return RoomLimits(
         ttl_minutes=_positive("DIGITS_ROOM_TTL_MINUTES", 120.0),
         max_drawings=_positive("DIGITS_ROOM_MAX_DRAWINGS", 500, int),
+        max_open_rooms=_positive("DIGITS_ROOM_MAX_OPEN", 200, int),
         rate_count=_positive("DIGITS_ROOM_RATE_COUNT", 10, int),
         rate_seconds=_positive("DIGITS_ROOM_RATE_SECONDS", 30.0),
         database_url=os.environ.get("DIGITS_ROOM_DATABASE_URL", "").strip() or default_url,

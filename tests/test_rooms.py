@@ -37,7 +37,7 @@ from model.rooms import (
 )
 from model.settings import RoomLimits, room_limits
 
-GENEROUS = {"ttl_minutes": 120.0, "max_drawings": 500, "rate_count": 1000, "rate_seconds": 30.0}
+GENEROUS = {"ttl_minutes": 120.0, "max_drawings": 500, "max_open_rooms": 1000, "rate_count": 1000, "rate_seconds": 30.0}
 PRESENTER, ALICE, BOB = "presenter-session", "alice-session", "bob-session"
 
 
@@ -285,6 +285,19 @@ def test_a_full_room_refuses_further_drawings(make_store):
     with pytest.raises(RoomFull):
         store.add_drawing(code, "f", blank(), 1, 0.5)
     assert store.room(code).stored == 5 and store.room(code).on_wall == 0
+
+
+def test_the_number_of_open_rooms_is_bounded_and_expired_ones_free_their_place(make_store):
+    from model.rooms import TooManyRooms
+
+    clock = Clock()
+    store = make_store(clock=clock, max_open_rooms=2, ttl_minutes=1.0)
+    store.open_room("first-presenter")
+    store.open_room("second-presenter")
+    with pytest.raises(TooManyRooms, match="2 open rooms"):
+        store.open_room("third-presenter")
+    clock.now += 61  # both expired
+    assert store.open_room("third-presenter")
 
 
 def test_rooms_expire_and_are_purged(make_store, database_url):
