@@ -7,6 +7,7 @@ digits it never trained on: at most 1 in 5,000 of them may be refused. The refus
 held-out negatives (other fonts, other random draws) is measured by ``bench/not_a_digit.py``.
 """
 
+import functools
 import zipfile
 
 import numpy as np
@@ -45,6 +46,12 @@ class Gate:
 
     def refuses(self, images):
         return self.digit_probability(images) < self.threshold
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_gate():
+    """The shipped gate, loaded once per process: every Predictor shares it, whatever its model."""
+    return Gate.load(GATE_PATH)
 
 
 def build_gate():

@@ -97,8 +97,9 @@ def preprocess(image):
 def fit_to_mnist(ink):
     """Ink map -> 28x28: crop to the ink, long side 20 px keeping aspect, centre of mass at (14, 14)."""
     ink = np.asarray(ink, dtype=np.float32)
-    _refuse_scattered_marks(ink)
-    ink = _drop_specks(ink)
+    blobs = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    _refuse_scattered_marks(ink, blobs)
+    ink = _drop_specks(ink, blobs)
     rows, columns = np.nonzero(ink > 0)
     if rows.size == 0:
         raise NoDigitError("no digit: the image holds no ink")
@@ -196,8 +197,8 @@ MAX_MARKS = 25  # a digit is one to four strokes; a page of text or a texture is
 DOMINANT_MARK = 0.5  # ... and in a digit photo with dust, the digit itself holds most of the ink
 
 
-def _refuse_scattered_marks(ink):
-    labelled, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+def _refuse_scattered_marks(ink, blobs):
+    labelled, count = blobs
     if count <= MAX_MARKS:
         return
     masses = ndimage.sum_labels(ink, labelled, index=np.arange(1, count + 1))
@@ -205,9 +206,10 @@ def _refuse_scattered_marks(ink):
         raise NotADigitError(f"not a digit: {count} separate marks with none standing out, like text or a texture")
 
 
-def _drop_specks(ink):
-    """Zero the blobs that hold under SPECK_FRACTION of the ink: dust, paper grain, a stray tap."""
-    labelled, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+def _drop_specks(ink, blobs=None):
+    """Zero the blobs that hold under SPECK_FRACTION of the ink: dust, paper grain, a stray tap.
+    ``blobs``: the ink's connected components when the caller has labelled them already."""
+    labelled, count = blobs if blobs is not None else ndimage.label(ink > 0, structure=np.ones((3, 3)))
     if count <= 1:
         return ink
     masses = ndimage.sum_labels(ink, labelled, index=np.arange(1, count + 1))

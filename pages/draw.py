@@ -5,8 +5,9 @@ import logging
 import streamlit as st
 
 from model.plots import attribution_picture, enlarge
-from model.preprocess import NoDigitError, NotADigitError, UnreadableImageError, open_image, preprocess, split_digits
+from model.preprocess import NoDigitError, UnreadableImageError, open_image, split_digits
 from ui.canvas import CANVAS_SIZE, drawing_canvas
+from ui.reading import probability_bars, read, show_answer_line
 from ui.resources import active_predictor
 from ui.widgets import slide_download
 
@@ -31,39 +32,8 @@ def uploaded_image():
         return None
 
 
-def probability_chart(probabilities, digit):
-    """All ten probabilities as bars, the answer highlighted.
-
-    A Vega-Lite spec as a plain dict: Altair would validate its whole schema on every stroke,
-    which was the largest cost of a stroke after the model's own work (py-spy).
-    """
-    values = [{"digit": str(d), "probability": float(p), "answer": d == digit} for d, p in enumerate(probabilities)]
-    spec = {
-        "data": {"values": values},
-        "mark": {"type": "bar", "tooltip": True},
-        "height": 220,
-        "encoding": {
-            "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0, "labelFontSize": 16, "title": None}},
-            "y": {"field": "probability", "type": "quantitative", "scale": {"domain": [0, 1]}, "axis": {"format": "%", "title": None}},
-            "color": {"condition": {"test": "datum.answer", "value": "#1f6feb"}, "value": "#b8c4d6"},
-        },
-    }
-    st.vega_lite_chart(spec=spec, width="stretch")
-
-
-def show_answer_line(place, prediction):
-    """A compact answer directly under the canvas: on a phone the metric is below the fold."""
-    if not prediction.is_digit:
-        place.markdown("#### :material/block: Not a digit")
-        return
-    doubt = f" (or a {prediction.runner_up}?)" if prediction.is_uncertain else ""
-    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {prediction.confidence:.0%} sure")
-
-
-def show_reading(predictor, image, answer_line):
+def show_reading(prediction):
     """The answer for one 28x28 image: the metric, the doubt if any, all ten probabilities."""
-    prediction = predictor.predict(image)
-    show_answer_line(answer_line, prediction)
     if not prediction.is_digit:
         st.metric("Prediction", "–", "not a digit", delta_color="off", delta_arrow="off")
         st.warning(f"That does not look like a digit: {prediction.not_a_digit}. Had it been one, the network's "
@@ -72,8 +42,7 @@ def show_reading(predictor, image, answer_line):
         st.metric("Prediction", str(prediction.digit), f"{prediction.confidence:.1%} sure", delta_color="off", delta_arrow="off")
         if prediction.is_uncertain:
             st.warning(f"Not sure: a {prediction.digit} or a {prediction.runner_up}?")
-    probability_chart(prediction.probabilities, prediction.digit)
-    return prediction
+    probability_bars(prediction.probabilities, prediction.digit)
 
 
 def show_what_the_model_saw(predictor, image, prediction):
@@ -90,20 +59,18 @@ def show_what_the_model_saw(predictor, image, prediction):
 
 
 def read_one_digit(predictor, source, answer_line):
-    try:
-        image = preprocess(source) if source is not None else None
-    except NotADigitError as refusal:
-        answer_line.markdown("#### :material/block: Not a digit")
-        st.warning(f"That does not look like a digit: {str(refusal).removeprefix('not a digit: ')}.", icon=":material/block:")
-        return
-    except NoDigitError:
-        image = None
-    if image is None:
+    reading = read(predictor, source)
+    if reading.is_empty:
         st.info("Draw a digit in the black box: the answer appears as you draw.", icon=":material/draw:")
         return
-    prediction = show_reading(predictor, image, answer_line)
-    show_what_the_model_saw(predictor, image, prediction)
-    slide_download(source, image, prediction.probabilities, prediction.digit if prediction.is_digit else None, predictor.card)
+    show_answer_line(answer_line, reading)
+    if reading.prediction is None:  # preprocessing already knew: ink scattered like text
+        st.warning(f"That does not look like a digit: {reading.not_a_digit}.", icon=":material/block:")
+        return
+    prediction = reading.prediction
+    show_reading(prediction)
+    show_what_the_model_saw(predictor, reading.image, prediction)
+    slide_download(source, reading.image, prediction.probabilities, prediction.digit if prediction.is_digit else None, predictor.card)
 
 
 def read_number(predictor, source, answer_line):

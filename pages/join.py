@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from model.preprocess import NoDigitError, preprocess
 from model.rooms import RoomError
 from ui.canvas import clear_canvas, drawing_canvas
+from ui.reading import read, show_answer_line
 from ui.resources import active_predictor, room_store
 from ui.room_views import send_drawing, show_correction
 
@@ -19,23 +19,16 @@ def send_and_clear(code, image, prediction):
 @st.fragment
 def draw_for_the_room(code):
     drawing = drawing_canvas(PHONE_CANVAS, PHONE_CANVAS, pen_width=22)
-    predictor = active_predictor()
-    try:
-        image = preprocess(drawing) if drawing is not None and predictor is not None else None
-    except NoDigitError:
-        image = None
+    reading = read(active_predictor(), drawing)
     if "join_refusal" in st.session_state:
         st.warning(st.session_state.pop("join_refusal"))
-    if image is None:
+    if reading.is_empty:
         st.info("Draw a digit, then send it to the wall.", icon=":material/draw:")
+    elif reading.not_a_digit is not None:
+        st.warning("That does not look like a digit: try again.", icon=":material/block:")
     else:
-        prediction = predictor.predict(image)
-        if not prediction.is_digit:
-            st.warning("That does not look like a digit: try again.", icon=":material/block:")
-            show_correction(code)
-            return
-        st.markdown(f"#### :material/neurology: {prediction.digit} · {prediction.confidence:.0%} sure")
-        st.button("Send to the wall", type="primary", on_click=send_and_clear, args=(code, image, prediction),
+        show_answer_line(st.empty(), reading)
+        st.button("Send to the wall", type="primary", on_click=send_and_clear, args=(code, reading.image, reading.prediction),
                   icon=":material/send:", width="stretch")
     show_correction(code)
 

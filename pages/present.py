@@ -3,9 +3,9 @@ ten probabilities as big bars, the 28x28 the network saw - and the audience room
 
 import streamlit as st
 
-from model.preprocess import NoDigitError, preprocess
 from ui.canvas import drawing_canvas
 from ui.projector import big_answer, big_probability_bars, projector_style
+from ui.reading import read
 from ui.resources import active_predictor
 from ui.room_views import presenter_room
 from ui.widgets import slide_download
@@ -20,21 +20,18 @@ def projector(dark):
     with canvas_column:
         drawing = drawing_canvas(PRESENT_CANVAS, PRESENT_CANVAS, pen_width=34, clear_shortcut=CLEAR_KEY)
     predictor = active_predictor()
-    try:
-        image = preprocess(drawing) if drawing is not None and predictor is not None else None
-    except NoDigitError:
-        image = None
-    prediction = predictor.predict(image) if image is not None else None
+    reading = read(predictor, drawing)
+    prediction = reading.prediction
     with answer_column:
-        big_answer(prediction)
+        big_answer(reading)
     with detail_column:
         if prediction is not None:
             big_probability_bars(prediction.probabilities, prediction.digit, dark)
             picture, download = st.columns([1, 1.2])
-            picture.image(image, caption="What the network saw (28×28)", width=168, clamp=True)
+            picture.image(reading.image, caption="What the network saw (28×28)", width=168, clamp=True)
             with download:
                 digit = prediction.digit if prediction.is_digit else None
-            slide_download(drawing, image, prediction.probabilities, digit, predictor.card, dark=dark, key="present-slide")
+            slide_download(drawing, reading.image, prediction.probabilities, digit, predictor.card, dark=dark, key="present-slide")
         else:
             st.markdown(f"Draw a digit. Press **{CLEAR_KEY}** to clear.")
 

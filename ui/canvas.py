@@ -63,7 +63,8 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
     if not objects:  # an empty canvas (after Clear or Reset): no PNG to decode, nothing to read
         saved.pop(key, None)
         return None
-    if drawing_fingerprint(objects) in st.session_state.get("cleared_drawings", ()):
+    cleared = st.session_state.get("cleared_drawings")
+    if cleared and drawing_fingerprint(objects) in cleared:
         return None  # a drawing from before the last Clear, arriving late
     image = result.image_data  # decodes the canvas' PNG: once per stroke, not once per use
     if image is None:  # nothing sent since the canvas was (re)mounted from the saved strokes

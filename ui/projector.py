@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from ui.reading import probability_bars
+
 DARK = {"background": "#0d1117", "text": "#f0f6fc", "muted": "#8b949e", "bar": "#30363d", "button": "#21262d"}
 LIGHT = {"background": "#ffffff", "text": "#111111", "muted": "#57606a", "bar": "#d0d7de", "button": "#ffffff"}
-ANSWER_BLUE = "#1f6feb"
 
 
 def colours(dark):
@@ -29,35 +30,20 @@ def projector_style(dark):
     </style>""")
 
 
-def big_answer(prediction):
+def big_answer(reading):
     """The digit, as tall as a third of the screen (over 300 px at 1920x1080), and how sure."""
-    if prediction is not None and not prediction.is_digit:
+    if reading.not_a_digit is not None:
         st.markdown('<div class="big-answer none" data-testid="big-answer">not a digit</div>', unsafe_allow_html=True)
         return
-    if prediction is None:
+    if reading.prediction is None:
         st.markdown('<div class="big-answer none" data-testid="big-answer">?</div>', unsafe_allow_html=True)
         return
     st.markdown(
-        f'<div class="big-answer" data-testid="big-answer">{prediction.digit}</div>'
-        f'<div class="big-sure">{prediction.confidence:.0%} sure</div>',
+        f'<div class="big-answer" data-testid="big-answer">{reading.prediction.digit}</div>'
+        f'<div class="big-sure">{reading.prediction.confidence:.0%} sure</div>',
         unsafe_allow_html=True,
     )
 
 
 def big_probability_bars(probabilities, digit, dark):
-    palette = colours(dark)
-    values = [{"digit": str(d), "probability": float(p), "answer": d == digit} for d, p in enumerate(probabilities)]
-    spec = {
-        "data": {"values": values},
-        "mark": {"type": "bar", "cornerRadiusEnd": 4},
-        "height": 330,
-        "background": palette["background"],
-        "config": {"view": {"stroke": None}, "axis": {"labelColor": palette["text"], "gridColor": palette["bar"], "domainColor": palette["muted"]}},
-        "encoding": {
-            "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0, "labelFontSize": 30, "title": None}},
-            "y": {"field": "probability", "type": "quantitative", "scale": {"domain": [0, 1]},
-                  "axis": {"format": "%", "labelFontSize": 18, "title": None, "tickCount": 4}},
-            "color": {"condition": {"test": "datum.answer", "value": ANSWER_BLUE}, "value": palette["bar"]},
-        },
-    }
-    st.vega_lite_chart(spec=spec, width="stretch", theme=None)
+    probability_bars(probabilities, digit, height=330, label_size=30, palette=colours(dark))

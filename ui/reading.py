@@ -1,0 +1,77 @@
+"""One reading of a drawing or photo, as every page shows it: read it, say it in a line, show the bars.
+
+``read`` is the one path from pixels to an answer on a page: preprocessing (which may already
+say "not a digit" for ink scattered like text), then the Predictor (whose gate may say it).
+"""
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from model.inference import Prediction
+from model.preprocess import NoDigitError, NotADigitError, preprocess
+
+ANSWER_BLUE, OTHER_BARS = "#1f6feb", "#b8c4d6"
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    image: np.ndarray = None  # the 28x28 the network saw
+    prediction: Prediction = None
+    not_a_digit: str = None  # why the image holds no digit, when it holds ink
+
+    @property
+    def is_empty(self):
+        """Nothing to read: no drawing yet, or no ink."""
+        return self.image is None and self.not_a_digit is None
+
+
+def read(predictor, source):
+    """The Reading of a drawing (RGBA array) or photo (PIL image); empty without a source."""
+    if source is None or predictor is None:
+        return Reading()
+    try:
+        image = preprocess(source)
+    except NotADigitError as refusal:
+        return Reading(not_a_digit=str(refusal).removeprefix("not a digit: "))
+    except NoDigitError:
+        return Reading()
+    prediction = predictor.predict(image)
+    return Reading(image, prediction, prediction.not_a_digit)
+
+
+def show_answer_line(place, reading):
+    """A compact answer directly under the canvas: on a phone the metric is below the fold."""
+    if reading.not_a_digit is not None:
+        place.markdown("#### :material/block: Not a digit")
+        return
+    prediction = reading.prediction
+    doubt = f" (or a {prediction.runner_up}?)" if prediction.is_uncertain else ""
+    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {prediction.confidence:.0%} sure")
+
+
+def probability_bars(probabilities, digit, height=220, label_size=16, palette=None):
+    """All ten probabilities as bars, the answer highlighted; ``palette`` (background, text,
+    muted, bar colours) for the projector's rooms, else Streamlit's theme.
+
+    A Vega-Lite spec as a plain dict: Altair would validate its whole schema on every stroke,
+    which was the largest cost of a stroke after the model's own work (py-spy).
+    """
+    values = [{"digit": str(d), "probability": float(p), "answer": d == digit} for d, p in enumerate(probabilities)]
+    spec = {
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True},
+        "height": height,
+        "encoding": {
+            "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0, "labelFontSize": label_size, "title": None}},
+            "y": {"field": "probability", "type": "quantitative", "scale": {"domain": [0, 1]},
+                  "axis": {"format": "%", "title": None, "labelFontSize": max(11, label_size * 0.6), "tickCount": 4}},
+            "color": {"condition": {"test": "datum.answer", "value": ANSWER_BLUE}, "value": palette["bar"] if palette else OTHER_BARS},
+        },
+    }
+    if palette:
+        spec["background"] = palette["background"]
+        spec["config"] = {"view": {"stroke": None},
+                          "axis": {"labelColor": palette["text"], "gridColor": palette["bar"], "domainColor": palette["muted"]}}
+    st.vega_lite_chart(spec=spec, width="stretch", theme=None if palette else "streamlit")
