@@ -1,14 +1,17 @@
-"""The command-line tools, one entry point: ``python -m model {train,evaluate,predict,gate,sample}``.
+"""The command-line tools, one entry point: ``python -m model {train,evaluate,predict,gate,ensemble,sample}``.
 
 - ``predict [--model PATH] IMAGE_OR_DIR...``: one JSON object per image on stdout,
   ``{"path", "digit", "confidence", "probabilities"}``, ``{"path", "digit": null, "reason"}`` when
   the image holds no digit (no ink, or not a digit at all), or ``{"path", "error"}`` when it
   cannot be read; exit status 1 if any image could not be read, else 0. Never a traceback.
+  With ``--number``: ``{"path", "number": "2026" or null, "digits": [{"digit", "confidence"}, ...]}``
+  (and ``"reason"`` when the number is null).
 - ``evaluate [--model PATH] [--data PATH] [--json]``: accuracy, per-class precision/recall/F1
   and the confusion matrix on the test split.
 - ``train --arch NAME [--epochs N] [--data PATH] [--out PATH]``: Keras' progress bar, the test
   accuracy at the end, the model and its card saved atomically (to runs/ unless ``--out``).
 - ``gate [--data PATH]``: train the "is it a digit at all?" gate and calibrate its threshold.
+- ``ensemble MODEL... --out PATH``: average trained models into one model, measured on the test split.
 - ``sample --data PATH``: write the bundled sample from a full MNIST.
 
 TensorFlow is imported only once the arguments are good: a mistake is reported at once.
@@ -28,10 +31,11 @@ def main(argv=None):
     from model.storage import SHIPPED_MODEL_PATH
 
     parser = argparse.ArgumentParser(prog="python -m model", description="The digit-recognition demo's tools.")
-    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,gate,sample}")
+    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,gate,ensemble,sample}")
 
-    predict = commands.add_parser("predict", help="read the digit in each image file")
+    predict = commands.add_parser("predict", help="read the digit (or with --number, the number) in each image file")
     predict.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
+    predict.add_argument("--number", action="store_true", help="each image holds a number: read all its digits")
     predict.add_argument("images", nargs="+", metavar="IMAGE_OR_DIR")
 
     evaluate = commands.add_parser("evaluate", help="evaluate a model on the MNIST test split")
@@ -53,8 +57,14 @@ def main(argv=None):
     gate = commands.add_parser("gate", help="train the 'is it a digit at all?' gate and calibrate it")
     gate.add_argument("--data", help=DATA_HELP)
     gate.add_argument("--negatives", type=int, default=40_000, help="generated images that hold no digit")
+    gate.add_argument("--pieces", type=int, default=30_000, help="pieces of touching digits, cut right and wrong")
     gate.add_argument("--epochs", type=int, default=4)
     gate.add_argument("--out", help="default: the shipped gate's path (model/mnist_gate.keras)")
+
+    ensemble = commands.add_parser("ensemble", help="average trained models into one and measure it")
+    ensemble.add_argument("models", nargs="+", metavar="MODEL", help=".keras files of the members")
+    ensemble.add_argument("--data", help=DATA_HELP)
+    ensemble.add_argument("--out", required=True, help="where to save the ensemble's .keras file")
 
     sample = commands.add_parser("sample", help="write the bundled sample from a full MNIST")
     sample.add_argument("--data", required=True, help="a full MNIST in any supported format")
@@ -66,7 +76,8 @@ def main(argv=None):
         return 0
     if arguments.command != "sample":
         import_tensorflow_quietly()
-    return {"predict": run_predict, "evaluate": run_evaluate, "train": run_train, "gate": run_gate, "sample": run_sample}[
+    return {"predict": run_predict, "evaluate": run_evaluate, "train": run_train, "gate": run_gate, "ensemble": run_ensemble,
+            "sample": run_sample}[
         arguments.command
     ](arguments)
 
@@ -114,7 +125,7 @@ def run_predict(arguments):
         return fail(error, 1)
     failed = False
     for path in image_paths(arguments.images):
-        result = classify(predictor, path)
+        result = (read_number_file if arguments.number else classify)(predictor, path)
         failed = failed or "error" in result
         print(json.dumps(result), flush=True)
     return 1 if failed else 0
@@ -131,24 +142,53 @@ def image_paths(arguments):
 
 
 def classify(predictor, path):
-    from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess
+    from model.preprocess import NoDigitError, open_image, preprocess
+
+    def read():
+        try:
+            prediction = predictor.predict(preprocess(open_image(path)))
+        except NoDigitError as error:  # no ink at all: an answer, not a failure
+            return {"path": str(path), "digit": None, "reason": str(error)}
+        if not prediction.is_digit:
+            return {"path": str(path), "digit": None, "reason": f"not a digit: {prediction.not_a_digit}"}
+        return {
+            "path": str(path),
+            "digit": prediction.digit,
+            "confidence": round(prediction.confidence, 6),
+            "probabilities": [round(float(p), 6) for p in prediction.probabilities],
+        }
+
+    return _answer_or_error(path, read)
+
+
+def read_number_file(predictor, path):
+    from model.numbers import read_number
+    from model.preprocess import open_image
+
+    def read():
+        reading = read_number(predictor, open_image(path))
+        result = {
+            "path": str(path),
+            "number": reading.number,
+            "digits": [{"digit": prediction.digit if prediction.is_digit else None, "confidence": round(prediction.confidence, 6)}
+                       for prediction in reading.predictions],
+        }
+        if reading.number is None:
+            result["reason"] = reading.why_no_number
+        return result
+
+    return _answer_or_error(path, read)
+
+
+def _answer_or_error(path, read):
+    from model.preprocess import UnreadableImageError
 
     try:
-        prediction = predictor.predict(preprocess(open_image(path)))
-    except NoDigitError as error:  # no ink at all: an answer, not a failure
-        return {"path": str(path), "digit": None, "reason": str(error)}
+        return read()
     except UnreadableImageError as error:
         return {"path": str(path), "error": str(error)}
     except Exception as error:  # whatever a hostile file triggers, the answer is still one JSON line
         return {"path": str(path), "error": f"cannot classify the image ({type(error).__name__}: {error})"}
-    if not prediction.is_digit:
-        return {"path": str(path), "digit": None, "reason": f"not a digit: {prediction.not_a_digit}"}
-    return {
-        "path": str(path),
-        "digit": prediction.digit,
-        "confidence": round(prediction.confidence, 6),
-        "probabilities": [round(float(p), 6) for p in prediction.probabilities],
-    }
 
 
 # --- evaluate ------------------------------------------------------------------------------
@@ -262,9 +302,31 @@ def run_gate(arguments):
         out = check_model_path(arguments.out or GATE_PATH)
     except ValueError as error:
         return fail(error, 2)
-    model, card = train_gate(data, negatives=arguments.negatives, epochs=arguments.epochs)
+    model, card = train_gate(data, negatives=arguments.negatives, pieces=arguments.pieces, epochs=arguments.epochs)
     save_model(model, card, out)
     print(f"threshold {card['threshold']:.4f}; refused {card['validation_refused']:.2%} of {card['validation_digits']} held-out MNIST digits")
+    print(f"saved {out} and {out.with_suffix('.json')}")
+    return 0
+
+
+# --- ensemble ------------------------------------------------------------------------------
+
+
+def run_ensemble(arguments):
+    from model.data import load_mnist
+    from model.ensemble import make_ensemble
+    from model.inference import ModelLoadError
+    from model.storage import check_model_path, save_model
+
+    try:
+        data = load_mnist(arguments.data)
+        out = check_model_path(arguments.out)
+        model, card = make_ensemble(arguments.models, data)
+    except (ValueError, ModelLoadError) as error:
+        return fail(error, 2)
+    save_model(model, card, out)
+    members = ", ".join(f"{member['test_accuracy']:.4f}" for member in card["members"])
+    print(f"test accuracy {card['test_accuracy']:.4f} (members: {members}) on {card['test_images']} images")
     print(f"saved {out} and {out.with_suffix('.json')}")
     return 0
 

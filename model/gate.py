@@ -2,7 +2,9 @@
 
 Trained on MNIST's digits (positives, with the same augmentation as the digit networks, so
 drawings and photos count as digits) against images made by ``negatives.py`` (letters, symbols,
-scribbles, shapes, textures, pages, faces). Its threshold is calibrated on 5,000 MNIST training
+scribbles, shapes, textures, pages, faces). It also learns what the number reader's wrong cuts
+make (``pieces.py``: half digits and two digits in one are not a digit, a digit with a sliver of
+its neighbour is), so the number reader can ask it which cuts are right. Its threshold is calibrated on 5,000 MNIST training
 digits it never trained on: at most 1 in 5,000 of them may be refused. The refusal rate on
 held-out negatives (other fonts, other random draws) is measured by ``bench/not_a_digit.py``.
 """
@@ -22,7 +24,8 @@ NOT_A_DIGIT = "it does not look like a handwritten digit"
 
 
 class Gate:
-    """The trained gate and its calibrated threshold: ``refuses(images)`` says which hold no digit."""
+    """The trained gate and its calibrated threshold: ``refuses(images)`` says which hold no digit,
+    ``whole_digit_probability(images)`` how sure it is that each is one whole digit (not a piece)."""
 
     def __init__(self, keras_model, threshold):
         from model.inference import traced_forward  # inference imports this module at its top
@@ -40,9 +43,26 @@ class Gate:
         card = read_card(path)
         return cls(keras.saving.load_model(path, compile=False, safe_mode=True), card.get("threshold", 0.5))
 
-    def digit_probability(self, images):
+    def _heads(self, images):
+        """(n, 2): the digit-or-not head and the whole-or-piece head (a one-head gate answers twice)."""
         images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
-        return np.concatenate([self._forward(images[start : start + 1024]).numpy()[:, 0] for start in range(0, len(images), 1024)])
+        outputs = []
+        for start in range(0, len(images), 1024):
+            heads = self._forward(images[start : start + 1024])
+            if isinstance(heads, dict):
+                heads = [heads["digit_probability"], heads["whole_digit_probability"]]
+            else:
+                heads = [heads, heads]
+            outputs.append(np.concatenate([head.numpy() for head in heads], axis=1))
+        return np.concatenate(outputs) if outputs else np.zeros((0, 2), np.float32)
+
+    def digit_probability(self, images):
+        return self._heads(images)[:, 0]
+
+    def whole_digit_probability(self, images):
+        """For the number reader's cuts: a digit, and a whole one rather than half of one or two in one."""
+        heads = self._heads(images)
+        return heads[:, 0] * heads[:, 1]
 
     def refuses(self, images):
         return self.digit_probability(images) < self.threshold
@@ -55,6 +75,7 @@ def shipped_gate():
 
 
 def build_gate():
+    """A small CNN with two heads on one trunk: "a digit at all?" and "one whole digit, not a piece?"."""
     import keras
     from keras import layers
 
@@ -63,50 +84,75 @@ def build_gate():
     for filters in (32, 64):
         x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
         x = layers.MaxPooling2D()(x)
-    x = layers.Conv2D(64, 3, activation="relu")(x)
+    x = layers.Conv2D(96, 3, activation="relu")(x)
     x = layers.GlobalAveragePooling2D()(x)
-    x = layers.Dense(64, activation="relu")(x)
-    outputs = layers.Dense(1, activation="sigmoid", name="digit_probability")(x)
-    return keras.Model(inputs, outputs, name="gate")
+    x = layers.Dense(96, activation="relu")(x)
+    digit = layers.Dense(1, activation="sigmoid", name="digit_probability")(x)
+    whole = layers.Dense(1, activation="sigmoid", name="whole_digit_probability")(x)
+    return keras.Model(inputs, {"digit_probability": digit, "whole_digit_probability": whole}, name="gate")
 
 
-def train_gate(data, negatives=40_000, epochs=4, seed=0):
-    """The gate and its card (threshold, measured refusal rates)."""
+def train_gate(data, negatives=40_000, pieces=30_000, epochs=4, seed=0):
+    """The gate and its card (threshold, measured refusal rates).
+
+    The digit head learns MNIST digits (also redrawn with an even pen, and 1s and 7s in other
+    styles) against the generated
+    non-digits; the whole-digit head learns digits and digits with a neighbour's sliver against
+    half digits and two digits in one. Each image teaches only the head it is about, so the cut
+    pieces, which look much like digits, never make the digit head doubt real digits.
+    """
     import keras
     import tensorflow as tf
 
-    from model.augment import make_augmenter
+    from model.augment import as_pen_strokes, make_augmenter, written_styles
     from model.negatives import make_negatives
+    from model.pieces import make_pieces
 
     keras.utils.set_random_seed(seed)
-    digits = as_floats(data.x_train[:-VALIDATION_DIGITS])[..., None]
+    training_digits, training_labels = data.x_train[:-VALIDATION_DIGITS], data.y_train[:-VALIDATION_DIGITS]
+    styled, _ = written_styles(training_digits, training_labels, 3_000, seed=seed)
+    pen_drawn, _ = as_pen_strokes(training_digits, 15_000, seed=seed)
+    digits = as_floats(np.concatenate([training_digits, styled, pen_drawn]))
     validation = as_floats(data.x_train[-VALIDATION_DIGITS:])[..., None]
-    others = make_negatives(negatives, seed=seed)[..., None]
-    images = np.concatenate([digits, others])
-    labels = np.concatenate([np.ones(len(digits), np.float32), np.zeros(len(others), np.float32)])
-    weights = np.where(labels == 1, 0.5 / len(digits), 0.5 / len(others)) * len(labels)
+    others = make_negatives(negatives, seed=seed)
+    cut_pieces, cut_is_whole = make_pieces(training_digits, pieces, seed=seed)
+    images = np.concatenate([digits, others, cut_pieces])[..., None]
+    # Targets and weights per head: the digit head sees digits and non-digits, the whole head
+    # digits and pieces; each head's two sides weigh the same.
+    is_digit = np.concatenate([np.ones(len(digits)), np.zeros(len(others)), np.ones(len(cut_pieces))]).astype(np.float32)
+    is_whole = np.concatenate([np.ones(len(digits)), np.zeros(len(others)), cut_is_whole]).astype(np.float32)
+    digit_weight = np.concatenate([np.full(len(digits), 0.5 / len(digits)), np.full(len(others), 0.5 / len(others)), np.zeros(len(cut_pieces))])
+    whole_count, piece_count = len(digits) + cut_is_whole.sum(), (1 - cut_is_whole).sum()
+    whole_weight = np.concatenate([np.full(len(digits), 0.5 / whole_count), np.zeros(len(others)),
+                                   np.where(cut_is_whole == 1, 0.5 / whole_count, 0.5 / piece_count)])
+    digit_weight, whole_weight = (weight * len(images) for weight in (digit_weight, whole_weight))
     augmenter = make_augmenter(seed)
 
-    def augment(x, y, w):
+    def augment(x, targets, weights):
         # A marker's stroke is thicker than any MNIST pen: some batches get a 2-px wider stroke.
         x = augmenter(x)
         thick = tf.nn.max_pool2d(x, ksize=5, strides=1, padding="SAME")
-        return tf.where(tf.random.uniform([tf.shape(x)[0], 1, 1, 1]) < 0.2, thick, x), y, w
+        return tf.where(tf.random.uniform([tf.shape(x)[0], 1, 1, 1]) < 0.2, thick, x), targets, weights
 
-    dataset = (tf.data.Dataset.from_tensor_slices((images, labels, weights)).shuffle(len(labels), seed=seed).batch(128)
+    targets = {"digit_probability": is_digit, "whole_digit_probability": is_whole}
+    weights = {"digit_probability": digit_weight.astype(np.float32), "whole_digit_probability": whole_weight.astype(np.float32)}
+    dataset = (tf.data.Dataset.from_tensor_slices((images, targets, weights)).shuffle(len(images), seed=seed).batch(128)
                .map(augment, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE))
     model = build_gate()
-    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    schedule = keras.optimizers.schedules.CosineDecay(2e-3, decay_steps=epochs * int(np.ceil(len(images) / 128)), alpha=0.05)
+    model.compile(optimizer=keras.optimizers.Adam(schedule),
+                  loss={"digit_probability": "binary_crossentropy", "whole_digit_probability": "binary_crossentropy"})
     model.fit(dataset, epochs=epochs, verbose=2)  # noqa: the AutoGraph note on the lambda is harmless
     # Calibrated on the held-out digits as pens draw them: as they are, and with thicker strokes.
     thicker = [tf.nn.max_pool2d(validation, ksize=size, strides=1, padding="SAME").numpy() for size in (3, 5)]
-    scores = model.predict(np.concatenate([validation, *thicker]), batch_size=1000, verbose=0)[:, 0]
+    scores = model.predict(np.concatenate([validation, *thicker]), batch_size=1000, verbose=0)["digit_probability"][:, 0]
     threshold = float(min(0.5, np.quantile(scores, ALLOWED_REFUSALS)))
     card = {
         "threshold": threshold,
         "validation_digits": VALIDATION_DIGITS * 3,
         "validation_refused": float(np.mean(scores < threshold)),
         "negatives_trained_on": int(negatives),
+        "number_pieces_trained_on": int(pieces),
         "epochs": epochs,
     }
     return model, card

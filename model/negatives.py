@@ -1,12 +1,14 @@
 """Images that hold no digit, made here, for teaching and measuring "not a digit".
 
-Letters and symbols (from the fonts matplotlib ships, slanted, thickened, thinned), scribbles,
-shapes, textures, screenshot-like pages and faces - each passed through ``preprocess`` exactly
+Letters and symbols (from the fonts matplotlib ships, slanted, thickened, thinned), letters and
+symbols written as pen strokes with a shaky hand, scribbles, shapes, textures, screenshot-like
+pages and faces - each passed through ``preprocess`` exactly
 like a drawing or a photo, so they arrive in MNIST's format as the network would see them.
 Characters a person could not tell from a digit (O, I, l, S, Z, ...) are never made: refusing
 them would teach the gate to refuse real 0s, 1s, 5s and 2s.
 
-``KINDS`` splits the fonts into two families, so the held-out measure uses fonts the gate never saw.
+The fonts and the written letters are each split in two, so the held-out measure uses fonts and
+letters the gate never saw.
 """
 
 import math
@@ -28,23 +30,73 @@ CHARACTERS = "AaEeFfHhKkMmNnPpRrUuVvWwXxYydhknpruvwxy" + "+=#@&%?!*<>~^{}[]ΣΩ�
 SIZE = 280
 
 
-def negative_pictures(count, seed=0, fonts=TRAINING_FONTS):
+def _arc(centre_x, centre_y, radius_x, radius_y, start_degrees, end_degrees, points=12):
+    return [(centre_x + radius_x * math.cos(math.radians(angle)), centre_y + radius_y * math.sin(math.radians(angle)))
+            for angle in np.linspace(start_degrees, end_degrees, points)]
+
+
+# Letters and symbols as a hand writes them: strokes in a unit box (x right, y down). None
+# looks like a digit in anyone's hand (no O, I, l, S, Z, b, g, q, T, C, !).
+WRITTEN_CHARACTERS = {
+    "A": [[(0.1, 1), (0.5, 0), (0.9, 1)], [(0.27, 0.6), (0.73, 0.6)]],
+    "E": [[(0.8, 0), (0.2, 0), (0.2, 1), (0.8, 1)], [(0.2, 0.5), (0.7, 0.5)]],
+    "F": [[(0.8, 0), (0.2, 0), (0.2, 1)], [(0.2, 0.5), (0.7, 0.5)]],
+    "H": [[(0.2, 0), (0.2, 1)], [(0.8, 0), (0.8, 1)], [(0.2, 0.5), (0.8, 0.5)]],
+    "K": [[(0.2, 0), (0.2, 1)], [(0.8, 0), (0.2, 0.55)], [(0.35, 0.45), (0.85, 1)]],
+    "L": [[(0.25, 0), (0.25, 1), (0.85, 1)]],
+    "M": [[(0.1, 1), (0.15, 0), (0.5, 0.6), (0.85, 0), (0.9, 1)]],
+    "N": [[(0.2, 1), (0.2, 0), (0.8, 1), (0.8, 0)]],
+    "P": [[(0.2, 1), (0.2, 0), (0.6, 0), (0.8, 0.15), (0.8, 0.35), (0.6, 0.5), (0.2, 0.5)]],
+    "R": [[(0.2, 1), (0.2, 0), (0.6, 0), (0.8, 0.15), (0.8, 0.35), (0.6, 0.5), (0.2, 0.5)], [(0.45, 0.5), (0.85, 1)]],
+    "U": [[(0.2, 0), (0.2, 0.75), (0.35, 0.97), (0.65, 0.97), (0.8, 0.75), (0.8, 0)]],
+    "V": [[(0.1, 0), (0.5, 1), (0.9, 0)]],
+    "W": [[(0.05, 0), (0.25, 1), (0.5, 0.3), (0.75, 1), (0.95, 0)]],
+    "X": [[(0.15, 0), (0.85, 1)], [(0.85, 0), (0.15, 1)]],
+    "Y": [[(0.15, 0), (0.5, 0.5), (0.85, 0)], [(0.5, 0.5), (0.5, 1)]],
+    "a": [_arc(0.45, 0.68, 0.28, 0.3, -30, 330), [(0.75, 0.4), (0.78, 1)]],
+    "e": [[(0.2, 0.6), (0.8, 0.6), *_arc(0.5, 0.65, 0.3, 0.32, 0, -280)]],
+    "h": [[(0.2, 0), (0.2, 1)], [(0.2, 0.6), (0.4, 0.45), (0.65, 0.45), (0.8, 0.6), (0.8, 1)]],
+    "k": [[(0.2, 0), (0.2, 1)], [(0.75, 0.4), (0.2, 0.7)], [(0.35, 0.62), (0.8, 1)]],
+    "m": [[(0.1, 1), (0.1, 0.4)], [(0.1, 0.5), (0.25, 0.4), (0.45, 0.5), (0.45, 1)], [(0.45, 0.5), (0.65, 0.4), (0.85, 0.5), (0.85, 1)]],
+    "n": [[(0.2, 1), (0.2, 0.4)], [(0.2, 0.5), (0.4, 0.4), (0.7, 0.45), (0.8, 0.6), (0.8, 1)]],
+    "r": [[(0.3, 1), (0.3, 0.4)], [(0.3, 0.6), (0.5, 0.42), (0.75, 0.42)]],
+    "u": [[(0.2, 0.4), (0.2, 0.85), (0.4, 1), (0.65, 0.95), (0.8, 0.8)], [(0.8, 0.4), (0.8, 1)]],
+    "w": [[(0.05, 0.4), (0.25, 1), (0.5, 0.5), (0.75, 1), (0.95, 0.4)]],
+    "y": [[(0.15, 0.3), (0.5, 0.7)], [(0.85, 0.3), (0.3, 1.1)]],
+    "+": [[(0.5, 0.1), (0.5, 0.9)], [(0.1, 0.5), (0.9, 0.5)]],
+    "=": [[(0.1, 0.35), (0.9, 0.35)], [(0.1, 0.65), (0.9, 0.65)]],
+    "#": [[(0.35, 0.05), (0.3, 0.95)], [(0.7, 0.05), (0.65, 0.95)], [(0.1, 0.35), (0.9, 0.35)], [(0.1, 0.65), (0.9, 0.65)]],
+    "*": [[(0.5, 0.1), (0.5, 0.9)], [(0.15, 0.3), (0.85, 0.7)], [(0.85, 0.3), (0.15, 0.7)]],
+    "<": [[(0.85, 0.1), (0.15, 0.5), (0.85, 0.9)]],
+    ">": [[(0.15, 0.1), (0.85, 0.5), (0.15, 0.9)]],
+    "π": [[(0.1, 0.2), (0.9, 0.2)], [(0.3, 0.2), (0.3, 1)], [(0.7, 0.2), (0.7, 1)]],
+    "√": [[(0.1, 0.55), (0.35, 0.95), (0.9, 0.05)]],
+    "→": [[(0.1, 0.5), (0.9, 0.5)], [(0.65, 0.25), (0.9, 0.5), (0.65, 0.75)]],
+    "%": [_arc(0.25, 0.2, 0.14, 0.15, 0, 360), [(0.85, 0.05), (0.15, 0.95)], _arc(0.75, 0.8, 0.14, 0.15, 0, 360)],
+}
+HELD_OUT_WRITTEN = ("K", "h", "w", "#", "π", "R")  # written letters only the held-out measure uses
+TRAINING_WRITTEN = tuple(name for name in WRITTEN_CHARACTERS if name not in HELD_OUT_WRITTEN)
+
+
+def negative_pictures(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRITTEN):
     """``count`` (kind, picture) pairs, one at a time: raw images holding no digit, the kinds in turn."""
     rng = np.random.default_rng(seed)
     loaded = [ImageFont.truetype(str(FONT_DIR / name), 200) for name in fonts]
-    makers = {"letter or symbol": lambda: character(rng, loaded), "scribble": lambda: scribble(rng),
+    makers = {"letter or symbol": lambda: character(rng, loaded),
+              "written letter or symbol": lambda: written_character(rng, written), "scribble": lambda: scribble(rng),
               "shape": lambda: shape(rng), "texture": lambda: texture(rng), "page": lambda: page(rng), "face": lambda: face(rng)}
-    kinds = ["letter or symbol", *makers]  # letters twice: the commonest thing written that is not a digit
+    # Written letters three times: the commonest thing a person writes that is not a digit.
+    kinds = ["written letter or symbol", "written letter or symbol", *makers]
     for index in range(count):
         kind = kinds[index % len(kinds)]
         yield kind, makers[kind]()
 
 
-def make_negatives(count, seed=0, fonts=TRAINING_FONTS):
+def make_negatives(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRITTEN):
     """Preprocessed 28x28 float32 images holding no digit: of ``count`` pictures, those that
     preprocessing does not already refuse (no ink, or scattered marks like a page of text)."""
     images = []
-    for _, picture in negative_pictures(count, seed, fonts):
+    for _, picture in negative_pictures(count, seed, fonts, written):
         try:
             images.append(preprocess(picture))
         except NoDigitError:
@@ -60,6 +112,23 @@ def character(rng, fonts):
     ImageDraw.Draw(image).text((SIZE / 2, SIZE / 2), text, fill=255, font=font, anchor="mm")
     image = _slant_and_turn(image, rng)
     return _pen(image, rng)
+
+
+def written_character(rng, names):
+    """One letter or symbol as pen strokes: every point moved a little, its own size, width and pen."""
+    strokes = WRITTEN_CHARACTERS[names[rng.integers(len(names))]]
+    height = rng.uniform(110, 230)
+    width = height * rng.uniform(0.55, 1.1)
+    left, top = rng.uniform(10, SIZE - 10 - width), rng.uniform(10, SIZE - 10 - height)
+    pen = int(rng.integers(6, 30))
+    image = Image.new("L", (SIZE, SIZE), 0)
+    draw = ImageDraw.Draw(image)
+    for stroke in strokes:
+        points = [(left + (x + rng.normal(0, 0.04)) * width, top + (y + rng.normal(0, 0.04)) * height) for x, y in stroke]
+        draw.line(points, fill=255, width=pen, joint="curve")
+        for x, y in (points[0], points[-1]):  # a round pen tip, like the canvas' brush
+            draw.ellipse((x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2), fill=255)
+    return _slant_and_turn(image, rng)
 
 
 def scribble(rng):

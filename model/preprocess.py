@@ -1,4 +1,4 @@
-"""Any image -> 28x28 float32 in MNIST's own format; splitting a number into its digits.
+"""Any image -> 28x28 float32 in MNIST's own format (a number's digits: ``numbers.py``).
 
 MNIST digits are white ink on black, scaled so their long side is 20 px (aspect kept,
 anti-aliased) and centred by centre of mass in a 28x28 field. A canvas drawing or a photo
@@ -80,7 +80,7 @@ def to_ink(image):
         image = image.copy()
         image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BOX)
     alpha = _alpha_channel(image)
-    if alpha is not None and alpha.min() < 0.5 and alpha.max() > 0.5:
+    if alpha is not None and alpha.min() < 0.5 and alpha.max() - alpha.min() > 0.1:
         # Transparent background: the strokes are whatever is opaque, whatever their colour.
         ink = alpha
     else:
@@ -115,34 +115,6 @@ def fit_to_mnist(ink):
         raise NoDigitError("no digit: the ink is too faint")
     resized = resized / resized.max()  # a thin stroke shrunk a lot must still reach full ink
     return _centre_by_mass(resized)
-
-
-def split_digits(image):
-    """Split an image holding a number (e.g. "2026") into 28x28 digits, left to right.
-
-    Connected blobs of ink are grouped into digits when they overlap horizontally, so a 5 or a
-    4 drawn in two strokes stays one digit. Digits that touch each other stay joined.
-    Raises NoDigitError when there is no ink at all.
-    """
-    ink = _drop_specks(to_ink(image))
-    labelled, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
-    if count == 0:
-        raise NoDigitError("no digit: the image holds no ink")
-    boxes = ndimage.find_objects(labelled)
-    groups = []  # each: [left, right, [labels]]
-    for label, (row_slice, column_slice) in sorted(enumerate(boxes, start=1), key=lambda item: item[1][1].start):
-        left, right = column_slice.start, column_slice.stop
-        for group in groups:
-            overlap = min(right, group[1]) - max(left, group[0])
-            narrower = min(right - left, group[1] - group[0])
-            if overlap > 0.5 * narrower:
-                group[0], group[1] = min(left, group[0]), max(right, group[1])
-                group[2].append(label)
-                break
-        else:
-            groups.append([left, right, [label]])
-    groups.sort(key=lambda group: group[0])
-    return [fit_to_mnist(np.where(np.isin(labelled, group[2]), ink, 0.0)) for group in groups]
 
 
 def _as_pil(image):
@@ -189,7 +161,11 @@ def _remove_noise_floor(ink):
     peak = float(ink.max())
     if peak < 0.08:  # nothing stands out from the background: an empty canvas or blank paper
         return np.zeros_like(ink)
-    floor = NOISE_FLOOR * peak
+    # Most pixels are background: their spread is the photo's grain. A faint pencil line on
+    # grainy paper needs the floor above the grain, not only above a fifth of the peak.
+    background = float(np.median(ink))
+    grain = 1.4826 * float(np.median(np.abs(ink - background)))
+    floor = min(max(NOISE_FLOOR * peak, background + 5 * grain), 0.6 * peak)
     return np.clip((ink - floor) / (peak - floor), 0.0, 1.0).astype(np.float32)
 
 

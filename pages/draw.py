@@ -5,7 +5,8 @@ import logging
 import streamlit as st
 
 from model.plots import attribution_picture, enlarge
-from model.preprocess import NoDigitError, UnreadableImageError, open_image, split_digits
+from model.numbers import read_number
+from model.preprocess import UnreadableImageError, open_image
 from ui.canvas import CANVAS_SIZE, drawing_canvas
 from ui.reading import probability_bars, read, show_answer_line
 from ui.resources import active_predictor
@@ -73,15 +74,15 @@ def read_one_digit(predictor, source, answer_line):
     slide_download(source, reading.image, prediction.probabilities, prediction.digit if prediction.is_digit else None, predictor.card)
 
 
-def read_number(predictor, source, answer_line):
-    try:
-        digits = split_digits(source) if source is not None else []
-    except NoDigitError:
-        digits = []
-    if not digits:
-        st.info("Write a number, leaving a little space between the digits.", icon=":material/draw:")
+def show_number(predictor, source, answer_line):
+    reading = read_number(predictor, source) if source is not None else None
+    if reading is None or not reading.images:
+        if reading is not None and reading.reason and reading.reason.startswith("not a digit"):
+            st.warning(f"That does not look like a number: {reading.reason.removeprefix('not a digit: ')}.", icon=":material/block:")
+        else:
+            st.info("Write a number: the digits may touch.", icon=":material/draw:")
         return
-    predictions = [predictor.predict(image) for image in digits]
+    digits, predictions = reading.images, reading.predictions
     number = "".join(str(prediction.digit) if prediction.is_digit else "?" for prediction in predictions)
     answer_line.markdown(f"#### :material/neurology: {number}")
     st.metric("Number", number, f"{len(digits)} digit{'s' * (len(digits) > 1)}", delta_color="off", delta_arrow="off")
@@ -122,7 +123,7 @@ def a_number():
     photo = uploaded_image()
     predictor = active_predictor()
     if predictor is not None:
-        read_number(predictor, photo if photo is not None else drawing, answer_line)
+        show_number(predictor, photo if photo is not None else drawing, answer_line)
 
 
 st.title("Draw a digit")

@@ -9,3 +9,28 @@ def test_augmentation_keeps_images_in_range_and_changes_them(sample):
     augmented = np.asarray(make_augmenter(seed=0)(images))
     assert augmented.shape == images.shape and augmented.min() >= 0 and augmented.max() <= 1
     assert np.abs(augmented - images).mean() > 0.01
+
+
+def test_written_styles_add_flags_feet_and_crossbars_to_real_ones_and_sevens(sample):
+    from model.augment import written_styles
+
+    images, labels = written_styles(sample.x_train, sample.y_train, 30, seed=2)
+    assert images.shape == (30, 28, 28) and images.dtype == np.uint8
+    assert set(labels) == {1, 7} and (labels == 7).sum() == 10
+    # MNIST's format: the long side 20 px, so a flagged 1 is wider than MNIST's plain 1s.
+    widths = [np.ptp(np.nonzero(image > 50)[1]) + 1 for image in images[labels == 1]]
+    plain = [np.ptp(np.nonzero(image > 50)[1]) + 1 for image in sample.x_train[sample.y_train == 1][:200]]
+    assert np.median(widths) > np.median(plain) + 2
+    assert not np.array_equal(images, written_styles(sample.x_train, sample.y_train, 30, seed=3)[0])
+
+
+def test_pieces_are_labelled_by_what_a_cut_makes(sample):
+    from model.pieces import make_pieces
+
+    images, is_whole, labels = make_pieces(sample.x_train, 30, seed=1, labels=sample.y_train)
+    assert images.shape == (30, 28, 28) and images.dtype == np.float32
+    # fragment, pair, digit with a sliver, digit with a chunk, digit with a sliver, in turn
+    assert is_whole.tolist() == [0.0, 0.0, 1.0, 0.0, 1.0] * 6
+    assert (labels[is_whole == 0] == -1).all() and set(labels[is_whole == 1]) <= set(range(10))
+    slivers, _, sliver_labels = make_pieces(sample.x_train, 10, seed=1, labels=sample.y_train, kinds=("digit with a sliver",))
+    assert (sliver_labels >= 0).all()

@@ -128,3 +128,20 @@ def test_the_tools_print_no_tensorflow_start_up_chatter(images):
     result = run("model", "predict", str(images / "three.png"))
     assert result.returncode == 0
     assert "oneDNN" not in result.stderr and "absl" not in result.stderr, result.stderr
+
+
+def test_predict_number_prints_the_number_and_its_digits(tmp_path):
+    from tests.support.drawings import render, strokes_in_box
+
+    strokes = [stroke for position, digit in enumerate([2, 0, 2, 6]) for stroke in strokes_in_box(digit, 20 + position * 150, 40, 120)]
+    Image.fromarray(render(strokes, canvas_size=640, stroke_width=12)).save(tmp_path / "year.png")
+    Image.new("L", (300, 100), 255).save(tmp_path / "blank.png")
+    (tmp_path / "broken.png").write_text("not a picture")
+    result = run("model", "predict", "--number", str(tmp_path / "year.png"), str(tmp_path / "blank.png"), str(tmp_path / "broken.png"))
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr  # 1: a file could not be read
+    year, blank, broken = (json.loads(line) for line in result.stdout.splitlines())
+    assert year["number"] == "2026" and set(year) == {"path", "number", "digits"}
+    assert [digit["digit"] for digit in year["digits"]] == [2, 0, 2, 6]
+    assert all(0.5 < digit["confidence"] <= 1 for digit in year["digits"])
+    assert blank["number"] is None and blank["digits"] == [] and "no digit" in blank["reason"]
+    assert set(broken) == {"path", "error"}

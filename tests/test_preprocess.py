@@ -6,7 +6,7 @@ from PIL import Image
 from scipy import ndimage
 
 from tests.support.drawings import draw_digit, render, strokes_in_box
-from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess, split_digits
+from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess
 
 
 def _extent(image):
@@ -75,31 +75,6 @@ def test_a_stray_speck_does_not_move_the_digit():
     specked = clean.copy()
     specked[270:273, 5:8] = 255  # a tap in the corner
     np.testing.assert_allclose(preprocess(specked), preprocess(clean), atol=1e-6)
-
-
-def test_a_number_splits_into_its_digits_left_to_right():
-    strokes = []
-    for position, digit in enumerate([2, 0, 2, 6]):
-        strokes += strokes_in_box(digit, left=20 + position * 150, top=40, size=120)
-    number = render(strokes, canvas_size=640, stroke_width=12)
-    digits = split_digits(number)
-    assert len(digits) == 4
-    for digit_image, digit in zip(digits, [2, 0, 2, 6]):
-        alone = preprocess(render(strokes_in_box(digit, 20, 40, 120), canvas_size=640, stroke_width=12))
-        assert np.abs(digit_image - alone).mean() < 0.02
-
-
-def test_digits_drawn_in_two_strokes_stay_one_digit():
-    # The 4's stem and the 5's bar are separate strokes that do not touch everything else.
-    strokes = strokes_in_box(4, 20, 40, 120) + strokes_in_box(5, 170, 40, 120)
-    assert len(split_digits(render(strokes, canvas_size=320, stroke_width=10))) == 2
-    apart = [[(200, 40), (260, 40)], [(200, 60), (200, 100), (250, 110), (250, 150), (195, 160)]]  # a 5, bar lifted off
-    assert len(split_digits(render(apart, canvas_size=320, stroke_width=10))) == 1
-
-
-def test_split_of_empty_image_is_no_digit():
-    with pytest.raises(NoDigitError):
-        split_digits(np.zeros((100, 300, 4), np.uint8))
 
 
 def test_huge_image_is_downscaled_and_still_read():

@@ -1,0 +1,97 @@
+"""Pieces a number reader cuts out of touching digits, right and wrong, for teaching the gate.
+
+The number reader (``numbers.py``) tries cuts through joined ink and keeps the pieces the
+networks like best. A digit classifier trained on whole digits is confidently wrong about a
+half 0 (it says 1) or two digits squeezed into one box (it says 8), so the gate also learns
+what a wrong cut makes:
+
+- **fragments** (not a digit): a digit cut by a line through its middle, one side kept;
+- **pairs** (not a digit): two digits written into each other, both kept whole;
+- **digits with a chunk** (not a digit): a digit cut from its neighbour too far into the
+  neighbour, so a large part of it comes along (a 5 with the left half of the 8 after it);
+- **digits with a sliver** (a digit): a digit cut from its touching neighbour where they meet,
+  with the bit of the neighbour that a straight cut leaves on its side.
+
+All are made from MNIST *training* digits, passed through ``fit_to_mnist`` like any piece.
+"""
+
+import numpy as np
+from PIL import Image
+
+from model.preprocess import NoDigitError, fit_to_mnist
+
+
+def make_pieces(digits_uint8, count, seed=0, labels=None,
+                kinds=("fragment", "pair", "digit with a sliver", "digit with a chunk", "digit with a sliver")):
+    """``count`` pieces of the ``kinds`` in turn: images (n, 28, 28) float32 and is_digit (n,)
+    float32; with the digits' ``labels``, also each piece's label (-1 where it is not a digit)."""
+    rng = np.random.default_rng(seed)
+    images, is_digit, piece_labels = [], [], []
+    makers = [{"fragment": _fragment, "pair": _pair, "digit with a chunk": _digit_with_chunk,
+               "digit with a sliver": _digit_with_sliver}[kind] for kind in kinds]
+    while len(images) < count:
+        maker = makers[len(images) % len(makers)]
+        first, second = rng.integers(len(digits_uint8), size=2)
+        piece = maker(_cropped(digits_uint8[first]), _cropped(digits_uint8[second]), rng)
+        if piece is None:
+            continue
+        try:
+            images.append(fit_to_mnist(piece))
+        except NoDigitError:
+            continue
+        is_digit.append(maker is _digit_with_sliver)
+        piece_labels.append(labels[first] if labels is not None and is_digit[-1] else -1)
+    images, is_digit = np.stack(images).astype(np.float32), np.array(is_digit, np.float32)
+    return (images, is_digit) if labels is None else (images, is_digit, np.array(piece_labels))
+
+
+def _cropped(image):
+    floats = np.asarray(image, np.float32) / 255
+    rows, columns = np.nonzero(floats > 0.1)
+    return floats[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
+
+
+def _fragment(digit, _, rng):
+    height, width = digit.shape
+    if width < 0.45 * height:  # a 1: any part of it is still a 1
+        return None
+    keep_left = rng.random() < 0.5
+    cut = rng.uniform(0.35, 0.65) * width + rng.uniform(-0.3, 0.3) * (np.arange(height) - height / 2)[:, None]
+    columns = np.arange(width)[None, :]
+    piece = np.where(columns < cut if keep_left else columns >= cut, digit, 0.0)
+    inked = np.nonzero(piece.max(axis=0) > 0.1)[0]
+    # A thin upright piece is a 1 to anyone: never teach that a 1 is not a digit.
+    if piece.sum() < 0.2 * digit.sum() or inked.size == 0 or inked[-1] - inked[0] < 0.4 * height:
+        return None
+    return piece
+
+
+def _side_by_side(first, second, rng):
+    """The two digits at one height, the second pushed into the first by up to 30 % of the narrower."""
+    height = first.shape[0]
+    second = np.asarray(Image.fromarray(second).resize(
+        (max(2, round(second.shape[1] * height / second.shape[0])), height), Image.Resampling.BILINEAR))
+    overlap = int(rng.uniform(0.0, 0.3) * min(first.shape[1], second.shape[1])) + 1
+    width = first.shape[1] + second.shape[1] - overlap
+    joined = np.zeros((height, width), np.float32)
+    joined[:, : first.shape[1]] = first
+    start = first.shape[1] - overlap
+    joined[:, start:] = np.maximum(joined[:, start:], second)
+    return joined, start, first.shape[1]  # the overlap spans columns [start, first's right edge)
+
+
+def _pair(first, second, rng):
+    return _side_by_side(first, second, rng)[0]
+
+
+def _digit_with_chunk(first, second, rng):
+    joined, _, overlap_end = _side_by_side(first, second, rng)
+    second_width = joined.shape[1] - overlap_end
+    cut = overlap_end + rng.uniform(0.35, 0.7) * second_width
+    return np.where(np.arange(joined.shape[1])[None, :] < cut, joined, 0.0)
+
+
+def _digit_with_sliver(first, second, rng):
+    joined, overlap_start, overlap_end = _side_by_side(first, second, rng)
+    cut = (overlap_start + overlap_end) / 2 + rng.uniform(-1.5, 1.5)
+    return np.where(np.arange(joined.shape[1])[None, :] < cut, joined, 0.0)

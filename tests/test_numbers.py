@@ -1,0 +1,63 @@
+"""Reading whole numbers: digits apart, digits touching, two-stroke digits, and no number at all."""
+
+import numpy as np
+from scipy import ndimage
+
+from bench.numbers import make_numbers
+from model.negatives import page
+from model.numbers import read_number
+from model.preprocess import preprocess
+from tests.support.drawings import render, strokes_in_box
+
+
+def number_strokes(digits, step, size=120):
+    strokes = []
+    for position, digit in enumerate(digits):
+        strokes += strokes_in_box(digit, left=20 + position * step, top=40, size=size)
+    return strokes
+
+
+def blobs(drawing):
+    return ndimage.label(drawing[..., 3] > 0, structure=np.ones((3, 3)))[1]
+
+
+def test_digits_apart_read_left_to_right_as_each_alone(shipped_predictor):
+    number = render(number_strokes([2, 0, 2, 6], step=150), canvas_size=640, stroke_width=12)
+    reading = read_number(shipped_predictor, number)
+    assert reading.number == "2026"
+    for image, digit in zip(reading.images, [2, 0, 2, 6]):
+        alone = preprocess(render(strokes_in_box(digit, 20, 40, 120), canvas_size=640, stroke_width=12))
+        assert np.abs(image - alone).mean() < 0.02
+
+
+def test_touching_digits_are_cut_apart(shipped_predictor):
+    # Written fast: each digit runs into the next, so the whole number is one blob of ink.
+    number = render(number_strokes([2, 0, 2, 6], step=95), canvas_size=640, stroke_width=14)
+    assert blobs(number) == 1
+    assert read_number(shipped_predictor, number).number == "2026"
+    joined = render(number_strokes([4, 7, 1], step=90), canvas_size=640, stroke_width=14)
+    assert blobs(joined) == 1
+    assert read_number(shipped_predictor, joined).number == "471"
+
+
+def test_digits_drawn_in_two_strokes_stay_one_digit(shipped_predictor):
+    # The 4's stem and the 5's bar are separate strokes that do not touch everything else.
+    strokes = strokes_in_box(4, 20, 40, 120) + strokes_in_box(5, 170, 40, 120)
+    assert read_number(shipped_predictor, render(strokes, canvas_size=320, stroke_width=10)).number == "45"
+    apart = [[(200, 40), (260, 40)], [(200, 60), (200, 100), (250, 110), (250, 150), (195, 160)]]  # a 5, bar lifted off
+    assert read_number(shipped_predictor, render(apart, canvas_size=320, stroke_width=10)).number == "5"
+
+
+def test_no_ink_and_text_are_no_number_with_a_reason(shipped_predictor):
+    empty = read_number(shipped_predictor, np.zeros((100, 300, 4), np.uint8))
+    assert empty.number is None and empty.images == [] and "no digit" in empty.why_no_number
+    text = read_number(shipped_predictor, page(np.random.default_rng(0)))
+    assert text.number is None and "not a digit" in text.why_no_number
+
+
+def test_most_held_out_touching_numbers_are_read(shipped_predictor, sample):
+    # MNIST test digits written into each other (bench/numbers.py's generator, few of them):
+    # reading blobs alone gets 2 % of these; the classifier-scored cuts must get most.
+    numbers = [number for number in make_numbers(sample.x_test, sample.y_test, 60, seed=5) if number[2]]
+    read = [read_number(shipped_predictor, picture).number == truth for picture, truth, _, _ in numbers]
+    assert len(numbers) >= 20 and np.mean(read) >= 0.8, f"{sum(read)} of {len(read)} touching numbers read"
