@@ -15,7 +15,7 @@ from bench.common import print_json, print_table
 from bench.drawings_robustness import VARIANTS, as_drawing
 from model.data import as_floats, load_mnist
 from model.inference import Predictor
-from model.negatives import HELD_OUT_FONTS, negative_pictures
+from model.negatives import HELD_OUT_FONTS, HELD_OUT_WRITTEN, negative_pictures
 from model.preprocess import NoDigitError, preprocess
 
 
@@ -30,7 +30,7 @@ def main():
         parser.error("no gate: train it with python -m model gate")
     result = {}
     kinds, refused = [], []
-    for kind, picture in negative_pictures(arguments.negatives, seed=12345, fonts=HELD_OUT_FONTS):
+    for kind, picture in negative_pictures(arguments.negatives, seed=12345, fonts=HELD_OUT_FONTS, written=HELD_OUT_WRITTEN):
         kinds.append(kind)
         try:  # the whole path a picture takes: preprocessing may refuse it before the gate does
             refused.append(not predictor.predict(preprocess(picture)).is_digit)

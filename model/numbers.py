@@ -31,8 +31,8 @@ SMALLEST_INK = 0.04  # ... or holding less than this fraction of its ink
 MAX_PIECE_WIDTH = 1.8  # no piece spans more than this many times the height (MNIST's widest 2s: 1.7)
 WIDEST_DIGIT = 1.1  # pieces wider than this many times the height are penalised ...
 TOO_WIDE_COST = 4.0  # ... by this much (in log-probability) per unit of extra width
-GATE_WEIGHT = 1.0  # how much the gate's "a whole digit?" counts against the classifier's confidence
-EXTRA_PIECE_COST = 0.7  # log-probability a split must gain to be taken over one digit
+GATE_WEIGHT = 2.0  # how much the gate's "a whole digit?" counts against the classifier's confidence
+EXTRA_PIECE_COST = 2.0  # log-probability a split must gain to be taken over one digit
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from model.data import as_floats
 from model.gate import GATE_PATH, Gate
-from model.negatives import FONT_DIR, HELD_OUT_FONTS, make_negatives
+from model.negatives import FONT_DIR, HELD_OUT_FONTS, HELD_OUT_WRITTEN, make_negatives
 from model.preprocess import preprocess
 from tests.support.drawings import draw_digit
 
@@ -29,12 +29,14 @@ def gate():
 
 
 def test_the_gate_refuses_most_held_out_non_digits(gate):
-    negatives = make_negatives(140, seed=777, fonts=HELD_OUT_FONTS)  # fonts and draws it never saw
-    assert gate.refuses(negatives).mean() >= 0.6
+    # Fonts, written letters and draws it never saw (bench/not_a_digit.py: 91 % of 1,400).
+    negatives = make_negatives(180, seed=777, fonts=HELD_OUT_FONTS, written=HELD_OUT_WRITTEN)
+    assert gate.refuses(negatives).mean() >= 0.8
 
 
 def test_the_gate_almost_never_refuses_a_digit(gate, sample):
-    assert gate.refuses(as_floats(sample.x_test)).sum() <= 2  # of 2,000 MNIST test digits
+    # Of these 2,000 MNIST test digits it refuses 3 (of all 10,000: 9, bench/not_a_digit.py).
+    assert gate.refuses(as_floats(sample.x_test)).sum() <= 4
     drawings = np.stack([preprocess(draw_digit(digit, **style)) for digit in range(10)
                          for style in ({}, {"stroke_width": 8}, {"stroke_width": 34}, {"left": 10, "top": 10, "size": 90})])
     assert not gate.refuses(drawings).any()
