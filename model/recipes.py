@@ -80,7 +80,7 @@ RECIPES = {
         Recipe("cnn", "Our CNN (batch norm, global pooling, augmentation) - the shipped model",
                "build_cnn", "adam with warm-up and cosine decay", _CROSS_ENTROPY, 3e-3, 128, 30, True),
         Recipe("quick_cnn", "Quick CNN for live demos: 99 % after one epoch",
-               "build_quick_cnn", "adam with warm-up and cosine decay", _CROSS_ENTROPY, 1e-2, 128, 1, False),
+               "build_quick_cnn", "adam with warm-up and cosine decay", _CROSS_ENTROPY, 1e-2, 96, 1, False),
         Recipe("mlp", "Keras tutorial MLP 512-512 with dropout, RMSprop",
                "build_mlp", "rmsprop", _CROSS_ENTROPY, 1e-3, 128, 20, False),
         Recipe("sigmoid", "Nielsen's [784, 30, 10] sigmoid network, quadratic cost, plain SGD",
