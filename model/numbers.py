@@ -20,7 +20,7 @@ from PIL import Image
 from scipy import ndimage
 
 from model.gate import NOT_A_DIGIT
-from model.preprocess import NoDigitError, NotADigitError, _drop_specks, _refuse_scattered_marks, fit_to_mnist, to_ink
+from model.preprocess import NoDigitError, NotADigitError, clean_ink, fit_to_mnist, to_ink
 
 WORK_HEIGHT = 48  # a group is searched for cuts at this height: plenty for a 20 px digit box
 SLANTS = (-0.4, -0.2, 0.0, 0.2, 0.4)  # a cut line's shift in x per row: upright, and as slanted writing leans
@@ -59,12 +59,9 @@ class NumberReading:
 def read_number(predictor, image):
     """Any image holding a number -> NumberReading. No ink, or ink like text, gives no digits and a reason."""
     try:
-        ink = to_ink(image)
-        blobs = ndimage.label(ink > 0, structure=np.ones((3, 3)))
-        _refuse_scattered_marks(ink, blobs)
+        ink = clean_ink(to_ink(image))
     except NotADigitError as error:
         return NumberReading([], [], reason=str(error))
-    ink = _drop_specks(ink, blobs)
     pieces = []
     for group in _groups(ink):
         pieces.extend(_best_pieces(predictor, group))
@@ -139,7 +136,13 @@ def _best_pieces(predictor, group):
     # The chosen pieces are cut again from the full-size ink, so a digit standing alone in a
     # number becomes exactly the 28x28 it would be if it were drawn alone.
     to_full_size = [[(position / scale, slant) for position, slant in piece] for piece in best.get(len(cuts) - 1, (0.0, []))[1]]
-    return [fit_to_mnist(_piece_between(group, left, right, check=False)) for left, right in to_full_size]
+    digits = []
+    for left, right in to_full_size:
+        try:
+            digits.append(fit_to_mnist(_piece_between(group, left, right, check=False)))
+        except NoDigitError:  # the full-size cut kept no ink where the small one had a trace
+            continue
+    return digits
 
 
 def _candidate_cuts(ink):

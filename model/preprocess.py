@@ -94,12 +94,17 @@ def preprocess(image):
     return fit_to_mnist(to_ink(image))
 
 
-def fit_to_mnist(ink):
-    """Ink map -> 28x28: crop to the ink, long side 20 px keeping aspect, centre of mass at (14, 14)."""
+def clean_ink(ink):
+    """Ink map -> the same without specks; NotADigitError when the ink is scattered like text."""
     ink = np.asarray(ink, dtype=np.float32)
     blobs = ndimage.label(ink > 0, structure=np.ones((3, 3)))
     _refuse_scattered_marks(ink, blobs)
-    ink = _drop_specks(ink, blobs)
+    return _drop_specks(ink, blobs)
+
+
+def fit_to_mnist(ink):
+    """Ink map -> 28x28: crop to the ink, long side 20 px keeping aspect, centre of mass at (14, 14)."""
+    ink = clean_ink(ink)
     rows, columns = np.nonzero(ink > 0)
     if rows.size == 0:
         raise NoDigitError("no digit: the image holds no ink")

@@ -77,7 +77,7 @@ _CROSS_ENTROPY = "sparse_categorical_crossentropy"
 RECIPES = {
     recipe.architecture: recipe
     for recipe in (
-        Recipe("cnn", "Our CNN (batch norm, global pooling, augmentation) - the shipped model",
+        Recipe("cnn", "Our CNN (batch norm, global pooling, augmentation) - two of them are the shipped model",
                "build_cnn", "adam with warm-up and cosine decay", _CROSS_ENTROPY, 3e-3, 128, 30, True),
         Recipe("quick_cnn", "Quick CNN for live demos: 99 % after one epoch",
                "build_quick_cnn", "adam with warm-up and cosine decay", _CROSS_ENTROPY, 1e-2, 96, 1, False),
