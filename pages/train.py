@@ -13,13 +13,15 @@ from model.admission import ABANDONED, CANCELLED, FAILED, QUEUED, AdmissionError
 from model.data import load_extra_digits
 from model.rooms import RoomError
 from model.plots import confusion_matrix_figure, training_curves_figure
-from model.recipes import TRAIN_PAGE_MENU, get_recipe, train_page_start
+from model.recipes import RECIPES, TRAIN_PAGE_MENU, get_recipe, train_page_start
 from ui.resources import load_data, room_store, training_queue
 from ui.room_views import OWN_ROOM
 from ui.session import active_model_label, remember_trained_model, session_id, set_training_run, training_run, use_model
 from ui.widgets import ordinal, show_figure
 
 TRAINING_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000)
+# The usual powers of two, and every recipe's own batch size (Nielsen's 10, the quick CNN's 96).
+BATCH_SIZES = sorted({16, 32, 64, 128, 256, 512} | {recipe.batch_size for recipe in RECIPES.values()})
 REFUSAL = "training_refusal"  # why the last Start was refused, shown once
 
 
@@ -32,7 +34,7 @@ def training_settings(training_images):
     # Keys carry the architecture, so each network keeps its own defaults and the user's changes.
     epochs = first.number_input("Epochs", 1, 50, start["epochs"], key=f"epochs-{architecture}")
     batch_size = second.select_slider(
-        "Batch size", [10, 16, 32, 64, 128, 256, 512], start["batch_size"], key=f"batch-{architecture}"
+        "Batch size", BATCH_SIZES, start["batch_size"], key=f"batch-{architecture}"
     )
     learning_rate = third.number_input(
         "Learning rate", 1e-5, 10.0, start["learning_rate"], format="%g", key=f"rate-{architecture}"
