@@ -8,7 +8,7 @@ import streamlit as st
 
 from model.storage import SHIPPED_MODEL_PATH
 
-SHIPPED_LABEL = "Shipped CNN"
+SHIPPED_LABEL = "Shipped model"
 ACTIVE_MODEL = "active_model"  # also the sidebar's selectbox key
 TRAINED_MODELS = "trained_models"  # label -> model path
 TRAINING_RUN = "training_run"  # this session's admission.Run: queued, running or done
