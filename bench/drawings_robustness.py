@@ -20,7 +20,7 @@ from bench.common import print_json, print_table
 from PIL import Image, ImageFilter
 
 from model.data import load_sample
-from model.handwriting import RENDERINGS, written_digits
+from model.handwriting import RENDERINGS, on_canvas, on_paper, written_digits
 from model.inference import Predictor
 from model.preprocess import NoDigitError, preprocess
 
@@ -42,14 +42,7 @@ def as_drawing(mnist_image, variant, rng):
     if variant == "slanted":
         shear = float(rng.uniform(0.25, 0.4)) * rng.choice([-1, 1])
         canvas = canvas.transform(canvas.size, Image.Transform.AFFINE, (1, shear, -shear * 140, 0, 1, 0))
-    if variant == "photo of ink on paper":
-        ink = np.asarray(canvas.filter(ImageFilter.GaussianBlur(1.5)), np.float32) / 255
-        paper = 225 + np.linspace(-30, 20, 280)[None, :] + rng.normal(0, 6, (280, 280))
-        return np.clip(paper * (1 - 0.85 * ink), 0, 255).astype(np.uint8)
-    rgba = np.zeros((280, 280, 4), np.uint8)
-    rgba[..., :3] = 255
-    rgba[..., 3] = np.asarray(canvas)
-    return rgba
+    return on_paper(canvas, rng) if variant == "photo of ink on paper" else on_canvas(canvas)
 
 
 def naive(drawing):

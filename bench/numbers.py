@@ -23,6 +23,7 @@ from PIL import Image, ImageFilter
 from scipy import ndimage
 
 from model.data import load_mnist
+from model.handwriting import on_canvas, on_paper
 from model.inference import Predictor
 
 RENDERINGS = ("canvas, thin pen", "canvas, thick pen", "photo of ink on paper")
@@ -69,14 +70,8 @@ def render(ink, rendering, rng, slant):
         stroke = stroke.transform((width + int(shear * height), height), Image.Transform.AFFINE,
                                   (1, -shear, 0, 0, 1, 0))
     if rendering == "photo of ink on paper":
-        ink = np.asarray(stroke.filter(ImageFilter.GaussianBlur(1.2)), np.float32) / 255
-        width = ink.shape[1]
-        paper = 220 + np.linspace(-25, 20, width)[None, :] + rng.normal(0, 5, ink.shape)
-        return np.clip(paper * (1 - 0.85 * ink), 0, 255).astype(np.uint8)
-    rgba = np.zeros((*np.asarray(stroke).shape, 4), np.uint8)
-    rgba[..., :3] = 255
-    rgba[..., 3] = np.asarray(stroke)
-    return rgba
+        return on_paper(stroke, rng, blur=1.2, light=220, shading=(-25, 20), grain=5)
+    return on_canvas(stroke)
 
 
 def neighbours_touch(picture, spans):

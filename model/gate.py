@@ -44,16 +44,12 @@ class Gate:
         return cls(keras.saving.load_model(path, compile=False, safe_mode=True), card.get("threshold", 0.5))
 
     def _heads(self, images):
-        """(n, 2): the digit-or-not head and the whole-or-piece head (a one-head gate answers twice)."""
+        """(n, 2): the digit-or-not head and the whole-or-piece head."""
         images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
         outputs = []
         for start in range(0, len(images), 1024):
             heads = self._forward(images[start : start + 1024])
-            if isinstance(heads, dict):
-                heads = [heads["digit_probability"], heads["whole_digit_probability"]]
-            else:
-                heads = [heads, heads]
-            outputs.append(np.concatenate([head.numpy() for head in heads], axis=1))
+            outputs.append(np.concatenate([heads["digit_probability"].numpy(), heads["whole_digit_probability"].numpy()], axis=1))
         return np.concatenate(outputs) if outputs else np.zeros((0, 2), np.float32)
 
     def digit_probability(self, images):

@@ -81,14 +81,25 @@ def written_digit(digit, style, rng, rendering="canvas", low_resolution=False):
     if low_resolution:  # a small photo or a thumbnail: 40 px across, then back up
         image = image.resize((40, 40), Image.Resampling.BILINEAR).resize((SIZE, SIZE), Image.Resampling.BILINEAR)
     if rendering == "photo":
-        ink = np.asarray(image.filter(ImageFilter.GaussianBlur(1.5)), np.float32) / 255
-        paper = 225 + np.linspace(-30, 20, SIZE)[None, :] + rng.normal(0, 6, (SIZE, SIZE))
-        grey = np.clip(paper * (1 - 0.85 * ink), 0, 255).astype(np.uint8)
-        return np.repeat(grey[..., None], 3, axis=2)
-    rgba = np.zeros((SIZE, SIZE, 4), np.uint8)
+        return np.repeat(on_paper(image, rng)[..., None], 3, axis=2)
+    return on_canvas(image)
+
+
+def on_canvas(strokes):
+    """White strokes on black (a PIL "L" image) -> RGBA as the canvas sends it: white ink, the
+    strokes in the alpha channel, the rest transparent."""
+    rgba = np.zeros((strokes.size[1], strokes.size[0], 4), np.uint8)
     rgba[..., :3] = 255
-    rgba[..., 3] = np.asarray(image)
+    rgba[..., 3] = np.asarray(strokes)
     return rgba
+
+
+def on_paper(strokes, rng, blur=1.5, light=225, shading=(-30, 20), grain=6):
+    """White strokes on black (a PIL "L" image) -> a grey photo of dark ink on paper: the pen's
+    edge blurred, the light falling off across the page, the paper's grain."""
+    ink = np.asarray(strokes.filter(ImageFilter.GaussianBlur(blur)), np.float32) / 255
+    paper = light + np.linspace(*shading, ink.shape[1])[None, :] + rng.normal(0, grain, ink.shape)
+    return np.clip(paper * (1 - 0.85 * ink), 0, 255).astype(np.uint8)
 
 
 def written_digits(count, seed=0, rendering="canvas"):

@@ -25,7 +25,8 @@ from model.preprocess import NoDigitError, NotADigitError, clean_ink, fit_to_mni
 WORK_HEIGHT = 48  # a group is searched for cuts at this height: plenty for a 20 px digit box
 SLANTS = (-0.4, -0.2, 0.0, 0.2, 0.4)  # a cut line's shift in x per row: upright, and as slanted writing leans
 MAX_CUTS = 12  # candidate cuts per group, the ones crossing the least ink ...
-UPRIGHT_STEP = 0.15  # ... and upright ones every 15 % of the height
+UPRIGHT_STEP = 0.15  # ... and upright ones every 15 % of the height,
+MAX_UPRIGHT_CUTS = 30  # at most this many: a long line of ink costs a bounded amount of work
 SMALLEST_PIECE = 0.12  # no piece narrower than this fraction of the group's height ...
 SMALLEST_INK = 0.04  # ... or holding less than this fraction of its ink
 MAX_PIECE_WIDTH = 1.8  # no piece spans more than this many times the height (MNIST's widest 2s: 1.7)
@@ -66,7 +67,8 @@ def read_number(predictor, image):
     for group in _groups(ink):
         pieces.extend(_best_pieces(predictor, group))
     if not pieces:
-        return NumberReading([], [], reason="no digit: the image holds no ink")
+        reason = "no digit: the ink could not be cut into digits" if ink.any() else "no digit: the image holds no ink"
+        return NumberReading([], [], reason=reason)
     predictions = [predictor.predict(piece) for piece in pieces]
     return NumberReading(pieces, predictions)
 
@@ -170,7 +172,7 @@ def _candidate_cuts(ink):
         if len(chosen) == MAX_CUTS:
             break
     # Where digits overlap, no line crosses little ink: upright cuts at even steps as well.
-    step = UPRIGHT_STEP * height
+    step = max(UPRIGHT_STEP * height, (width - 2 * margin) / MAX_UPRIGHT_CUTS)
     chosen += [(float(start), 0.0) for start in np.arange(margin, width - margin + 1, step)
                if all(abs(start - other) >= step / 2 for other, _ in chosen)]
     return sorted(chosen)

@@ -168,8 +168,11 @@ def _remove_noise_floor(ink):
         return np.zeros_like(ink)
     # Most pixels are background: their spread is the photo's grain. A faint pencil line on
     # grainy paper needs the floor above the grain, not only above a fifth of the peak.
-    background = float(np.median(ink))
-    grain = 1.4826 * float(np.median(np.abs(ink - background)))
+    if np.count_nonzero(ink) * 2 < ink.size:  # mostly exact zeros (a canvas): median and MAD are 0
+        background = grain = 0.0
+    else:
+        background = float(np.median(ink))
+        grain = 1.4826 * float(np.median(np.abs(ink - background)))
     floor = min(max(NOISE_FLOOR * peak, background + 5 * grain), 0.6 * peak)
     return np.clip((ink - floor) / (peak - floor), 0.0, 1.0).astype(np.float32)
 
