@@ -12,6 +12,10 @@ from the spacing.
 
 A number counts as read only when every digit is right and none is missing or extra; a refusal
 ("not a digit") counts as a mistake.
+
+Lines that hold no number are measured too: 2-4 held-out non-digits (letters and symbols in the
+fonts and written shapes the training never used, scribbles, shapes, textures) side by side,
+apart or touching, rendered the same ways. Each should get no number.
 """
 
 import argparse
@@ -103,6 +107,20 @@ def make_numbers(images, labels, count, seed=0):
     return numbers
 
 
+def make_not_numbers(count, seed=0):
+    """``count`` held-out lines of 2-4 things that are not digits: (picture, whether they touch)."""
+    from model.number_lines import not_digit_images
+
+    marks = not_digit_images(4 * count, seed=seed + 1000, held_out=True)
+    rng = np.random.default_rng(seed)
+    lines = []
+    for index in range(count):
+        chosen = rng.choice(len(marks), size=int(rng.integers(2, 5)), replace=False)
+        ink, _ = compose_number(marks[chosen], rng, touching=bool(index % 2))
+        lines.append((render(ink, RENDERINGS[index % len(RENDERINGS)], rng, rng.random() < 0.3), bool(index % 2)))
+    return lines
+
+
 def read(predictor, picture):
     from model.numbers import read_number
 
@@ -127,6 +145,8 @@ def main():
         right["touching" if touching else "apart"].append(correct)
         by_rendering[rendering].append(correct)
     seconds = time.perf_counter() - started
+    not_numbers = make_not_numbers(arguments.count // 2, seed=arguments.seed)
+    refused = [read(predictor, picture) is None for picture, _ in not_numbers]
     result = {
         "machine": machine(),
         "numbers": len(numbers),
@@ -136,6 +156,8 @@ def main():
         "touching": float(np.mean(right["touching"])),
         **{rendering: float(np.mean(values)) for rendering, values in by_rendering.items()},
         "ms_per_number": 1000 * seconds / len(numbers),
+        "not_numbers": len(not_numbers),
+        "not_numbers_refused": float(np.mean(refused)),
     }
     if arguments.json:
         print_json(result)
@@ -146,6 +168,8 @@ def main():
         [*columns, "ms per number"],
         [[*(f"{100 * result[column]:.1f} %" for column in columns), f"{result['ms_per_number']:.0f}"]],
     )
+    print(f"\nNo number: {100 * result['not_numbers_refused']:.1f} % of {result['not_numbers']} held-out lines of "
+          "letters, symbols, scribbles, shapes and textures got no number")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The command-line tools, one entry point: ``python -m model {train,evaluate,predict,gate,ensemble,sample}``.
+"""The command-line tools, one entry point: ``python -m model {train,evaluate,predict,gate,numbers,ensemble,sample}``.
 
 - ``predict [--model PATH] IMAGE_OR_DIR...``: one JSON object per image on stdout,
   ``{"path", "digit", "confidence", "probabilities"}``, ``{"path", "digit": null, "reason"}`` when
@@ -11,6 +11,7 @@
 - ``train --arch NAME [--epochs N] [--data PATH] [--out PATH]``: Keras' progress bar, the test
   accuracy at the end, the model and its card saved atomically (to runs/ unless ``--out``).
 - ``gate [--data PATH]``: train the "is it a digit at all?" gate and calibrate its threshold.
+- ``numbers [--data PATH]``: train the number model (reads touching digits) on lines of MNIST digits.
 - ``ensemble MODEL... --out PATH``: average trained models into one model, measured on the test split.
 - ``sample --data PATH``: write the bundled sample from a full MNIST.
 
@@ -31,7 +32,7 @@ def main(argv=None):
     from model.storage import SHIPPED_MODEL_PATH
 
     parser = argparse.ArgumentParser(prog="python -m model", description="The digit-recognition demo's tools.")
-    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,gate,ensemble,sample}")
+    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,gate,numbers,ensemble,sample}")
 
     predict = commands.add_parser("predict", help="read the digit (or with --number, the number) in each image file")
     predict.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
@@ -61,6 +62,12 @@ def main(argv=None):
     gate.add_argument("--epochs", type=int, default=4)
     gate.add_argument("--out", help="default: the shipped gate's path (model/mnist_gate.keras)")
 
+    numbers = commands.add_parser("numbers", help="train the number model, which reads digits written into each other")
+    numbers.add_argument("--data", help=DATA_HELP)
+    numbers.add_argument("--lines", type=int, default=200_000, help="lines of 1-5 digits made to train on")
+    numbers.add_argument("--epochs", type=int, default=6)
+    numbers.add_argument("--out", help="default: the shipped number model's path (model/mnist_numbers.keras)")
+
     ensemble = commands.add_parser("ensemble", help="average trained models into one and measure it")
     ensemble.add_argument("models", nargs="+", metavar="MODEL", help=".keras files of the members")
     ensemble.add_argument("--data", help=DATA_HELP)
@@ -76,10 +83,9 @@ def main(argv=None):
         return 0
     if arguments.command != "sample":
         import_tensorflow_quietly()
-    return {"predict": run_predict, "evaluate": run_evaluate, "train": run_train, "gate": run_gate, "ensemble": run_ensemble,
-            "sample": run_sample}[
-        arguments.command
-    ](arguments)
+    runners = {"predict": run_predict, "evaluate": run_evaluate, "train": run_train, "gate": run_gate, "numbers": run_numbers,
+                "ensemble": run_ensemble, "sample": run_sample}
+    return runners[arguments.command](arguments)
 
 
 def import_tensorflow_quietly():
@@ -305,6 +311,26 @@ def run_gate(arguments):
     model, card = train_gate(data, negatives=arguments.negatives, pieces=arguments.pieces, epochs=arguments.epochs)
     save_model(model, card, out)
     print(f"threshold {card['threshold']:.4f}; refused {card['validation_refused']:.2%} of {card['validation_digits']} held-out MNIST digits")
+    print(f"saved {out} and {out.with_suffix('.json')}")
+    return 0
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def run_numbers(arguments):
+    from model.data import load_mnist
+    from model.number_model import NUMBER_MODEL_PATH, train_number_model
+    from model.storage import check_model_path, save_model
+
+    try:
+        data = load_mnist(arguments.data)
+        out = check_model_path(arguments.out or NUMBER_MODEL_PATH)
+    except ValueError as error:
+        return fail(error, 2)
+    model, card = train_number_model(data, lines=arguments.lines, epochs=arguments.epochs)
+    save_model(model, card, out)
+    print(f"read {card['check_lines_read']:.2%} of {card['check_lines']} check lines exactly (digits never trained on)")
     print(f"saved {out} and {out.with_suffix('.json')}")
     return 0
 

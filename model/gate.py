@@ -2,9 +2,10 @@
 
 Trained on MNIST's digits (positives, with the same augmentation as the digit networks, so
 drawings and photos count as digits) against images made by ``negatives.py`` (letters, symbols,
-scribbles, shapes, textures, pages, faces). It also learns what the number reader's wrong cuts
-make (``pieces.py``: half digits and two digits in one are not a digit, a digit with a sliver of
-its neighbour is), so the number reader can ask it which cuts are right. Its threshold is calibrated on 5,000 MNIST training
+scribbles, shapes, textures, pages, faces). A second head learns what wrong cuts through
+touching digits make (``pieces.py``: half digits and two digits in one are not one whole digit,
+a digit with a sliver of its neighbour is); an earlier number reader asked it, and learning it
+sharpened the trunk that the first head shares. Its threshold is calibrated on 5,000 MNIST training
 digits it never trained on: at most 1 in 5,000 of them may be refused. The refusal rate on
 held-out negatives (other fonts, other random draws) is measured by ``bench/not_a_digit.py``.
 """
@@ -24,8 +25,7 @@ NOT_A_DIGIT = "it does not look like a handwritten digit"
 
 
 class Gate:
-    """The trained gate and its calibrated threshold: ``refuses(images)`` says which hold no digit,
-    ``whole_digit_probability(images)`` how sure it is that each is one whole digit (not a piece)."""
+    """The trained gate and its calibrated threshold: ``refuses(images)`` says which hold no digit."""
 
     def __init__(self, keras_model, threshold):
         from model.inference import traced_forward  # inference imports this module at its top
@@ -43,22 +43,12 @@ class Gate:
         card = read_card(path)
         return cls(keras.saving.load_model(path, compile=False, safe_mode=True), card.get("threshold", 0.5))
 
-    def _heads(self, images):
-        """(n, 2): the digit-or-not head and the whole-or-piece head."""
-        images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
-        outputs = []
-        for start in range(0, len(images), 1024):
-            heads = self._forward(images[start : start + 1024])
-            outputs.append(np.concatenate([heads["digit_probability"].numpy(), heads["whole_digit_probability"].numpy()], axis=1))
-        return np.concatenate(outputs) if outputs else np.zeros((0, 2), np.float32)
-
     def digit_probability(self, images):
-        return self._heads(images)[:, 0]
-
-    def whole_digit_probability(self, images):
-        """For the number reader's cuts: a digit, and a whole one rather than half of one or two in one."""
-        heads = self._heads(images)
-        return heads[:, 0] * heads[:, 1]
+        """(n,): how sure the gate is that each image holds a digit at all."""
+        images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
+        outputs = [self._forward(images[start : start + 1024])["digit_probability"].numpy()[:, 0]
+                   for start in range(0, len(images), 1024)]
+        return np.concatenate(outputs) if outputs else np.zeros((0,), np.float32)
 
     def refuses(self, images):
         return self.digit_probability(images) < self.threshold
