@@ -31,6 +31,7 @@ class Gate:
         from model.inference import traced_forward  # inference imports this module at its top
 
         self.threshold = float(threshold)
+        self.model = keras_model
         self._forward = traced_forward(keras_model)
 
     @classmethod

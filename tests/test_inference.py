@@ -16,17 +16,17 @@ def test_shipped_model_scores_at_least_99_percent_on_the_bundled_test_sample(sam
 
 
 @pytest.mark.skipif(not os.environ.get("MNIST_PATH"), reason="the full MNIST is not available: set MNIST_PATH")
-def test_shipped_model_scores_at_least_99_6_percent_on_the_full_test_set(shipped_predictor):
+def test_shipped_model_scores_at_least_99_75_percent_on_the_full_test_set(shipped_predictor):
     from model.data import load_mnist
 
     data = load_mnist()
     assert len(data.y_test) == 10_000
-    assert np.mean(shipped_predictor.predict_uint8(data.x_test) == data.y_test) >= 0.996
+    assert np.mean(shipped_predictor.predict_uint8(data.x_test) == data.y_test) >= 0.9975
 
 
 def test_shipped_model_card_describes_it(shipped_predictor):
     card = shipped_predictor.card
-    assert card["architecture"] == "ensemble" and card["test_images"] == 10_000 and card["test_accuracy"] >= 0.9965
+    assert card["architecture"] == "ensemble" and card["test_images"] == 10_000 and card["test_accuracy"] >= 0.9975
     assert card["parameters"] == shipped_predictor.model.count_params()
 
 
@@ -72,6 +72,16 @@ def test_probabilities_are_a_distribution_and_batch_matches_single(sample, shipp
     np.testing.assert_allclose(batch.sum(axis=1), 1.0, atol=1e-5)
     single = np.stack([shipped_predictor.predict(image).probabilities for image in images])
     np.testing.assert_allclose(batch, single, atol=1e-5)
+
+
+def test_one_drawing_is_refused_exactly_when_the_gate_refuses_it(sample, shipped_predictor):
+    # predict() asks the model and the gate in one traced call; the batch paths ask them apart.
+    from model.negatives import make_negatives
+
+    images = np.concatenate([sample.x_test[:30] / np.float32(255), make_negatives(40, seed=4)])
+    refused = shipped_predictor.gate.refuses(images)
+    assert 0 < refused.sum() < len(images)
+    assert [not shipped_predictor.predict(image).is_digit for image in images] == list(refused)
 
 
 def test_explanation_points_at_the_ink(sample, shipped_predictor):
