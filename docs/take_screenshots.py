@@ -40,9 +40,9 @@ def main():
             expect(page.get_by_text("Write a number")).to_be_visible(timeout=30_000)
             expect(page.locator("canvas.upper-canvas")).to_have_count(1, timeout=30_000)
             expect(page.locator("canvas.upper-canvas")).to_have_attribute("width", "560", timeout=30_000)
-            strokes = []
+            strokes = []  # written fast: every digit runs into the next, one blob of ink
             for position, digit in enumerate([2, 0, 2, 6]):
-                strokes += strokes_in_box(digit, 20 + position * 135, 60, 160)
+                strokes += strokes_in_box(digit, 40 + position * 100, 60, 160)
             draw_strokes(page, strokes)
             expect(page.get_by_test_id("stMetric").filter(has_text="Number")).to_contain_text("2026", timeout=30_000)
             expect(page.get_by_test_id("stImage")).to_have_count(4, timeout=30_000)

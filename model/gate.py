@@ -47,8 +47,9 @@ class Gate:
     def digit_probability(self, images):
         """(n,): how sure the gate is that each image holds a digit at all."""
         images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
-        outputs = [self._forward(images[start : start + 1024])["digit_probability"].numpy()[:, 0]
-                   for start in range(0, len(images), 1024)]
+        batch = 256  # as inference.EVALUATION_BATCH: bounded memory for many images
+        outputs = [self._forward(images[start : start + batch])["digit_probability"].numpy()[:, 0]
+                   for start in range(0, len(images), batch)]
         return np.concatenate(outputs) if outputs else np.zeros((0,), np.float32)
 
     def refuses(self, images):

@@ -16,6 +16,12 @@ from model.gate import NOT_A_DIGIT
 from model.storage import SHIPPED_MODEL_PATH, read_card
 
 
+# Images per call when many are read (the Gallery's 10,000): as fast as 1,024 here, but the
+# server's memory after the test set stays at 830 MB instead of 1,310 MB (three members), which
+# leaves a small instance room to admit a training run.
+EVALUATION_BATCH = 256
+
+
 class ModelLoadError(ValueError):
     """The model file is missing or is not a Keras model we can read."""
 
@@ -102,7 +108,7 @@ class Predictor:
         self.predict(np.zeros((28, 28), dtype=np.float32))
         return self
 
-    def predict_probabilities(self, images, batch_size=1024):
+    def predict_probabilities(self, images, batch_size=EVALUATION_BATCH):
         """Probabilities (n, 10) for images (n, 28, 28) or (28, 28), floats in [0, 1]."""
         images = np.asarray(images, dtype=np.float32)
         if images.ndim == 2:
