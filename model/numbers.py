@@ -24,7 +24,7 @@ from model.gate import NOT_A_DIGIT
 from model.inference import Prediction
 from model.number_lines import line_input
 from model.number_model import shipped_number_model
-from model.preprocess import NoDigitError, NotADigitError, clean_ink, fit_to_mnist, to_ink
+from model.preprocess import NoDigitError, clean_ink, fit_to_mnist, to_ink
 
 SLANTS = (-0.4, -0.2, 0.0, 0.2, 0.4)  # a cut line's shift in x per row: upright, and as slanted writing leans
 SMALL_MARK = 0.4  # a group less than this fraction as tall as the tallest is part of a neighbour
@@ -59,7 +59,7 @@ def read_number(predictor, image, number_model=None):
         return NumberReading([], [], reason="numbers cannot be read: the number model file is missing")
     try:
         ink = clean_ink(to_ink(image))
-    except NotADigitError as error:
+    except NoDigitError as error:  # also NotADigitError: ink scattered like text
         return NumberReading([], [], reason=str(error))
     groups = _groups(ink)
     if not groups:

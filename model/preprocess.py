@@ -75,6 +75,8 @@ def to_ink(image):
     the canvas gives RGBA uint8.
     """
     image = _as_pil(image)
+    if min(image.size) == 0:
+        raise NoDigitError("no digit: the image is empty (0 pixels)")
     image = ImageOps.exif_transpose(image)  # a phone photo taken sideways is turned upright
     if max(image.size) > MAX_SIDE:
         image = image.copy()

@@ -55,6 +55,8 @@ def test_digits_drawn_in_two_strokes_stay_one_digit(shipped_predictor):
 def test_no_ink_and_text_are_no_number_with_a_reason(shipped_predictor):
     empty = read_number(shipped_predictor, np.zeros((100, 300, 4), np.uint8))
     assert empty.number is None and empty.images == [] and "no digit" in empty.why_no_number
+    no_pixels = read_number(shipped_predictor, np.zeros((0, 0, 4), np.uint8))
+    assert no_pixels.number is None and "empty" in no_pixels.why_no_number
     text = read_number(shipped_predictor, page(np.random.default_rng(0)))
     assert text.number is None and "not a digit" in text.why_no_number
 

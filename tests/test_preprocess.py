@@ -62,8 +62,9 @@ def test_any_pil_mode_is_accepted(mode):
 
 @pytest.mark.parametrize(
     "empty",
-    [np.zeros((280, 280, 4), np.uint8), np.full((280, 280, 3), 255, np.uint8), np.full((50, 80), 17, np.uint8)],
-    ids=["transparent canvas", "white paper", "flat grey"],
+    [np.zeros((280, 280, 4), np.uint8), np.full((280, 280, 3), 255, np.uint8), np.full((50, 80), 17, np.uint8),
+     np.zeros((0, 0, 4), np.uint8)],
+    ids=["transparent canvas", "white paper", "flat grey", "no pixels at all"],
 )
 def test_no_ink_is_no_digit(empty):
     with pytest.raises(NoDigitError):
