@@ -295,64 +295,52 @@ class TerminalProgress:
         self.bar.update(progress.batch, values=values, finalize=finished_epoch)
 
 
-# --- gate ----------------------------------------------------------------------------------
+# --- gate, numbers, ensemble: make a network from MNIST, save it with its card ------------
 
 
 def run_gate(arguments):
-    from model.data import load_mnist
     from model.gate import GATE_PATH, train_gate
-    from model.storage import check_model_path, save_model
 
-    try:
-        data = load_mnist(arguments.data)
-        out = check_model_path(arguments.out or GATE_PATH)
-    except ValueError as error:
-        return fail(error, 2)
-    model, card = train_gate(data, negatives=arguments.negatives, pieces=arguments.pieces, epochs=arguments.epochs)
-    save_model(model, card, out)
-    print(f"threshold {card['threshold']:.4f}; refused {card['validation_refused']:.2%} of {card['validation_digits']} held-out MNIST digits")
-    print(f"saved {out} and {out.with_suffix('.json')}")
-    return 0
-
-
-# --- numbers -------------------------------------------------------------------------------
+    return _make_and_save(
+        arguments, GATE_PATH,
+        lambda data: train_gate(data, negatives=arguments.negatives, pieces=arguments.pieces, epochs=arguments.epochs),
+        lambda card: f"threshold {card['threshold']:.4f}; refused {card['validation_refused']:.2%} of "
+                     f"{card['validation_digits']} held-out MNIST digits")
 
 
 def run_numbers(arguments):
-    from model.data import load_mnist
     from model.number_model import NUMBER_MODEL_PATH, train_number_model
-    from model.storage import check_model_path, save_model
 
-    try:
-        data = load_mnist(arguments.data)
-        out = check_model_path(arguments.out or NUMBER_MODEL_PATH)
-    except ValueError as error:
-        return fail(error, 2)
-    model, card = train_number_model(data, lines=arguments.lines, epochs=arguments.epochs)
-    save_model(model, card, out)
-    print(f"read {card['check_lines_read']:.2%} of {card['check_lines']} check lines exactly (digits never trained on)")
-    print(f"saved {out} and {out.with_suffix('.json')}")
-    return 0
-
-
-# --- ensemble ------------------------------------------------------------------------------
+    return _make_and_save(
+        arguments, NUMBER_MODEL_PATH,
+        lambda data: train_number_model(data, lines=arguments.lines, epochs=arguments.epochs),
+        lambda card: f"read {card['check_lines_read']:.2%} of {card['check_lines']} check lines exactly (digits never trained on)")
 
 
 def run_ensemble(arguments):
-    from model.data import load_mnist
     from model.ensemble import make_ensemble
-    from model.inference import ModelLoadError
+
+    def describe(card):
+        members = ", ".join(f"{member['test_accuracy']:.4f}" for member in card["members"])
+        return f"test accuracy {card['test_accuracy']:.4f} (members: {members}) on {card['test_images']} images"
+
+    return _make_and_save(arguments, None, lambda data: make_ensemble(arguments.models, data), describe)
+
+
+def _make_and_save(arguments, default_out, make, describe):
+    """Load MNIST and check --out (a mistake there, or a member that cannot be loaded, is one line
+    and exit status 2), ``make(data)`` -> (model, card), save both, print ``describe(card)``."""
+    from model.data import load_mnist
     from model.storage import check_model_path, save_model
 
     try:
         data = load_mnist(arguments.data)
-        out = check_model_path(arguments.out)
-        model, card = make_ensemble(arguments.models, data)
-    except (ValueError, ModelLoadError) as error:
+        out = check_model_path(arguments.out or default_out)
+        model, card = make(data)
+    except ValueError as error:  # ModelLoadError is one
         return fail(error, 2)
     save_model(model, card, out)
-    members = ", ".join(f"{member['test_accuracy']:.4f}" for member in card["members"])
-    print(f"test accuracy {card['test_accuracy']:.4f} (members: {members}) on {card['test_images']} images")
+    print(describe(card))
     print(f"saved {out} and {out.with_suffix('.json')}")
     return 0
 

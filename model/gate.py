@@ -110,6 +110,9 @@ def train_gate(data, negatives=40_000, pieces=30_000, epochs=4, seed=0):
     from model.pieces import make_pieces
 
     keras.utils.set_random_seed(seed)
+    if len(data.x_train) < 2 * VALIDATION_DIGITS:
+        raise ValueError(f"the gate needs at least {2 * VALIDATION_DIGITS:,} training images (it keeps the last "
+                         f"{VALIDATION_DIGITS:,} to calibrate on), not {len(data.x_train):,}: give it the full MNIST (--data or MNIST_PATH)")
     training_digits, training_labels = data.x_train[:-VALIDATION_DIGITS], data.y_train[:-VALIDATION_DIGITS]
     styled, _ = written_styles(training_digits, training_labels, 3_000, seed=seed)
     pen_drawn, _ = as_pen_strokes(training_digits, 15_000, seed=seed)

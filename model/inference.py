@@ -47,13 +47,14 @@ class Prediction:
         return self.confidence < 0.7 or self.probabilities[self.runner_up] > 0.25
 
 
-def traced_forward(keras_model):
-    """The model as a traced tf.function over batches of 28x28x1 floats: no per-call set-up."""
+def traced_forward(keras_model, input_shape=(28, 28, 1)):
+    """The model as a traced tf.function over batches of ``input_shape`` floats (28x28x1, or a
+    line of any width for the number model): no per-call set-up."""
     import tensorflow as tf
 
     return tf.function(
         lambda images: keras_model(images, training=False),
-        input_signature=[tf.TensorSpec(shape=(None, 28, 28, 1), dtype=tf.float32)],
+        input_signature=[tf.TensorSpec(shape=(None, *input_shape), dtype=tf.float32)],
         reduce_retracing=True,
     )
 

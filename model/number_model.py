@@ -16,7 +16,7 @@ import keras
 import numpy as np
 
 from model.number_lines import LINE_HEIGHT, MAX_DIGITS, TRAINING_WIDTH, make_lines, not_digit_images, pad_lines
-from model.storage import PACKAGE_DIR, read_card
+from model.storage import PACKAGE_DIR
 
 NUMBER_MODEL_PATH = PACKAGE_DIR / "mnist_numbers.keras"
 COLUMNS_PER_STEP = 4  # the network pools the width by 4: one set of scores per 4 input columns
@@ -123,21 +123,16 @@ class _BatchesOfLikeWidth(keras.utils.PyDataset):
 
 class NumberModel:
     def __init__(self, keras_model):
-        import tensorflow as tf
+        from model.inference import traced_forward
 
         self.model = keras_model
-        self._forward = tf.function(
-            lambda lines: keras_model(lines, training=False),
-            input_signature=[tf.TensorSpec(shape=(None, LINE_HEIGHT, None, 1), dtype=tf.float32)],
-            reduce_retracing=True,
-        )
+        self._forward = traced_forward(keras_model, input_shape=(LINE_HEIGHT, None, 1))
 
     @classmethod
     def load(cls, path=NUMBER_MODEL_PATH):
         """The number model at ``path``, or None when there is none."""
         if not (path.is_file() and zipfile.is_zipfile(path)):
             return None
-        read_card(path)
         return cls(keras.saving.load_model(path, compile=False, safe_mode=True))
 
     def read_lines(self, lines, batch_size=256):
@@ -153,7 +148,8 @@ class NumberModel:
 
 
 def _greedy_reading(scores):
-    """Scores (steps, 11) -> ReadDigits: the best label per step, repeats merged, blanks dropped."""
+    """Scores (steps, 11) -> ReadDigits: the best label per step, repeats merged, blanks dropped.
+    (``keras.ops.ctc_decode`` gives the digits too, but not the steps where each one stands.)"""
     probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
     probabilities /= probabilities.sum(axis=1, keepdims=True)
     best = probabilities.argmax(axis=1)

@@ -1,9 +1,10 @@
-"""Pieces a number reader cuts out of touching digits, right and wrong, for teaching the gate.
+"""Pieces a cut through touching digits makes, right and wrong.
 
-The number reader (``numbers.py``) tries cuts through joined ink and keeps the pieces the
-networks like best. A digit classifier trained on whole digits is confidently wrong about a
-half 0 (it says 1) or two digits squeezed into one box (it says 8), so the gate also learns
-what a wrong cut makes:
+A digit classifier trained on whole digits is confidently wrong about a half 0 (it says 1) or
+two digits squeezed into one box (it says 8). The gate's second head learned what a wrong cut
+makes (an earlier number reader asked it which cuts were right; ``numbers.py`` now lets the
+number model find the digits), and the digit networks' training takes digits with a sliver,
+which is what a right cut leaves:
 
 - **fragments** (not a digit): a digit cut by a line through its middle, one side kept;
 - **pairs** (not a digit): two digits written into each other, both kept whole;

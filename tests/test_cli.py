@@ -145,3 +145,11 @@ def test_predict_number_prints_the_number_and_its_digits(tmp_path):
     assert all(0.5 < digit["confidence"] <= 1 for digit in year["digits"])
     assert blank["number"] is None and blank["digits"] == [] and "no digit" in blank["reason"]
     assert set(broken) == {"path", "error"}
+
+
+def test_gate_on_too_few_images_is_one_clear_line(tmp_path):
+    # The bundled sample has 5,000 training images; the gate keeps the last 5,000 to calibrate on.
+    result = run("model", "gate", "--data", str(ROOT / "model" / "mnist_sample.npz"), "--out", str(tmp_path / "gate.keras"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "full MNIST" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())
