@@ -11,11 +11,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import print_json, print_table
+from playwright.sync_api import expect
 
+from bench.common import print_json, print_table
 from tests.support.browser import chromium, clear_canvas, draw_strokes, streamlit_server
 from tests.support.drawings import strokes_in_box
-from playwright.sync_api import expect
 
 
 def resident_mb(pid):

@@ -22,15 +22,24 @@ from pathlib import Path
 from playwright.async_api import async_playwright, expect
 
 from bench.common import percentile_ms, print_json, print_table
-from model.memory import resident_mb
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, chromium, mouse_actions, streamlit_server, touch_strokes
+from model.hosting.memory import resident_mb
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    chromium,
+    mouse_actions,
+    streamlit_server,
+    touch_strokes,
+)
 from tests.support.drawings import strokes_in_box
 
 SINGLE_STROKE_DIGITS = (0, 1, 2, 3, 6, 7)  # one stroke: the answer to the pen lifting is the answer
 SHOWS = """digit => [...document.querySelectorAll('[data-testid="stMetric"]')]
     .some(metric => metric.innerText.includes('Prediction')
         && (digit === null || metric.querySelector('[data-testid="stMetricValue"]')?.innerText.trim() === digit))"""
-GONE = """() => ![...document.querySelectorAll('[data-testid="stMetric"]')].some(m => m.innerText.includes('Prediction'))"""
+GONE = """() => ![...document.querySelectorAll('[data-testid="stMetric"]')]
+    .some(m => m.innerText.includes('Prediction'))"""
 
 
 def cpu_seconds(pid):
@@ -50,7 +59,9 @@ async def open_canvas(browser, url):
 async def draw(page, strokes):
     box = await page.locator("canvas.upper-canvas").first.bounding_box()
     for action in mouse_actions(box, strokes, steps=4):
-        await (page.mouse.move(*action[1:3], steps=action[3]) if action[0] == "move" else getattr(page.mouse, action[0])())
+        await (
+            page.mouse.move(*action[1:3], steps=action[3]) if action[0] == "move" else getattr(page.mouse, action[0])()
+        )
 
 
 async def one_digit(page, digit, expected, clear_button=True):
@@ -125,14 +136,20 @@ def phone_check(url):
         answer = page.get_by_role("heading", name="7 ·")
         answer.wait_for(timeout=30_000)
         canvas_box, answer_box = canvas.bounding_box(), answer.bounding_box()
-        answer_on_screen = answer_box["y"] + answer_box["height"] <= PHONE["viewport"]["height"] and canvas_box["y"] >= 0
+        answer_on_screen = (
+            answer_box["y"] + answer_box["height"] <= PHONE["viewport"]["height"] and canvas_box["y"] >= 0
+        )
         page.get_by_test_id("stButtonGroup").get_by_text("A number").click()
         page.get_by_text("Write a number").wait_for(timeout=30_000)
         number_box = page.locator("canvas.upper-canvas").first.bounding_box()
         context.close()
-    return {"read_7_by_touch": True, "answer_y": round(answer_box["y"] + answer_box["height"]),
-            "answer_on_screen_with_canvas": answer_on_screen, "number_canvas_right_edge": round(number_box["x"] + number_box["width"]),
-            "screen": PHONE["viewport"]}
+    return {
+        "read_7_by_touch": True,
+        "answer_y": round(answer_box["y"] + answer_box["height"]),
+        "answer_on_screen_with_canvas": answer_on_screen,
+        "number_canvas_right_edge": round(number_box["x"] + number_box["width"]),
+        "screen": PHONE["viewport"],
+    }
 
 
 def main():
@@ -145,20 +162,34 @@ def main():
     result = {}
     with tempfile.TemporaryDirectory() as scratch:
         environment = {"DIGITS_RUNS_DIR": scratch}
-        with streamlit_server(Path(scratch) / "app.log", extra_env=environment) as (url, server), \
-                streamlit_server(Path(scratch) / "bare.log", extra_env=environment, script="bench/bare_canvas_app.py") as (bare_url, _):
-            cpu, answered, app_times, bare_times = asyncio.run(cpu_and_latency(url, bare_url, server.pid, arguments.digits, arguments.rounds))
-            result.update({
-                "cpu_ms_per_digit": round(cpu * 1000, 1), "digits_answered": f"{answered}/{arguments.digits}",
-                "digits_per_core_second": round(1 / cpu, 1) if cpu else None,
-                "app_p50_ms": round(percentile_ms(app_times, 50)), "bare_p50_ms": round(percentile_ms(bare_times, 50)),
-                "app_p95_ms": round(percentile_ms(app_times, 95)), "bare_p95_ms": round(percentile_ms(bare_times, 95)),
-            })
+        with (
+            streamlit_server(Path(scratch) / "app.log", extra_env=environment) as (url, server),
+            streamlit_server(Path(scratch) / "bare.log", extra_env=environment, script="bench/bare_canvas_app.py") as (
+                bare_url,
+                _,
+            ),
+        ):
+            cpu, answered, app_times, bare_times = asyncio.run(
+                cpu_and_latency(url, bare_url, server.pid, arguments.digits, arguments.rounds)
+            )
+            result.update(
+                {
+                    "cpu_ms_per_digit": round(cpu * 1000, 1),
+                    "digits_answered": f"{answered}/{arguments.digits}",
+                    "digits_per_core_second": round(1 / cpu, 1) if cpu else None,
+                    "app_p50_ms": round(percentile_ms(app_times, 50)),
+                    "bare_p50_ms": round(percentile_ms(bare_times, 50)),
+                    "app_p95_ms": round(percentile_ms(app_times, 95)),
+                    "bare_p95_ms": round(percentile_ms(bare_times, 95)),
+                }
+            )
             result["ratio_p50"] = round(statistics.median(app_times) / statistics.median(bare_times), 2)
             result["phone"] = phone_check(url)
             if arguments.strokes:
                 after_20, after_all = asyncio.run(strokes_memory(url, server.pid, arguments.strokes))
-                result.update({"rss_after_20_mb": round(after_20), f"rss_after_{arguments.strokes}_mb": round(after_all)})
+                result.update(
+                    {"rss_after_20_mb": round(after_20), f"rss_after_{arguments.strokes}_mb": round(after_all)}
+                )
     if arguments.json:
         print_json(result)
         return

@@ -19,7 +19,8 @@ def machine():
     except OSError:
         pass
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {cpu}, {memory_gb:.0f} GB, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    python = platform.python_version()
+    return f"{os.cpu_count()} cores, {cpu}, {memory_gb:.0f} GB, Python {python}, {time.strftime('%Y-%m-%d')}"
 
 
 def percentile_ms(seconds, q):
@@ -27,12 +28,12 @@ def percentile_ms(seconds, q):
 
 
 def print_table(title, header, rows):
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
     print(f"\n{title}\n")
-    print("  ".join(str(cell).ljust(width) for cell, width in zip(header, widths)))
+    print("  ".join(str(cell).ljust(width) for cell, width in zip(header, widths, strict=False)))
     print("  ".join("-" * width for width in widths))
     for row in rows:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)))
     print(f"\nmachine: {machine()}")
 
 

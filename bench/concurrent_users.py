@@ -14,13 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from playwright.async_api import async_playwright, expect
 
 from bench.common import percentile_ms, print_json, print_table
 from model.storage import SHIPPED_MODEL_PATH, sha256_of_files
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, mouse_actions, streamlit_server
 from tests.support.drawings import strokes_in_box
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-from playwright.async_api import async_playwright, expect
 
 TIMEOUT_MS = 120_000
 ANSWER_TIMEOUT_MS = 60_000
@@ -143,7 +143,9 @@ def main():
             result["one_alone"] = {**summarise(drawings), **load}
             (drawings, _), load = measured(run(url, arguments.users, arguments.digits, trainers=0), server.pid)
             result["drawing_only"] = {**summarise(drawings), **load}
-            (drawings, trainings), load = measured(run(url, arguments.users - 2, arguments.digits, trainers=2), server.pid)
+            (drawings, trainings), load = measured(
+                run(url, arguments.users - 2, arguments.digits, trainers=2), server.pid
+            )
             result["while_two_train"] = {**summarise(drawings), **load}
             result["trainings_finished"] = sum(t["finished"] for t in trainings)
             result["training_seconds"] = [t["seconds"] for t in trainings]
@@ -153,19 +155,37 @@ def main():
         print_json(result)
         return
     rows = []
-    labels = (("1 drawing alone", "one_alone"), (f"{arguments.users} drawing", "drawing_only"),
-              (f"{arguments.users - 2} drawing + 2 training", "while_two_train"))
+    labels = (
+        ("1 drawing alone", "one_alone"),
+        (f"{arguments.users} drawing", "drawing_only"),
+        (f"{arguments.users - 2} drawing + 2 training", "while_two_train"),
+    )
     for name, key in labels:
         part = result[key]
-        rows.append([name, f"{part['answered']}/{part['drawings']}", str(part["misread"]),
-                     f"{part['p50_ms']:.0f}" if part["p50_ms"] else "-", f"{part['p95_ms']:.0f}" if part["p95_ms"] else "-",
-                     f"{part['server_cpu_share']:.0%}"])
-    print_table("Last stroke's end -> the drawn digit shown as the Prediction, concurrent browser sessions",
-                ["sessions", "right digit shown", "other digit shown", "p50 ms", "p95 ms", "server's CPU share"], rows)
-    print(f"clears that did not take effect within {TIMEOUT_MS // 1000} s: "
-          f"{sum(result[key]['clears_failed'] for _, key in labels)}")
+        rows.append(
+            [
+                name,
+                f"{part['answered']}/{part['drawings']}",
+                str(part["misread"]),
+                f"{part['p50_ms']:.0f}" if part["p50_ms"] else "-",
+                f"{part['p95_ms']:.0f}" if part["p95_ms"] else "-",
+                f"{part['server_cpu_share']:.0%}",
+            ]
+        )
+    print_table(
+        "Last stroke's end -> the drawn digit shown as the Prediction, concurrent browser sessions",
+        ["sessions", "right digit shown", "other digit shown", "p50 ms", "p95 ms", "server's CPU share"],
+        rows,
+    )
+    print(
+        f"clears that did not take effect within {TIMEOUT_MS // 1000} s: "
+        f"{sum(result[key]['clears_failed'] for _, key in labels)}"
+    )
     print(f"trainings finished: {result['trainings_finished']}/2 in {result['training_seconds']} s")
-    print(f"server log errors: {len(result['server_errors'])}; shipped model unchanged: {result['shipped_model_unchanged']}")
+    print(
+        f"server log errors: {len(result['server_errors'])}; "
+        f"shipped model unchanged: {result['shipped_model_unchanged']}"
+    )
 
 
 if __name__ == "__main__":

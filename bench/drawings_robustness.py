@@ -16,13 +16,15 @@ resized to 28x28).
 import argparse
 
 import numpy as np
-from bench.common import print_json, print_table
 from PIL import Image, ImageFilter
 
+from bench.common import print_json, print_table
+from bench.heldout.handwriting import RENDERINGS, on_canvas, on_paper, written_digits
 from model.data import load_sample
-from model.handwriting import RENDERINGS, on_canvas, on_paper, written_digits
-from model.inference import Predictor
-from model.preprocess import NoDigitError, preprocess
+from model.recognition.gate import shipped_gate
+from model.recognition.predictor import Predictor
+from model.recognition.preprocess import preprocess
+from model.recognition.refusal import NoDigitError
 
 VARIANTS = ("thin pen", "thick pen", "small, off-centre", "large", "slanted", "photo of ink on paper")
 
@@ -73,7 +75,7 @@ def main():
     parser.add_argument("--count", type=int, default=300, help="redrawn MNIST digits per variant")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
-    predictor = Predictor.load()
+    predictor = Predictor.load(gate=shipped_gate())
     result = {"written": {}, "redrawn_mnist": {}}
     for seed, rendering in enumerate(RENDERINGS, start=101):
         accuracy, mistakes = read_written_digits(predictor, arguments.written, rendering, seed)
@@ -87,18 +89,37 @@ def main():
         labels = sample.y_test[indices]
         ours = np.argmax(predictor.predict_probabilities(np.stack([preprocess(d) for d in drawings])), axis=1)
         plain = np.argmax(predictor.predict_probabilities(np.stack([naive(d) for d in drawings])), axis=1)
-        result["redrawn_mnist"][variant] = {"preprocessed": float(np.mean(ours == labels)), "naive_resize": float(np.mean(plain == labels))}
-        rows.append([variant, f"{result['redrawn_mnist'][variant]['preprocessed']:.1%}", f"{result['redrawn_mnist'][variant]['naive_resize']:.1%}"])
+        result["redrawn_mnist"][variant] = {
+            "preprocessed": float(np.mean(ours == labels)),
+            "naive_resize": float(np.mean(plain == labels)),
+        }
+        rows.append(
+            [
+                variant,
+                f"{result['redrawn_mnist'][variant]['preprocessed']:.1%}",
+                f"{result['redrawn_mnist'][variant]['naive_resize']:.1%}",
+            ]
+        )
     if arguments.json:
         print_json(result)
         return
     print_table(
         f"Held-out written digits read right ({arguments.written} per rendering; a refusal is a mistake)",
         ["rendering", "read right", "most misread styles"],
-        [[rendering, f"{values['accuracy']:.2%}", ", ".join(f"{name} x{times}" for name, times in list(values["mistakes"].items())[:5])]
-         for rendering, values in result["written"].items()],
+        [
+            [
+                rendering,
+                f"{values['accuracy']:.2%}",
+                ", ".join(f"{name} x{times}" for name, times in list(values["mistakes"].items())[:5]),
+            ]
+            for rendering, values in result["written"].items()
+        ],
     )
-    print_table(f"MNIST test digits redrawn, read right, {arguments.count} per variant", ["variant", "our preprocessing", "naive resize"], rows)
+    print_table(
+        f"MNIST test digits redrawn, read right, {arguments.count} per variant",
+        ["variant", "our preprocessing", "naive resize"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

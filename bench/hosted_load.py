@@ -20,8 +20,8 @@ from pathlib import Path
 from playwright.async_api import async_playwright, expect
 
 from bench.common import percentile_ms, print_json, print_table
-from model.memory import process_tree_mb
-from model.settings import limits
+from model.hosting.memory import process_tree_mb
+from model.hosting.settings import limits
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, follow_training, mouse_actions, streamlit_server
 from tests.support.drawings import strokes_in_box
 
@@ -75,7 +75,11 @@ async def drawer(browser, url, digits, results):
         digit = index % 10
         box = await page.locator("canvas.upper-canvas").first.bounding_box()
         for action in mouse_actions(box, strokes_in_box(digit, 50, 40, 190), steps=4):
-            await (page.mouse.move(*action[1:3], steps=action[3]) if action[0] == "move" else getattr(page.mouse, action[0])())
+            await (
+                page.mouse.move(*action[1:3], steps=action[3])
+                if action[0] == "move"
+                else getattr(page.mouse, action[0])()
+            )
         lifted = time.perf_counter()
         try:
             await expect(value).to_have_text(str(digit), timeout=60_000)
@@ -126,9 +130,9 @@ def main():
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         log = Path(scratch) / "server.log"
-        with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": scratch}, root=arguments.app_root) as (url, server):
-            with MemoryPeak(server.pid) as memory:
-                trainings, answers, gallery = asyncio.run(scenario(url, arguments.trainers, arguments.digits))
+        server_context = streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": scratch}, root=arguments.app_root)
+        with server_context as (url, server), MemoryPeak(server.pid) as memory:
+            trainings, answers, gallery = asyncio.run(scenario(url, arguments.trainers, arguments.digits))
         tracebacks = log.read_text().count("Traceback")
     answered = [seconds for seconds in answers if seconds is not None]
     result = {
@@ -145,15 +149,30 @@ def main():
     if arguments.json:
         print_json(result)
         return
-    rows = [[f"visitor {index + 1}", "yes" if run["saw_queue"] else "no",
-             f"{run['started_after_s']:.0f}" if run["started_after_s"] is not None else "-",
-             f"{run['finished_after_s']:.0f}" if run["finished_after_s"] is not None else "did not finish"]
-            for index, run in enumerate(result["trainings"])]
-    print_table(f"{arguments.trainers} visitors press Start at once ({arguments.app_root})",
-                ["who", "saw the queue", "bar moving after s", "model ready after s"], rows)
-    print(f"peak resident memory of the app's process tree: {result['peak_tree_mb']} MB (budget {result['budget_mb']:.0f} MB)")
-    print(f"drawing meanwhile: {result['answers']} answered, p50 {result['answer_p50_ms']:.0f} ms, p95 {result['answer_p95_ms']:.0f} ms"
-          if answered else f"drawing meanwhile: {result['answers']} answered")
+    rows = [
+        [
+            f"visitor {index + 1}",
+            "yes" if run["saw_queue"] else "no",
+            f"{run['started_after_s']:.0f}" if run["started_after_s"] is not None else "-",
+            f"{run['finished_after_s']:.0f}" if run["finished_after_s"] is not None else "did not finish",
+        ]
+        for index, run in enumerate(result["trainings"])
+    ]
+    print_table(
+        f"{arguments.trainers} visitors press Start at once ({arguments.app_root})",
+        ["who", "saw the queue", "bar moving after s", "model ready after s"],
+        rows,
+    )
+    print(
+        f"peak resident memory of the app's process tree: {result['peak_tree_mb']} MB "
+        f"(budget {result['budget_mb']:.0f} MB)"
+    )
+    print(
+        f"drawing meanwhile: {result['answers']} answered, "
+        f"p50 {result['answer_p50_ms']:.0f} ms, p95 {result['answer_p95_ms']:.0f} ms"
+        if answered
+        else f"drawing meanwhile: {result['answers']} answered"
+    )
     print(f"gallery opened in {gallery[0]:.1f} s" if gallery[0] else "gallery did not open within 180 s")
     print(f"tracebacks in the server log: {tracebacks}")
 

@@ -14,9 +14,11 @@ import numpy as np
 from bench.common import print_json, print_table
 from bench.drawings_robustness import VARIANTS, as_drawing
 from model.data import as_floats, load_mnist
-from model.inference import Predictor
-from model.negatives import HELD_OUT_FONTS, HELD_OUT_WRITTEN, negative_pictures
-from model.preprocess import NoDigitError, preprocess
+from model.making.synthetic.negatives import HELD_OUT_FONTS, HELD_OUT_WRITTEN, negative_pictures
+from model.recognition.gate import shipped_gate
+from model.recognition.predictor import Predictor
+from model.recognition.preprocess import preprocess
+from model.recognition.refusal import NoDigitError
 
 
 def main():
@@ -25,12 +27,14 @@ def main():
     parser.add_argument("--drawings", type=int, default=200, help="per variant")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
-    predictor = Predictor.load()
+    predictor = Predictor.load(gate=shipped_gate())
     if predictor.gate is None:
         parser.error("no gate: train it with python -m model gate")
     result = {}
     kinds, refused = [], []
-    for kind, picture in negative_pictures(arguments.negatives, seed=12345, fonts=HELD_OUT_FONTS, written=HELD_OUT_WRITTEN):
+    for kind, picture in negative_pictures(
+        arguments.negatives, seed=12345, fonts=HELD_OUT_FONTS, written=HELD_OUT_WRITTEN
+    ):
         kinds.append(kind)
         try:  # the whole path a picture takes: preprocessing may refuse it before the gate does
             refused.append(not predictor.predict(preprocess(picture)).is_digit)
@@ -56,8 +60,11 @@ def main():
     if arguments.json:
         print_json(result)
         return
-    print_table("Refused by the 'is it a digit?' gate (held-out images)", ["images", "refused"],
-                [[name, f"{value:.2%}" if name != "threshold" else f"{value:.4f}"] for name, value in result.items()])
+    print_table(
+        "Refused by the 'is it a digit?' gate (held-out images)",
+        ["images", "refused"],
+        [[name, f"{value:.2%}" if name != "threshold" else f"{value:.4f}"] for name, value in result.items()],
+    )
 
 
 if __name__ == "__main__":

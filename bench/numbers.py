@@ -22,13 +22,14 @@ import argparse
 import time
 
 import numpy as np
-from bench.common import machine, print_json, print_table
 from PIL import Image, ImageFilter
 from scipy import ndimage
 
+from bench.common import machine, print_json, print_table
+from bench.heldout.handwriting import on_canvas, on_paper
 from model.data import load_mnist
-from model.handwriting import on_canvas, on_paper
-from model.inference import Predictor
+from model.recognition.gate import shipped_gate
+from model.recognition.predictor import Predictor
 
 RENDERINGS = ("canvas, thin pen", "canvas, thick pen", "photo of ink on paper")
 
@@ -45,7 +46,10 @@ def compose_number(digit_images, rng, touching):
         crop = image[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
         digit_height = int(height * rng.uniform(0.85, 1.1))
         digit_width = max(4, round(crop.shape[1] * digit_height / crop.shape[0]))
-        digit = np.asarray(Image.fromarray(crop).resize((digit_width, digit_height), Image.Resampling.BICUBIC), np.float32) / 255
+        digit = (
+            np.asarray(Image.fromarray(crop).resize((digit_width, digit_height), Image.Resampling.BICUBIC), np.float32)
+            / 255
+        )
         if pieces:
             # Touching: pushed into the previous digit by up to 30 % of the narrower one's width,
             # as fast writing does; apart: a gap of 12-35 % of the line's height.
@@ -71,8 +75,9 @@ def render(ink, rendering, rng, slant):
     if slant:
         width, height = stroke.size
         shear = float(rng.uniform(0.15, 0.3))
-        stroke = stroke.transform((width + int(shear * height), height), Image.Transform.AFFINE,
-                                  (1, -shear, 0, 0, 1, 0))
+        stroke = stroke.transform(
+            (width + int(shear * height), height), Image.Transform.AFFINE, (1, -shear, 0, 0, 1, 0)
+        )
     if rendering == "photo of ink on paper":
         return on_paper(stroke, rng, blur=1.2, light=220, shading=(-25, 20), grain=5)
     return on_canvas(stroke)
@@ -82,9 +87,9 @@ def neighbours_touch(picture, spans):
     """Whether some neighbouring digits share a blob of ink in the rendered picture."""
     ink = picture[..., 3] > 0 if picture.ndim == 3 else picture < 150
     labelled, _ = ndimage.label(ink, structure=np.ones((3, 3)))
-    for (left_start, left_end), (right_start, right_end) in zip(spans, spans[1:]):
-        left = set(np.unique(labelled[:, left_start:max(left_start + 1, min(left_end, right_start))])) - {0}
-        right = set(np.unique(labelled[:, max(right_start, left_end):right_end])) - {0}
+    for (left_start, left_end), (right_start, right_end) in zip(spans, spans[1:], strict=False):
+        left = set(np.unique(labelled[:, left_start : max(left_start + 1, min(left_end, right_start))])) - {0}
+        right = set(np.unique(labelled[:, max(right_start, left_end) : right_end])) - {0}
         if left & right:
             return True
     return False
@@ -109,7 +114,7 @@ def make_numbers(images, labels, count, seed=0):
 
 def make_not_numbers(count, seed=0):
     """``count`` held-out lines of 2-4 things that are not digits: (picture, whether they touch)."""
-    from model.number_lines import not_digit_images
+    from model.making.synthetic.number_lines import not_digit_images
 
     marks = not_digit_images(4 * count, seed=seed + 1000, held_out=True)
     rng = np.random.default_rng(seed)
@@ -122,7 +127,7 @@ def make_not_numbers(count, seed=0):
 
 
 def read(predictor, picture):
-    from model.numbers import read_number
+    from model.recognition.numbers import read_number
 
     return read_number(predictor, picture).number
 
@@ -135,7 +140,7 @@ def main():
     arguments = parser.parse_args()
 
     data = load_mnist()
-    predictor = Predictor.load().warm_up()
+    predictor = Predictor.load(gate=shipped_gate()).warm_up()
     numbers = make_numbers(data.x_test, data.y_test, arguments.count, seed=arguments.seed)
     right = {"apart": [], "touching": []}
     by_rendering = {rendering: [] for rendering in RENDERINGS}
@@ -164,12 +169,15 @@ def main():
         return
     columns = ["all", "apart", "touching", *RENDERINGS]
     print_table(
-        f"Numbers read exactly: {result['numbers']} held-out numbers, {result['touching_numbers']} with touching digits",
+        f"Numbers read exactly: {result['numbers']} held-out numbers, "
+        f"{result['touching_numbers']} with touching digits",
         [*columns, "ms per number"],
         [[*(f"{100 * result[column]:.1f} %" for column in columns), f"{result['ms_per_number']:.0f}"]],
     )
-    print(f"\nNo number: {100 * result['not_numbers_refused']:.1f} % of {result['not_numbers']} held-out lines of "
-          "letters, symbols, scribbles, shapes and textures got no number")
+    print(
+        f"\nNo number: {100 * result['not_numbers_refused']:.1f} % of {result['not_numbers']} held-out lines of "
+        "letters, symbols, scribbles, shapes and textures got no number"
+    )
 
 
 if __name__ == "__main__":

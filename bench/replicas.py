@@ -28,7 +28,15 @@ from playwright.async_api import async_playwright, expect
 
 from bench.common import percentile_ms, print_json, print_table
 from tests.support.browser import (
-    CHROMIUM, CHROMIUM_ARGS, ROOT, follow_training, free_port, mouse_actions, stop_process, streamlit_server, wait_until_healthy,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    follow_training,
+    free_port,
+    mouse_actions,
+    stop_process,
+    streamlit_server,
+    wait_until_healthy,
 )
 from tests.support.drawings import strokes_in_box
 
@@ -50,11 +58,17 @@ def haproxy_program():
 def haproxy_balancer(log_path, replica_ports, start_timeout=30):
     """Yield the balancer's base URL, HAProxy running in front of the replicas; stop it afterwards."""
     port = free_port()
-    environment = {**os.environ, "DIGITS_FRONTEND_ADDRESS": "127.0.0.1", "DIGITS_FRONTEND_PORT": str(port),
-                   "DIGITS_REPLICA_1_PORT": str(replica_ports[0]), "DIGITS_REPLICA_2_PORT": str(replica_ports[1])}
+    environment = {
+        **os.environ,
+        "DIGITS_FRONTEND_ADDRESS": "127.0.0.1",
+        "DIGITS_FRONTEND_PORT": str(port),
+        "DIGITS_REPLICA_1_PORT": str(replica_ports[0]),
+        "DIGITS_REPLICA_2_PORT": str(replica_ports[1]),
+    }
     with open(log_path, "w") as log:
-        balancer = subprocess.Popen([haproxy_program(), "-f", str(HAPROXY_CONFIG), "-db"], stdout=log,
-                                    stderr=subprocess.STDOUT, env=environment)
+        balancer = subprocess.Popen(
+            [haproxy_program(), "-f", str(HAPROXY_CONFIG), "-db"], stdout=log, stderr=subprocess.STDOUT, env=environment
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until_healthy(url, balancer, start_timeout)  # /_stcore/health answered through it
@@ -86,7 +100,9 @@ async def served_by(page):
 async def draw(page, digit):
     box = await page.locator("canvas.upper-canvas").first.bounding_box()
     for action in mouse_actions(box, strokes_in_box(digit, 50, 40, 190), steps=4):
-        await (page.mouse.move(*action[1:3], steps=action[3]) if action[0] == "move" else getattr(page.mouse, action[0])())
+        await (
+            page.mouse.move(*action[1:3], steps=action[3]) if action[0] == "move" else getattr(page.mouse, action[0])()
+        )
 
 
 async def drawer(browser, url, session, digits, results):
@@ -145,19 +161,28 @@ def run(sessions, digits):
             environment = {"DIGITS_RUNS_DIR": str(scratch / name / "runs"), "DIGITS_DATA_DIR": str(scratch / "data")}
             url, server = stack.enter_context(streamlit_server(scratch / f"{name}.log", extra_env=environment))
             servers[name] = (int(url.rsplit(":", 1)[1]), server)
-        balancer_url = stack.enter_context(haproxy_balancer(scratch / "haproxy.log", [port for port, _ in servers.values()]))
+        balancer_url = stack.enter_context(
+            haproxy_balancer(scratch / "haproxy.log", [port for port, _ in servers.values()])
+        )
         cpu_before = {name: cpu_seconds(server.pid) for name, (_, server) in servers.items()}
         started = time.perf_counter()
         drawings, training = asyncio.run(scenario(balancer_url, sessions, digits))
         wall_s = time.perf_counter() - started
         cpu_after = {name: cpu_seconds(server.pid) for name, (_, server) in servers.items()}
         tracebacks = {name: (scratch / f"{name}.log").read_text().count("Traceback") for name in REPLICAS}
-    return drawings, training, wall_s, {
-        name: {"server_cpu_s": round(cpu_after[name][0] - cpu_before[name][0], 1),
-               "training_cpu_s": round(cpu_after[name][1] - cpu_before[name][1], 1),
-               "server_tracebacks": tracebacks[name]}
-        for name in REPLICAS
-    }
+    return (
+        drawings,
+        training,
+        wall_s,
+        {
+            name: {
+                "server_cpu_s": round(cpu_after[name][0] - cpu_before[name][0], 1),
+                "training_cpu_s": round(cpu_after[name][1] - cpu_before[name][1], 1),
+                "server_tracebacks": tracebacks[name],
+            }
+            for name in REPLICAS
+        },
+    )
 
 
 def summarise(drawings, training, wall_s, replicas, digits):
@@ -184,28 +209,51 @@ def print_report(result):
     rows = []
     for session in result["per_session"]:
         answered = [seconds for seconds in session["answers"] if seconds is not None]
-        rows.append([f"session {session['session']}", session["replica"] or "no cookie",
-                     f"{len(answered)}/{len(session['answers'])}",
-                     f"{percentile_ms(answered, 50):.0f}" if answered else "-",
-                     f"{max(answered) * 1000:.0f}" if answered else "-"])
-    print_table(f"{result['sessions']} sessions through HAProxy to two replicas (cookie affinity), "
-                f"{result['digits_per_session']} digits each, one training meanwhile",
-                ["who", "replica (SERVERID)", "right digit shown", "p50 ms", "slowest ms"], rows)
+        rows.append(
+            [
+                f"session {session['session']}",
+                session["replica"] or "no cookie",
+                f"{len(answered)}/{len(session['answers'])}",
+                f"{percentile_ms(answered, 50):.0f}" if answered else "-",
+                f"{max(answered) * 1000:.0f}" if answered else "-",
+            ]
+        )
+    print_table(
+        f"{result['sessions']} sessions through HAProxy to two replicas (cookie affinity), "
+        f"{result['digits_per_session']} digits each, one training meanwhile",
+        ["who", "replica (SERVERID)", "right digit shown", "p50 ms", "slowest ms"],
+        rows,
+    )
     print(f"MNIST_PATH: {result['mnist_path'] or '(not set)'}")
-    print("sessions per replica: " + ", ".join(f"{name} {figures['sessions']}" for name, figures in result["replicas"].items()))
+    print(
+        "sessions per replica: "
+        + ", ".join(f"{name} {figures['sessions']}" for name, figures in result["replicas"].items())
+    )
     if result["answer_p50_ms"] is not None:
-        print(f"all drawings: {result['answers']} answered right, p50 {result['answer_p50_ms']:.0f} ms, p95 {result['answer_p95_ms']:.0f} ms")
+        print(
+            f"all drawings: {result['answers']} answered right, "
+            f"p50 {result['answer_p50_ms']:.0f} ms, p95 {result['answer_p95_ms']:.0f} ms"
+        )
     else:
         print(f"all drawings: {result['answers']} answered right")
     training = result["training"]
-    print(f"training (Train page defaults) on {training['replica']}: bar moving after "
-          + (f"{training['started_after_s']:.1f} s" if training["started_after_s"] is not None else "-")
-          + ", model ready after "
-          + (f"{training['finished_after_s']:.0f} s" if training["finished_after_s"] is not None else f"- (not within {TRAINING_S} s)"))
+    print(
+        f"training (Train page defaults) on {training['replica']}: bar moving after "
+        + (f"{training['started_after_s']:.1f} s" if training["started_after_s"] is not None else "-")
+        + ", model ready after "
+        + (
+            f"{training['finished_after_s']:.0f} s"
+            if training["finished_after_s"] is not None
+            else f"- (not within {TRAINING_S} s)"
+        )
+    )
     print(f"wall time of the run: {result['wall_s']:.0f} s")
     for name, figures in result["replicas"].items():
-        print(f"{name}: server CPU {figures['server_cpu_s']:.1f} s ({figures['server_cpu_share']:.0%} of the machine), "
-              f"finished training processes {figures['training_cpu_s']:.1f} s, tracebacks in its log: {figures['server_tracebacks']}")
+        print(
+            f"{name}: server CPU {figures['server_cpu_s']:.1f} s ({figures['server_cpu_share']:.0%} of the machine), "
+            f"finished training processes {figures['training_cpu_s']:.1f} s, "
+            f"tracebacks in its log: {figures['server_tracebacks']}"
+        )
 
 
 def main():

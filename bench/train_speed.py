@@ -19,8 +19,8 @@ import numpy as np
 
 from bench.common import print_json, print_table
 from model.data import as_floats, load_mnist
-from model.recipes import TRAIN_PAGE_MENU, get_recipe, train_page_start
-from model.training import train
+from model.making.recipes import TRAIN_PAGE_MENU, get_recipe, train_page_start
+from model.making.training import train
 
 TARGET = 0.99
 
@@ -61,7 +61,9 @@ class EpochClock(keras.callbacks.Callback):
 def warm_up_tensorflow():
     """A throwaway fit, uncounted: TensorFlow's one-time start-up costs (thread pools, oneDNN
     set-up) would otherwise fall on whichever recipe runs first, and not on the second."""
-    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)])
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
     model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     model.fit(np.zeros((64, 28, 28, 1), np.float32), np.zeros(64, np.int64), batch_size=32, epochs=1, verbose=0)
 
@@ -81,10 +83,19 @@ def run_keras_io(data, max_epochs):
     recipe = get_recipe("keras_io_cnn")
     keras.utils.set_random_seed(0)
     model = recipe.build()
-    model.compile(loss=recipe.make_loss(), optimizer=recipe.make_optimizer(recipe.learning_rate, None), metrics=["accuracy"])
+    model.compile(
+        loss=recipe.make_loss(), optimizer=recipe.make_optimizer(recipe.learning_rate, None), metrics=["accuracy"]
+    )
     clock = EpochClock(as_floats(data.x_test)[..., None], data.y_test)
-    model.fit(as_floats(data.x_train)[..., None], data.y_train, batch_size=recipe.batch_size,
-              epochs=min(recipe.epochs, max_epochs), validation_split=0.1, callbacks=[clock], verbose=0)
+    model.fit(
+        as_floats(data.x_train)[..., None],
+        data.y_train,
+        batch_size=recipe.batch_size,
+        epochs=min(recipe.epochs, max_epochs),
+        validation_split=0.1,
+        callbacks=[clock],
+        verbose=0,
+    )
     return clock, f"keras-io mnist_convnet, Adam, batch {recipe.batch_size}, validation_split 0.1"
 
 
@@ -109,7 +120,11 @@ def main():
         reached = clock.seconds_to_target()
         epochs = " ".join(f"{accuracy:.4f}" for _, accuracy in clock.epochs)
         rows.append([name, f"{reached:.1f}" if reached else "not reached", epochs, recipe])
-    print_table("Training seconds until 99.0 % test accuracy", ["recipe", "seconds", "test accuracy per epoch", "settings"], rows)
+    print_table(
+        "Training seconds until 99.0 % test accuracy",
+        ["recipe", "seconds", "test accuracy per epoch", "settings"],
+        rows,
+    )
     if result["ours_s_to_99"] and result["keras_io_s_to_99"]:
         print(f"ours / keras-io: {result['ours_s_to_99'] / result['keras_io_s_to_99']:.2f}")
 

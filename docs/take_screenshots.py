@@ -99,7 +99,6 @@ def phone_and_present(browser, url):
     link = presenter.get_by_text(re.compile(r"\?room=")).first
     expect(link).to_be_visible(timeout=30_000)
     code = re.search(r"room=([A-Za-z0-9_-]+)", link.inner_text()).group(1)
-    join_view = None
     for index, digit in enumerate([7, 3, 1, 0, 2, 6, 4, 9, 5, 8, 7, 2]):
         phone = browser.new_context(**PHONE).new_page()
         phone.goto(f"{url}/?room={code}")
@@ -116,7 +115,9 @@ def phone_and_present(browser, url):
             phone.get_by_role("button", name="Yes").click()
             expect(phone.get_by_text("Thanks!")).to_be_visible(timeout=30_000)
         phone.context.close()
-    expect(presenter.get_by_test_id("stMetric").filter(has_text="Drawings").get_by_test_id("stMetricValue")).to_have_text("12", timeout=30_000)
+    expect(
+        presenter.get_by_test_id("stMetric").filter(has_text="Drawings").get_by_test_id("stMetricValue")
+    ).to_have_text("12", timeout=30_000)
     presenter.screenshot(path=OUT / "wall.png", full_page=True)
     presenter.context.close()
 

@@ -1,7 +1,7 @@
-"""``python -m model <command>``: the command-line tools (see model/cli.py)."""
+"""``python -m model <command>``: the command-line tools (model/cli/)."""
 
 import sys
 
-from model.cli import main
+from model.cli.main import main
 
 sys.exit(main())

@@ -115,7 +115,7 @@ def load_mnist_file(path):
         else:
             arrays = _read_npz(path)
             checksum = sha256_of_files([path])
-        arrays = [_validated(name, array) for name, array in zip(_ARRAY_NAMES, arrays)]
+        arrays = [_validated(name, array) for name, array in zip(_ARRAY_NAMES, arrays, strict=False)]
         _check_lengths_match(arrays)
     except ValueError as error:
         raise ValueError(f"Cannot read MNIST from {path}: {error}. Expected {ACCEPTED_FORMATS}.") from None
@@ -261,7 +261,7 @@ def load_extra_digits(source):
         raise
     except (OSError, EOFError, zipfile.BadZipFile) as error:
         raise ValueError(f"not an .npz file ({type(error).__name__})") from None
-    if x.ndim == 3 and x.dtype != np.uint8 and x.size and 0 <= x.min() and x.max() <= 1:
+    if x.ndim == 3 and x.dtype != np.uint8 and x.size and x.min() >= 0 and x.max() <= 1:
         x = np.rint(x * 255)
     x, y = _validated("x", x), _validated("y", y)
     if len(x) != len(y) or len(x) == 0:

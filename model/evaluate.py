@@ -1,8 +1,8 @@
-"""``python -m model.evaluate``: the same tool as ``python -m model evaluate``, kept under its first name."""
+"""``python -m model.evaluate``: ``python -m model evaluate`` under the name the design's contract gives it."""
 
 import sys
 
-from model.cli import main
+from model.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main(["evaluate", *sys.argv[1:]]))

@@ -32,7 +32,9 @@ def precision_recall_f1(matrix):
     true_positives = np.diag(matrix)
     predicted_totals = matrix.sum(axis=0)
     true_totals = matrix.sum(axis=1)
-    precision = np.divide(true_positives, predicted_totals, out=np.zeros_like(true_positives), where=predicted_totals > 0)
+    precision = np.divide(
+        true_positives, predicted_totals, out=np.zeros_like(true_positives), where=predicted_totals > 0
+    )
     recall = np.divide(true_positives, true_totals, out=np.zeros_like(true_positives), where=true_totals > 0)
     both = precision + recall
     f1 = np.divide(2 * precision * recall, both, out=np.zeros_like(both), where=both > 0)

@@ -48,8 +48,15 @@ def confusion_matrix_figure(matrix, title="Confusion matrix"):
     threshold = shown.max() / 2 if shown.max() > 0 else 1
     for (row, column), count in np.ndenumerate(matrix):
         if count:
-            axis.text(column, row, str(count), ha="center", va="center", fontsize=8,
-                      color="white" if shown[row, column] > threshold else "black")
+            axis.text(
+                column,
+                row,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if shown[row, column] > threshold else "black",
+            )
     axis.set_xticks(range(10))
     axis.set_yticks(range(10))
     axis.set_xlabel("Predicted digit")
@@ -113,7 +120,9 @@ def slide_figure(drawing, image, probabilities, digit, model_caption, dark=False
     digit" when ``digit`` is None), all ten probabilities, and the model in a footer."""
     foreground, background, muted = ("white", "#0d1117", "#8b949e") if dark else ("#111111", "white", "#57606a")
     figure = Figure(figsize=SLIDE_SIZE_INCHES, facecolor=background)
-    grid = figure.add_gridspec(2, 3, height_ratios=[1.3, 1], left=0.08, right=0.97, top=0.83, bottom=0.15, hspace=0.3, wspace=0.15)
+    grid = figure.add_gridspec(
+        2, 3, height_ratios=[1.3, 1], left=0.08, right=0.97, top=0.83, bottom=0.15, hspace=0.3, wspace=0.15
+    )
     figure.suptitle("What the network read", fontsize=34, color=foreground, fontweight="bold", y=0.975)
     panels = [("The drawing", _on_black(drawing)), ("What the network saw (28×28)", np.asarray(image))]
     for column, (title, picture) in enumerate(panels):

@@ -1,8 +1,8 @@
-"""``python -m model.predict``: the same tool as ``python -m model predict``, kept under its first name."""
+"""``python -m model.predict``: ``python -m model predict`` under the name the design's contract gives it."""
 
 import sys
 
-from model.cli import main
+from model.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main(["predict", *sys.argv[1:]]))

@@ -5,8 +5,8 @@ import logging
 import streamlit as st
 
 from model.plots import attribution_picture, enlarge
-from model.numbers import read_number
-from model.preprocess import UnreadableImageError, open_image
+from model.recognition.numbers import read_number
+from model.recognition.preprocess import UnreadableImageError, open_image
 from ui.canvas import CANVAS_SIZE, drawing_canvas
 from ui.reading import probability_bars, read, show_answer_line
 from ui.resources import active_predictor
@@ -37,10 +37,19 @@ def show_reading(prediction):
     """The answer for one 28x28 image: the metric, the doubt if any, all ten probabilities."""
     if not prediction.is_digit:
         st.metric("Prediction", "–", "not a digit", delta_color="off", delta_arrow="off")
-        st.warning(f"That does not look like a digit: {prediction.not_a_digit}. Had it been one, the network's "
-                   f"best guess would be a {prediction.digit} ({prediction.confidence:.0%}).", icon=":material/block:")
+        st.warning(
+            f"That does not look like a digit: {prediction.refusal.detail}. Had it been one, the network's "
+            f"best guess would be a {prediction.digit} ({prediction.confidence:.0%}).",
+            icon=":material/block:",
+        )
     else:
-        st.metric("Prediction", str(prediction.digit), f"{prediction.confidence:.1%} sure", delta_color="off", delta_arrow="off")
+        st.metric(
+            "Prediction",
+            str(prediction.digit),
+            f"{prediction.confidence:.1%} sure",
+            delta_color="off",
+            delta_arrow="off",
+        )
         if prediction.is_uncertain:
             st.warning(f"Not sure: a {prediction.digit} or a {prediction.runner_up}?")
     probability_bars(prediction.probabilities, prediction.digit)
@@ -66,19 +75,25 @@ def read_one_digit(predictor, source, answer_line):
         return
     show_answer_line(answer_line, reading)
     if reading.prediction is None:  # preprocessing already knew: ink scattered like text
-        st.warning(f"That does not look like a digit: {reading.not_a_digit}.", icon=":material/block:")
+        st.warning(f"That does not look like a digit: {reading.refusal.detail}.", icon=":material/block:")
         return
     prediction = reading.prediction
     show_reading(prediction)
     show_what_the_model_saw(predictor, reading.image, prediction)
-    slide_download(source, reading.image, prediction.probabilities, prediction.digit if prediction.is_digit else None, predictor.card)
+    slide_download(
+        source,
+        reading.image,
+        prediction.probabilities,
+        prediction.digit if prediction.is_digit else None,
+        predictor.card,
+    )
 
 
 def show_number(predictor, source, answer_line):
     reading = read_number(predictor, source) if source is not None else None
     if reading is None or not reading.images:
-        if reading is not None and reading.reason and reading.reason.startswith("not a digit"):
-            st.warning(f"That does not look like a number: {reading.reason.removeprefix('not a digit: ')}.", icon=":material/block:")
+        if reading is not None and reading.refusal is not None and reading.refusal.kind.holds_ink:
+            st.warning(f"That does not look like a number: {reading.refusal.detail}.", icon=":material/block:")
         else:
             st.info("Write a number: the digits may touch.", icon=":material/draw:")
         return
@@ -86,7 +101,7 @@ def show_number(predictor, source, answer_line):
     number = "".join(str(prediction.digit) if prediction.is_digit else "?" for prediction in predictions)
     answer_line.markdown(f"#### :material/neurology: {number}")
     st.metric("Number", number, f"{len(digits)} digit{'s' * (len(digits) > 1)}", delta_color="off", delta_arrow="off")
-    for column, image, prediction in zip(st.columns(max(len(digits), 4)), digits, predictions):
+    for column, image, prediction in zip(st.columns(max(len(digits), 4)), digits, predictions, strict=False):
         column.image(enlarge(image, scale=4), width=112)
         if not prediction.is_digit:
             column.markdown("**?** not a digit")

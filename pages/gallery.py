@@ -7,14 +7,10 @@ import streamlit as st
 from model.metrics import test_report
 from model.plots import confusion_matrix_figure, gallery_figure
 from ui.resources import active_predictor, load_data, test_set_predictions
-from ui.session import active_model_label
+from ui.session import active_model_label, gallery_seed, reshuffle_gallery
 from ui.widgets import show_figure
 
 GRID_SIZES = {"4 × 4": (4, 4), "5 × 5": (5, 5), "6 × 6": (6, 6), "8 × 8": (8, 8), "3 × 5": (3, 5)}
-
-
-def reshuffle():
-    st.session_state["gallery_seed"] = st.session_state.get("gallery_seed", 0) + 1
 
 
 def gallery_controls():
@@ -22,7 +18,7 @@ def gallery_controls():
     grid = columns[0].selectbox("Grid", list(GRID_SIZES), index=1, key="gallery_grid")
     digit = columns[1].selectbox("True digit", ["All", *range(10)], key="gallery_digit")
     only_mistakes = columns[2].toggle("Only mistakes", key="gallery_mistakes")
-    columns[3].button("Reshuffle", on_click=reshuffle, icon=":material/shuffle:")
+    columns[3].button("Reshuffle", on_click=reshuffle_gallery, icon=":material/shuffle:")
     return GRID_SIZES[grid], digit, only_mistakes
 
 
@@ -33,7 +29,7 @@ def choose_images(true_labels, predicted_labels, digit, only_mistakes, count):
     if only_mistakes:
         chosen &= true_labels != predicted_labels
     indices = np.flatnonzero(chosen)
-    seed = st.session_state.get("gallery_seed", 0)
+    seed = gallery_seed()
     if seed:  # the first view is the test set in its own order, as in the tutorial
         indices = np.random.default_rng(seed).permutation(indices)
     return indices[:count]
@@ -56,7 +52,11 @@ def show_scores(report):
     )
     matrix_column, table_column = st.columns([1.3, 1], gap="large")
     with matrix_column:
-        show_figure(confusion_matrix_figure(report["confusion_matrix"]), "Download the confusion matrix (PNG)", "confusion-matrix.png")
+        show_figure(
+            confusion_matrix_figure(report["confusion_matrix"]),
+            "Download the confusion matrix (PNG)",
+            "confusion-matrix.png",
+        )
     with table_column:
         st.dataframe(table.style.format("{:.2%}"), width="stretch", height=420)
 

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from model.rooms import RoomError
+from model.rooms.errors import RoomError
 from ui.canvas import clear_canvas, drawing_canvas
 from ui.reading import read, show_answer_line
 from ui.resources import active_predictor, room_store
 from ui.room_views import send_drawing, show_correction
+from ui.session import JOIN_FLASH, take_flash
 
 PHONE_CANVAS = 300
 
@@ -20,16 +21,22 @@ def send_and_clear(code, image, prediction):
 def draw_for_the_room(code):
     drawing = drawing_canvas(PHONE_CANVAS, PHONE_CANVAS, pen_width=22)
     reading = read(active_predictor(), drawing)
-    if "join_refusal" in st.session_state:
-        st.warning(st.session_state.pop("join_refusal"))
+    if (message := take_flash(JOIN_FLASH)) is not None:
+        st.warning(message)
     if reading.is_empty:
         st.info("Draw a digit, then send it to the wall.", icon=":material/draw:")
-    elif reading.not_a_digit is not None:
+    elif reading.refusal is not None:
         st.warning("That does not look like a digit: try again.", icon=":material/block:")
     else:
         show_answer_line(st.empty(), reading)
-        st.button("Send to the wall", type="primary", on_click=send_and_clear, args=(code, reading.image, reading.prediction),
-                  icon=":material/send:", width="stretch")
+        st.button(
+            "Send to the wall",
+            type="primary",
+            on_click=send_and_clear,
+            args=(code, reading.image, reading.prediction),
+            icon=":material/send:",
+            width="stretch",
+        )
     show_correction(code)
 
 

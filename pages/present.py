@@ -8,6 +8,7 @@ from ui.projector import big_answer, big_probability_bars, projector_style
 from ui.reading import read
 from ui.resources import active_predictor
 from ui.room_views import presenter_room
+from ui.session import PRESENT_DARK
 from ui.widgets import slide_download
 
 PRESENT_CANVAS = 420
@@ -31,17 +32,26 @@ def projector(dark):
             picture.image(reading.image, caption="What the network saw (28×28)", width=168, clamp=True)
             with download:
                 digit = prediction.digit if prediction.is_digit else None
-            slide_download(drawing, reading.image, prediction.probabilities, digit, predictor.card, dark=dark, key="present-slide")
+                slide_download(
+                    drawing,
+                    reading.image,
+                    prediction.probabilities,
+                    digit,
+                    predictor.card,
+                    dark=dark,
+                    key="present-slide",
+                )
         else:
             st.markdown(f"Draw a digit. Press **{CLEAR_KEY}** to clear.")
 
 
-dark = st.session_state.get("present_dark", False)
+dark = st.session_state.get(PRESENT_DARK, False)
 projector_style(dark)
-view = st.segmented_control("View", ["Draw", "Audience room"], default="Draw", required=True, key="present_view",
-                            label_visibility="collapsed")
+view = st.segmented_control(
+    "View", ["Draw", "Audience room"], default="Draw", required=True, key="present_view", label_visibility="collapsed"
+)
 if view == "Draw":
     projector(dark)
 else:
     presenter_room(dark)
-st.toggle("Dark room", key="present_dark", help="Light text on black, for a dark room; off for a bright one.")
+st.toggle("Dark room", key=PRESENT_DARK, help="Light text on black, for a dark room; off for a bright one.")

@@ -1,7 +1,7 @@
 """Train: fit a network in the browser, watch it learn, then draw with the model you made.
 
-A run goes through the server's training queue (``model.admission``): a few at once, the rest
-wait in line and see their place; each runs in a child process (``model.jobs``), so the bar
+A run goes through the server's training queue (``model.hosting.admission``): a few at once, the rest
+wait in line and see their place; each runs in a child process (``model.hosting.jobs``), so the bar
 keeps moving while the page redraws, Stop ends the run cleanly, and other pages stay usable.
 """
 
@@ -9,20 +9,29 @@ import datetime
 
 import streamlit as st
 
-from model.admission import ABANDONED, CANCELLED, FAILED, QUEUED, AdmissionError
 from model.data import load_extra_digits
-from model.rooms import RoomError
+from model.hosting.admission import ABANDONED, CANCELLED, FAILED, QUEUED, AdmissionError
+from model.making.recipes import RECIPES, TRAIN_PAGE_MENU, get_recipe, train_page_start
 from model.plots import confusion_matrix_figure, training_curves_figure
-from model.recipes import RECIPES, TRAIN_PAGE_MENU, get_recipe, train_page_start
+from model.rooms.errors import RoomError
 from ui.resources import load_data, room_store, training_queue
-from ui.room_views import OWN_ROOM
-from ui.session import active_model_label, remember_trained_model, session_id, set_training_run, training_run, use_model
+from ui.session import (
+    OWN_ROOM,
+    TRAINING_FLASH,
+    active_model_label,
+    flash,
+    remember_trained_model,
+    session_id,
+    set_training_run,
+    take_flash,
+    training_run,
+    use_model,
+)
 from ui.widgets import ordinal, show_figure
 
 TRAINING_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000)
 # The usual powers of two, and every recipe's own batch size (Nielsen's 10, the quick CNN's 96).
 BATCH_SIZES = sorted({16, 32, 64, 128, 256, 512} | {recipe.batch_size for recipe in RECIPES.values()})
-REFUSAL = "training_refusal"  # why the last Start was refused, shown once
 
 
 def training_settings(training_images):
@@ -33,16 +42,18 @@ def training_settings(training_images):
     first, second, third = st.columns(3)
     # Keys carry the architecture, so each network keeps its own defaults and the user's changes.
     epochs = first.number_input("Epochs", 1, 50, start["epochs"], key=f"epochs-{architecture}")
-    batch_size = second.select_slider(
-        "Batch size", BATCH_SIZES, start["batch_size"], key=f"batch-{architecture}"
-    )
+    batch_size = second.select_slider("Batch size", BATCH_SIZES, start["batch_size"], key=f"batch-{architecture}")
     learning_rate = third.number_input(
         "Learning rate", 1e-5, 10.0, start["learning_rate"], format="%g", key=f"rate-{architecture}"
     )
     size_choices = sorted({size for size in TRAINING_SIZES if size < training_images} | {training_images})
     train_size = first.select_slider("Training images", size_choices, start["train_size"], key=f"size-{architecture}")
-    augment = second.toggle("Augmentation (shifts, slant, stroke width)", start["augment"], key=f"augment-{architecture}")
-    return architecture, dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, train_size=train_size, augment=augment)
+    augment = second.toggle(
+        "Augmentation (shifts, slant, stroke width)", start["augment"], key=f"augment-{architecture}"
+    )
+    return architecture, dict(
+        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, train_size=train_size, augment=augment
+    )
 
 
 def extra_digits():
@@ -57,7 +68,9 @@ def extra_digits():
             return None
         st.caption(f"+ {len(y)} digits from your room" if len(y) else "Your room has no confirmed digits yet.")
         return (x, y) if len(y) else None
-    upload = st.file_uploader("Add digits to train on (.npz with x and y, like a room's download)", type=["npz"], key="extra_digits")
+    upload = st.file_uploader(
+        "Add digits to train on (.npz with x and y, like a room's download)", type=["npz"], key="extra_digits"
+    )
     if upload is None:
         return None
     try:
@@ -73,7 +86,7 @@ def start_training(architecture, options):
     try:
         set_training_run(training_queue().submit(session_id(), architecture, options))
     except AdmissionError as refusal:
-        st.session_state[REFUSAL] = str(refusal)
+        flash(TRAINING_FLASH, str(refusal))
 
 
 def stop_training():
@@ -112,8 +125,11 @@ def live_status():
         position, wait = queue.position(run), queue.wait_seconds(run)
         if position is not None:
             about = f", about {wait:.0f} s" if wait is not None else ""
-            st.info(f"{ordinal(position)} in line{about}. The server trains "
-                    f"{queue.limits.concurrent_trainings} at a time; your run starts by itself.", icon=":material/hourglass:")
+            st.info(
+                f"{ordinal(position)} in line{about}. The server trains "
+                f"{queue.limits.concurrent_trainings} at a time; your run starts by itself.",
+                icon=":material/hourglass:",
+            )
     else:
         show_progress(run)
     st.button("Stop", on_click=stop_training, icon=":material/stop:", disabled=run.stop_requested)
@@ -139,24 +155,46 @@ def show_result(run):
     card = run.card
     show_progress(run, downloadable=True)
     if run.stopped:
-        st.warning(f"Stopped after {card['epochs_completed']} of {card['epochs']} epochs; the model is kept as it was then.")
+        st.warning(
+            f"Stopped after {card['epochs_completed']} of {card['epochs']} epochs; the model is kept as it was then."
+        )
     label = model_label(card)
     remember_trained_model(label, run.saved_path)  # selectable in the sidebar from now on
     first, second = st.columns(2)
-    first.metric("Test accuracy", f"{card['test_accuracy']:.2%}", f"{card['test_images']:,} test images", delta_color="off", delta_arrow="off")
-    second.metric("Training time", f"{card['training_seconds']:.0f} s", f"{card['parameters']:,} parameters", delta_color="off", delta_arrow="off")
+    first.metric(
+        "Test accuracy",
+        f"{card['test_accuracy']:.2%}",
+        f"{card['test_images']:,} test images",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    second.metric(
+        "Training time",
+        f"{card['training_seconds']:.0f} s",
+        f"{card['parameters']:,} parameters",
+        delta_color="off",
+        delta_arrow="off",
+    )
     if active_model_label() == label:
         st.success("This model is active: the Draw and Gallery pages use it.")
     else:
-        st.button("Use this model", type="primary", on_click=use_model, args=(label, run.saved_path), icon=":material/check:")
-    show_figure(confusion_matrix_figure(card["confusion_matrix"]), "Download the confusion matrix (PNG)", "confusion-matrix.png")
+        st.button(
+            "Use this model", type="primary", on_click=use_model, args=(label, run.saved_path), icon=":material/check:"
+        )
+    show_figure(
+        confusion_matrix_figure(card["confusion_matrix"]), "Download the confusion matrix (PNG)", "confusion-matrix.png"
+    )
 
 
 st.title("Train a network")
 data = load_data()
 limits = training_queue().limits
 st.caption(
-    (f":material/info: {data.notice}" if data.is_sample else f"{len(data.y_train):,} training images from {data.public_name}.")
+    (
+        f":material/info: {data.notice}"
+        if data.is_sample
+        else f"{len(data.y_train):,} training images from {data.public_name}."
+    )
     + f" This server trains up to {limits.run_max_image_epochs:,} image-epochs per run (epochs × images)"
     f" and at most {limits.run_max_seconds:.0f} s."
 )
@@ -165,10 +203,15 @@ active = run is not None and not run.done
 architecture, options = training_settings(len(data.y_train))
 options["extra_digits"] = extra_digits()
 st.button(
-    "Start training", type="primary", icon=":material/play_arrow:", disabled=active, on_click=start_training, args=(architecture, options)
+    "Start training",
+    type="primary",
+    icon=":material/play_arrow:",
+    disabled=active,
+    on_click=start_training,
+    args=(architecture, options),
 )
-if REFUSAL in st.session_state:
-    st.error(st.session_state.pop(REFUSAL))
+if (message := take_flash(TRAINING_FLASH)) is not None:
+    st.error(message)
 if active:
     st.fragment(live_status, run_every=0.5)()
 elif run is not None:

@@ -10,6 +10,7 @@ def sample():
 
 @pytest.fixture(scope="session")
 def shipped_predictor():
-    from model.inference import Predictor
+    from model.recognition.gate import shipped_gate
+    from model.recognition.predictor import Predictor
 
-    return Predictor.load()
+    return Predictor.load(gate=shipped_gate())

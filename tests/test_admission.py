@@ -4,8 +4,17 @@ import time
 
 import pytest
 
-from model.admission import ABANDONED, CANCELLED, FAILED, FINISHED, QUEUED, RUNNING, AdmissionError, TrainingQueue
-from model.settings import limits
+from model.hosting.admission import (
+    ABANDONED,
+    CANCELLED,
+    FAILED,
+    FINISHED,
+    QUEUED,
+    RUNNING,
+    AdmissionError,
+    TrainingQueue,
+)
+from model.hosting.settings import limits
 
 TINY = {"epochs": 1, "train_size": 500, "batch_size": 128, "learning_rate": 1e-3, "augment": False}
 
@@ -94,4 +103,7 @@ def test_limits_are_validated_and_the_default_fits_the_budget(monkeypatch):
     monkeypatch.delenv("DIGITS_MAX_TRAININGS")
     default = limits()
     assert default.memory_budget_mb == 2500
-    assert default.server_reserve_mb + default.concurrent_trainings * default.training_process_mb <= default.memory_budget_mb
+    assert (
+        default.server_reserve_mb + default.concurrent_trainings * default.training_process_mb
+        <= default.memory_budget_mb
+    )

@@ -1,7 +1,7 @@
 import numpy as np
 
-from model.augment import make_augmenter
 from model.data import as_floats
+from model.making.augment import make_augmenter
 
 
 def test_augmentation_keeps_images_in_range_and_changes_them(sample):
@@ -12,11 +12,12 @@ def test_augmentation_keeps_images_in_range_and_changes_them(sample):
 
 
 def test_written_styles_add_flags_feet_and_crossbars_to_real_ones_and_sevens(sample):
-    from model.augment import written_styles
+    from model.making.augment import written_styles
 
     images, labels = written_styles(sample.x_train, sample.y_train, 30, seed=2)
     assert images.shape == (30, 28, 28) and images.dtype == np.uint8
     assert set(labels) == {1, 7} and (labels == 7).sum() == 10
+
     # A flag or a foot is more ink than a plain 1 has.
     def ink(images):
         return np.median((images > 50).sum(axis=(1, 2)))
@@ -26,12 +27,14 @@ def test_written_styles_add_flags_feet_and_crossbars_to_real_ones_and_sevens(sam
 
 
 def test_pieces_are_labelled_by_what_a_cut_makes(sample):
-    from model.pieces import make_pieces
+    from model.making.synthetic.pieces import make_pieces
 
     images, is_whole, labels = make_pieces(sample.x_train, 30, seed=1, labels=sample.y_train)
-    assert images.shape == (30, 28, 28) and images.dtype == np.float32
+    assert images.shape == (30, 28, 28) and images.dtype == np.uint8
     # fragment, pair, digit with a sliver, digit with a chunk, digit with a sliver, in turn
     assert is_whole.tolist() == [0.0, 0.0, 1.0, 0.0, 1.0] * 6
     assert (labels[is_whole == 0] == -1).all() and set(labels[is_whole == 1]) <= set(range(10))
-    slivers, _, sliver_labels = make_pieces(sample.x_train, 10, seed=1, labels=sample.y_train, kinds=("digit with a sliver",))
+    slivers, _, sliver_labels = make_pieces(
+        sample.x_train, 10, seed=1, labels=sample.y_train, kinds=("digit with a sliver",)
+    )
     assert (sliver_labels >= 0).all()

@@ -15,11 +15,11 @@ expect = playwright_api.expect
 @pytest.fixture(scope="module")
 def app_page(tmp_path_factory):
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": str(tmp_path_factory.mktemp("runs"))}) as (url, _):
-        with chromium() as browser:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            yield page
+    runs = str(tmp_path_factory.mktemp("runs"))
+    with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": runs}) as (url, _), chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        yield page
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
 
 
@@ -57,7 +57,9 @@ def test_gallery_and_train_open_from_the_navigation(app_page):
     page = app_page
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gallery", exact=True).click()
     expect(page.get_by_role("heading", name="Gallery")).to_be_visible(timeout=60_000)
-    expect(page.get_by_test_id("stMetric").filter(has_text="Test accuracy")).to_contain_text(re.compile(r"\d+\.\d+%"), timeout=60_000)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Test accuracy")).to_contain_text(
+        re.compile(r"\d+\.\d+%"), timeout=60_000
+    )
     expect(page.get_by_test_id("stImage").first).to_be_visible(timeout=60_000)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
     expect(page.get_by_role("heading", name="Train a network")).to_be_visible(timeout=60_000)

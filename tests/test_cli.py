@@ -18,7 +18,9 @@ def run(*arguments, env=None):
     import os
 
     environment = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", *arguments], cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment)
+    return subprocess.run(
+        [sys.executable, "-m", *arguments], cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment
+    )
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +101,20 @@ def test_evaluate_with_a_bad_data_path_is_a_clear_error(tmp_path):
 
 def test_train_cli_trains_and_saves_atomically(tmp_path):
     out = tmp_path / "tiny.keras"
-    result = run("model", "train", "--arch", "sigmoid", "--epochs", "1", "--train-size", "1000",
-                 "--data", str(ROOT / "model" / "mnist_sample.npz"), "--out", str(out))
+    result = run(
+        "model",
+        "train",
+        "--arch",
+        "sigmoid",
+        "--epochs",
+        "1",
+        "--train-size",
+        "1000",
+        "--data",
+        str(ROOT / "model" / "mnist_sample.npz"),
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert out.exists() and out.with_suffix(".json").exists()
     assert "test accuracy:" in result.stdout and "Epoch 1/1" in result.stderr
@@ -118,8 +132,16 @@ def test_one_entry_point_lists_every_tool_and_the_old_names_give_the_same_lines(
 
 
 def test_train_cli_refuses_a_bad_out_path_before_training(tmp_path):
-    result = run("model", "train", "--arch", "mlp", "--data", str(ROOT / "model" / "mnist_sample.npz"),
-                 "--out", str(tmp_path / "model.h5"))
+    result = run(
+        "model",
+        "train",
+        "--arch",
+        "mlp",
+        "--data",
+        str(ROOT / "model" / "mnist_sample.npz"),
+        "--out",
+        str(tmp_path / "model.h5"),
+    )
     assert result.returncode == 2 and ".keras" in result.stderr and "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())
 
@@ -133,11 +155,22 @@ def test_the_tools_print_no_tensorflow_start_up_chatter(images):
 def test_predict_number_prints_the_number_and_its_digits(tmp_path):
     from tests.support.drawings import render, strokes_in_box
 
-    strokes = [stroke for position, digit in enumerate([2, 0, 2, 6]) for stroke in strokes_in_box(digit, 20 + position * 150, 40, 120)]
+    strokes = [
+        stroke
+        for position, digit in enumerate([2, 0, 2, 6])
+        for stroke in strokes_in_box(digit, 20 + position * 150, 40, 120)
+    ]
     Image.fromarray(render(strokes, canvas_size=640, stroke_width=12)).save(tmp_path / "year.png")
     Image.new("L", (300, 100), 255).save(tmp_path / "blank.png")
     (tmp_path / "broken.png").write_text("not a picture")
-    result = run("model", "predict", "--number", str(tmp_path / "year.png"), str(tmp_path / "blank.png"), str(tmp_path / "broken.png"))
+    result = run(
+        "model",
+        "predict",
+        "--number",
+        str(tmp_path / "year.png"),
+        str(tmp_path / "blank.png"),
+        str(tmp_path / "broken.png"),
+    )
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr  # 1: a file could not be read
     year, blank, broken = (json.loads(line) for line in result.stdout.splitlines())
     assert year["number"] == "2026" and set(year) == {"path", "number", "digits"}
@@ -149,7 +182,9 @@ def test_predict_number_prints_the_number_and_its_digits(tmp_path):
 
 def test_gate_on_too_few_images_is_one_clear_line(tmp_path):
     # The bundled sample has 5,000 training images; the gate keeps the last 5,000 to calibrate on.
-    result = run("model", "gate", "--data", str(ROOT / "model" / "mnist_sample.npz"), "--out", str(tmp_path / "gate.keras"))
+    result = run(
+        "model", "gate", "--data", str(ROOT / "model" / "mnist_sample.npz"), "--out", str(tmp_path / "gate.keras")
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "full MNIST" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not list(tmp_path.iterdir())

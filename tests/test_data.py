@@ -5,7 +5,7 @@ import struct
 import numpy as np
 import pytest
 
-from model.data import load_mnist, load_mnist_file, load_sample
+from model.data import load_mnist, load_mnist_file
 
 RNG = np.random.default_rng(0)
 X_TRAIN = RNG.integers(0, 256, size=(12, 28, 28), dtype=np.uint8)
@@ -30,8 +30,14 @@ def test_reads_keras_npz(tmp_path):
 
 def test_reads_tutorial_pickle_and_keeps_all_training_images(tmp_path):
     # The tutorials' file: floats value/256, 784 flat, and a train/valid split of the training set.
-    flat = lambda images: (images.reshape(len(images), 784) / 256.0).astype(np.float32)
-    splits = ((flat(X_TRAIN[:8]), Y_TRAIN[:8].astype(np.int64)), (flat(X_TRAIN[8:]), Y_TRAIN[8:]), (flat(X_TEST), Y_TEST))
+    def flat(images):
+        return (images.reshape(len(images), 784) / 256.0).astype(np.float32)
+
+    splits = (
+        (flat(X_TRAIN[:8]), Y_TRAIN[:8].astype(np.int64)),
+        (flat(X_TRAIN[8:]), Y_TRAIN[8:]),
+        (flat(X_TEST), Y_TEST),
+    )
     path = tmp_path / "mnist.pkl.gz"
     with gzip.open(path, "wb") as file:
         pickle.dump(splits, file, protocol=2)
@@ -71,8 +77,12 @@ def _corrupt_files(tmp_path):
     np.savez(wrong_shape, x_train=X_TRAIN[:, :20], y_train=Y_TRAIN, x_test=X_TEST, y_test=Y_TEST)
     short_idx = tmp_path / "idx"
     short_idx.mkdir()
-    for name, array in [("train-images-idx3-ubyte", X_TRAIN), ("train-labels-idx1-ubyte", Y_TRAIN),
-                        ("t10k-images-idx3-ubyte", X_TEST), ("t10k-labels-idx1-ubyte", Y_TEST)]:
+    for name, array in [
+        ("train-images-idx3-ubyte", X_TRAIN),
+        ("train-labels-idx1-ubyte", Y_TRAIN),
+        ("t10k-images-idx3-ubyte", X_TEST),
+        ("t10k-labels-idx1-ubyte", Y_TEST),
+    ]:
         _write_idx(short_idx / name, array, compress=False)
     (short_idx / "t10k-images-idx3-ubyte").write_bytes((short_idx / "t10k-images-idx3-ubyte").read_bytes()[:100])
     return [garbage, truncated, missing_arrays, bad_labels, wrong_shape, short_idx, tmp_path / "absent.npz"]
@@ -128,8 +138,12 @@ def test_extra_digits_are_read_from_a_rooms_npz_and_bad_files_are_refused():
     floats = io.BytesIO()
     np.savez(floats, x=X_TEST / 255.0, y=Y_TEST)
     np.testing.assert_array_equal(load_extra_digits(floats.getvalue())[0], X_TEST)
-    for bad, reason in ((b"not a zip", "not an .npz"), (_npz(x=X_TEST), "two arrays"), (_npz(x=X_TEST, y=Y_TRAIN), "must match"),
-                        (_npz(x=X_TEST, y=Y_TEST + 10), "outside 0-9")):
+    for bad, reason in (
+        (b"not a zip", "not an .npz"),
+        (_npz(x=X_TEST), "two arrays"),
+        (_npz(x=X_TEST, y=Y_TRAIN), "must match"),
+        (_npz(x=X_TEST, y=Y_TEST + 10), "outside 0-9"),
+    ):
         with pytest.raises(ValueError, match=reason):
             load_extra_digits(bad)
 

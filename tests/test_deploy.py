@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from model.settings import limits
+from model.hosting.settings import limits
 from tests.support import browser
 
 ROOT = browser.ROOT
@@ -140,8 +140,12 @@ def test_dockerfile_runs_as_a_non_root_user():
 
 
 def test_the_app_user_creates_the_folders_the_app_writes():
-    environment = dict(word.split("=", 1) for keyword, arguments in dockerfile_instructions() if keyword == "ENV"
-                       for word in arguments.split())
+    environment = dict(
+        word.split("=", 1)
+        for keyword, arguments in dockerfile_instructions()
+        if keyword == "ENV"
+        for word in arguments.split()
+    )
     instructions = dockerfile_instructions()
     became_user = max(index for index, (keyword, _) in enumerate(instructions) if keyword == "USER")
     run_as_user = " ".join(arguments for keyword, arguments in instructions[became_user:] if keyword == "RUN")
@@ -186,14 +190,34 @@ def in_build_context(relative_path):
 
 
 def test_build_context_holds_the_app_and_its_model_and_nothing_else():
-    needed = ["app.py", "requirements.txt", ".streamlit/config.toml", "model/mnist_cnn.keras",
-              "model/mnist_cnn.json", "model/mnist_sample.npz"]
-    needed += [path.relative_to(ROOT).as_posix() for folder in ("pages", "ui", "model") for path in (ROOT / folder).glob("*.py")]
+    needed = [
+        "app.py",
+        "requirements.txt",
+        ".streamlit/config.toml",
+        "model/mnist_cnn.keras",
+        "model/mnist_cnn.json",
+        "model/mnist_sample.npz",
+    ]
+    needed += [
+        path.relative_to(ROOT).as_posix()
+        for folder in ("pages", "ui", "model")
+        for path in (ROOT / folder).glob("*.py")
+    ]
     assert all((ROOT / path).exists() for path in needed)
     assert [path for path in needed if not in_build_context(path)] == []
-    kept_out = [".git/HEAD", "runs/abc/model.keras", "mnist.npz", "model/mnist.npz", "model/mnist.pkl.gz",
-                "tests/test_deploy.py", "bench/results/replicas.txt", ".streamlit/secrets.toml",
-                "model/__pycache__/data.cpython-311.pyc", ".pytest_cache/README.md", ".venv/bin/python"]
+    kept_out = [
+        ".git/HEAD",
+        "runs/abc/model.keras",
+        "mnist.npz",
+        "model/mnist.npz",
+        "model/mnist.pkl.gz",
+        "tests/test_deploy.py",
+        "bench/results/replicas.txt",
+        ".streamlit/secrets.toml",
+        "model/__pycache__/data.cpython-311.pyc",
+        ".pytest_cache/README.md",
+        ".venv/bin/python",
+    ]
     assert [path for path in kept_out if in_build_context(path)] == []
 
 
@@ -218,7 +242,9 @@ def haproxy_program():
 
 
 def test_haproxy_config_is_valid():
-    result = subprocess.run([haproxy_program(), "-c", "-f", str(HAPROXY_CONFIG)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [haproxy_program(), "-c", "-f", str(HAPROXY_CONFIG)], capture_output=True, text=True, timeout=60
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "[WARNING]" not in output and "[ALERT]" not in output, output
@@ -259,7 +285,9 @@ def get(url, cookie=None):
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     with DIRECT.open(request, timeout=5) as response:
         cookies = response.headers.get_all("Set-Cookie") or []
-        served_by = next((cookie.split(";")[0].split("=", 1)[1] for cookie in cookies if cookie.startswith("SERVERID=")), None)
+        served_by = next(
+            (cookie.split(";")[0].split("=", 1)[1] for cookie in cookies if cookie.startswith("SERVERID=")), None
+        )
         return response.read().decode(), served_by
 
 
@@ -278,12 +306,21 @@ def test_haproxy_keeps_each_browser_on_one_replica_and_checks_the_health_endpoin
     requests_seen = []
     with stub_replica("replica1", requests_seen) as port_1, stub_replica("replica2", requests_seen) as port_2:
         frontend_port = browser.free_port()
-        environment = {**os.environ, "DIGITS_FRONTEND_ADDRESS": "127.0.0.1", "DIGITS_FRONTEND_PORT": str(frontend_port),
-                       "DIGITS_REPLICA_1_PORT": str(port_1), "DIGITS_REPLICA_2_PORT": str(port_2)}
+        environment = {
+            **os.environ,
+            "DIGITS_FRONTEND_ADDRESS": "127.0.0.1",
+            "DIGITS_FRONTEND_PORT": str(frontend_port),
+            "DIGITS_REPLICA_1_PORT": str(port_1),
+            "DIGITS_REPLICA_2_PORT": str(port_2),
+        }
         url = f"http://127.0.0.1:{frontend_port}/"
         with open(tmp_path / "haproxy.log", "w") as log:
-            balancer = subprocess.Popen([haproxy_program(), "-f", str(HAPROXY_CONFIG), "-db"], stdout=log,
-                                        stderr=subprocess.STDOUT, env=environment)
+            balancer = subprocess.Popen(
+                [haproxy_program(), "-f", str(HAPROXY_CONFIG), "-db"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=environment,
+            )
         try:
             first_answers = set()
 
@@ -297,7 +334,10 @@ def test_haproxy_keeps_each_browser_on_one_replica_and_checks_the_health_endpoin
 
             def both_replicas_health_checked():
                 """each replica had a GET /_stcore/health from the balancer"""
-                return {name for name, path, _ in requests_seen if path == "/_stcore/health"} == {"replica1", "replica2"}
+                return {name for name, path, _ in requests_seen if path == "/_stcore/health"} == {
+                    "replica1",
+                    "replica2",
+                }
 
             wait_until(both_replicas_answer_new_browsers, 20, balancer)
             wait_until(both_replicas_health_checked, 20, balancer)

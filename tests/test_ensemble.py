@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 
-from model.ensemble import average
-from model.networks import build_quick_cnn, build_tensorflow_tutorial_cnn
+from model.making.ensemble import average
+from model.making.networks import build_quick_cnn, build_tensorflow_tutorial_cnn
 
 
 def test_the_ensemble_averages_its_members(sample):

@@ -25,9 +25,8 @@ def server(tmp_path_factory):
         "DIGITS_MAX_TRAININGS": "1",
         "DIGITS_ABANDONED_AFTER_S": "6",
     }
-    with streamlit_server(log, extra_env=environment) as (url, process):
-        with chromium() as browser:
-            yield url, process, browser, folder / "runs"
+    with streamlit_server(log, extra_env=environment) as (url, process), chromium() as browser:
+        yield url, process, browser, folder / "runs"
     text = log.read_text()
     assert "Traceback" not in text, text[-3000:]
 
@@ -115,7 +114,11 @@ def test_a_closed_tabs_run_is_stopped_and_its_files_removed(server):
 def test_no_page_shows_the_servers_paths(server):
     url, _, browser, _ = server
     page = browser.new_context(viewport={"width": 1300, "height": 1000}).new_page()
-    for path, ready in (("", "canvas.upper-canvas"), ("gallery", "[data-testid=stImage]"), ("train", "[data-testid=stButton]")):
+    for path, ready in (
+        ("", "canvas.upper-canvas"),
+        ("gallery", "[data-testid=stImage]"),
+        ("train", "[data-testid=stButton]"),
+    ):
         page.goto(f"{url}/{path}")
         expect(page.locator(ready).first).to_be_visible(timeout=120_000)
         text = page.locator("body").inner_text()

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from model.recognition.preprocess import preprocess
 from tests.support.drawings import draw_digit
-from model.preprocess import preprocess
 
 
 def test_shipped_model_scores_at_least_99_percent_on_the_bundled_test_sample(sample, shipped_predictor):
@@ -43,7 +43,10 @@ VARIANTS = {
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_reads_canvas_drawings(shipped_predictor, variant):
-    correct = [shipped_predictor.predict(preprocess(draw_digit(digit, **VARIANTS[variant]))).digit == digit for digit in range(10)]
+    correct = [
+        shipped_predictor.predict(preprocess(draw_digit(digit, **VARIANTS[variant]))).digit == digit
+        for digit in range(10)
+    ]
     assert sum(correct) >= 9, f"read {sum(correct)}/10: wrong on {[d for d in range(10) if not correct[d]]}"
 
 
@@ -51,7 +54,9 @@ def test_reads_slanted_drawings(shipped_predictor):
     correct = 0
     for digit in range(10):
         upright = Image.fromarray(draw_digit(digit, background=(0, 0, 0))).convert("RGB")
-        slanted = upright.transform(upright.size, Image.Transform.AFFINE, (1, 0.3, -40, 0, 1, 0), fillcolor=(0, 0, 0))  # italic
+        slanted = upright.transform(
+            upright.size, Image.Transform.AFFINE, (1, 0.3, -40, 0, 1, 0), fillcolor=(0, 0, 0)
+        )  # italic
         correct += shipped_predictor.predict(preprocess(slanted)).digit == digit
     assert correct >= 9
 
@@ -76,9 +81,9 @@ def test_probabilities_are_a_distribution_and_batch_matches_single(sample, shipp
 
 def test_one_drawing_is_refused_exactly_when_the_gate_refuses_it(sample, shipped_predictor):
     # predict() asks the model and the gate in one traced call; the batch paths ask them apart.
-    from model.negatives import make_negatives
+    from model.making.synthetic.negatives import make_negatives
 
-    images = np.concatenate([sample.x_test[:30] / np.float32(255), make_negatives(40, seed=4)])
+    images = np.concatenate([sample.x_test[:30] / np.float32(255), make_negatives(40, seed=4) / np.float32(255)])
     refused = shipped_predictor.gate.refuses(images)
     assert 0 < refused.sum() < len(images)
     assert [not shipped_predictor.predict(image).is_digit for image in images] == list(refused)
@@ -93,7 +98,7 @@ def test_explanation_points_at_the_ink(sample, shipped_predictor):
 
 
 def test_prediction_is_uncertain_when_close_or_low():
-    from model.inference import Prediction
+    from model.recognition.predictor import Prediction
 
     def prediction(probabilities):
         probabilities = np.asarray(probabilities, np.float32)
@@ -106,7 +111,7 @@ def test_prediction_is_uncertain_when_close_or_low():
 
 
 def test_missing_and_corrupt_model_files_are_clear_errors(tmp_path):
-    from model.inference import ModelLoadError, Predictor
+    from model.recognition.predictor import ModelLoadError, Predictor
 
     with pytest.raises(ModelLoadError, match="not found"):
         Predictor.load(tmp_path / "absent.keras")

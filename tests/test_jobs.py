@@ -1,8 +1,8 @@
 """BackgroundTraining: a real child process, Stop, and a run that fails."""
 
 from model.data import as_floats
-from model.inference import Predictor
-from model.jobs import BackgroundTraining
+from model.hosting.jobs import BackgroundTraining
+from model.recognition.predictor import Predictor
 
 
 def test_stop_ends_training_cleanly(sample, tmp_path):
@@ -16,7 +16,9 @@ def test_stop_ends_training_cleanly(sample, tmp_path):
 
 
 def test_a_failing_run_reports_its_error_and_saves_nothing(sample, tmp_path):
-    job = BackgroundTraining("mlp", sample.source, tmp_path / "failed.keras", epochs=1, train_size=500, learning_rate=-1.0)
+    job = BackgroundTraining(
+        "mlp", sample.source, tmp_path / "failed.keras", epochs=1, train_size=500, learning_rate=-1.0
+    )
     job.start()
     assert job.wait(120)
     assert job.card is None and "learning rate" in job.error

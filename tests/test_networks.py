@@ -3,14 +3,15 @@
 import numpy as np
 import pytest
 
-from model import networks
-from model.recipes import RECIPES
+from model import losses
+from model.making import networks
+from model.making.recipes import RECIPES
 
 
 def test_quadratic_cost_is_nielsens():
     outputs = np.array([[0.2, 0.9] + [0.0] * 8], np.float32)
     # 1/2 ((0.2 - 0)^2 + (0.9 - 1)^2) for label 1
-    assert float(networks.quadratic_cost(np.array([1]), outputs)[0]) == pytest.approx(0.5 * (0.04 + 0.01))
+    assert float(losses.quadratic_cost(np.array([1]), outputs)[0]) == pytest.approx(0.5 * (0.04 + 0.01))
 
 
 def test_sigmoid_network_has_nielsens_shape():

@@ -4,11 +4,10 @@ import numpy as np
 from scipy import ndimage
 
 from bench.numbers import make_not_numbers, make_numbers
-from model.negatives import page
-from model.numbers import read_number
-from model.preprocess import preprocess
+from model.making.synthetic.negatives import page
+from model.recognition.numbers import read_number
+from model.recognition.preprocess import preprocess
 from tests.support.drawings import render, strokes_in_box
-
 
 NOT_NUMBERS_REFUSED = 0.8  # 36 of 40 (90 %) when written; the earlier reader refused about a third
 
@@ -28,7 +27,7 @@ def test_digits_apart_read_left_to_right_as_each_alone(shipped_predictor):
     number = render(number_strokes([2, 0, 2, 6], step=150), canvas_size=640, stroke_width=12)
     reading = read_number(shipped_predictor, number)
     assert reading.number == "2026"
-    for image, digit in zip(reading.images, [2, 0, 2, 6]):
+    for image, digit in zip(reading.images, [2, 0, 2, 6], strict=False):
         alone = preprocess(render(strokes_in_box(digit, 20, 40, 120), canvas_size=640, stroke_width=12))
         assert np.abs(image - alone).mean() < 0.02
 
@@ -41,7 +40,9 @@ def test_touching_digits_are_read_and_cut_apart(shipped_predictor):
         reading = read_number(shipped_predictor, number)
         assert reading.number == "".join(map(str, digits))
         # one 28x28 piece per digit, each holding ink, shown left to right as the digits stand
-        assert len(reading.images) == len(digits) and all(image.shape == (28, 28) and image.max() > 0.5 for image in reading.images)
+        assert len(reading.images) == len(digits) and all(
+            image.shape == (28, 28) and image.max() > 0.5 for image in reading.images
+        )
 
 
 def test_digits_drawn_in_two_strokes_stay_one_digit(shipped_predictor):

@@ -83,9 +83,26 @@ def test_clear_mounts_an_empty_canvas():
 
 
 def test_an_unsure_answer_names_both_candidates(monkeypatch):
-    from model.inference import Prediction, Predictor
+    from model.recognition.predictor import Prediction, Predictor
 
-    probabilities = np.array([0, 0, 0, 0, 0.48, 0, 0, 0, 0, 0.44, ], np.float32) + 0.01
+    probabilities = (
+        np.array(
+            [
+                0,
+                0,
+                0,
+                0,
+                0.48,
+                0,
+                0,
+                0,
+                0,
+                0.44,
+            ],
+            np.float32,
+        )
+        + 0.01
+    )
     unsure = Prediction(digit=4, confidence=float(probabilities[4]), probabilities=probabilities)
     monkeypatch.setattr(Predictor, "predict", lambda self, image: unsure)
     app = new_app()
@@ -216,7 +233,7 @@ def test_bad_uploads_are_an_error_line_and_the_page_keeps_working(name):
 
 def test_the_train_page_starts_from_the_recipes_settings():
     from model.data import load_sample
-    from model.recipes import TRAIN_PAGE_MENU, train_page_start
+    from model.making.recipes import TRAIN_PAGE_MENU, train_page_start
 
     app = new_app()
     app.switch_page("pages/train.py").run()
@@ -240,8 +257,12 @@ def test_streamlit_moving_its_clean_up_hook_is_a_loud_warning(monkeypatch):
 
 
 def test_a_drawing_from_before_clear_arriving_late_is_not_read():
-    drawn = {"drawing": {"raw": {"objects": [{"type": "path", "path": [[1, 2]]}]},
-                         "data": canvas_state(draw_digit(3, background=(0, 0, 0)))["drawing"]["data"]}}
+    drawn = {
+        "drawing": {
+            "raw": {"objects": [{"type": "path", "path": [[1, 2]]}]},
+            "data": canvas_state(draw_digit(3, background=(0, 0, 0)))["drawing"]["data"],
+        }
+    }
     app = new_app()
     app.session_state[FIRST_CANVAS] = drawn
     app.run()
@@ -259,12 +280,14 @@ def test_a_drawing_from_before_clear_arriving_late_is_not_read():
 
 def test_digits_from_a_rooms_download_join_the_training_set():
     from model.data import load_sample
-    from model.rooms import npz_bytes
+    from model.rooms.values import npz_bytes
 
     sample = load_sample()
     app = new_app()
     app.switch_page("pages/train.py").run()
-    app.file_uploader(key="extra_digits").set_value(("room-abc.npz", npz_bytes(sample.x_test[:30], sample.y_test[:30]), "application/octet-stream")).run()
+    app.file_uploader(key="extra_digits").set_value(
+        ("room-abc.npz", npz_bytes(sample.x_test[:30], sample.y_test[:30]), "application/octet-stream")
+    ).run()
     assert not app.exception
     assert any("+ 30 digits from room-abc.npz" in caption.value for caption in app.caption)
     app.file_uploader(key="extra_digits").set_value(("notes.npz", b"not an npz", "application/octet-stream")).run()

@@ -12,19 +12,24 @@ expect = playwright_api.expect
 @pytest.fixture(scope="module")
 def phone(tmp_path_factory):
     log = tmp_path_factory.mktemp("phone") / "streamlit.log"
-    with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": str(tmp_path_factory.mktemp("runs"))}) as (url, _):
-        with chromium() as browser:
-            context = browser.new_context(**PHONE)
-            page = context.new_page()
-            page.goto(url)
-            yield page
-            context.close()
+    runs = str(tmp_path_factory.mktemp("runs"))
+    with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": runs}) as (url, _), chromium() as browser:
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        page.goto(url)
+        yield page
+        context.close()
     assert "Traceback" not in log.read_text()
 
 
 def on_screen(locator, viewport):
     box = locator.bounding_box()
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"] and box["x"] + box["width"] <= viewport["width"]
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= viewport["height"]
+        and box["x"] + box["width"] <= viewport["width"]
+    )
 
 
 def test_a_digit_drawn_with_a_finger_is_read_and_the_answer_is_on_screen_with_the_canvas(phone):
@@ -34,7 +39,9 @@ def test_a_digit_drawn_with_a_finger_is_read_and_the_answer_is_on_screen_with_th
     touch_strokes(phone, strokes_in_box(7, 50, 40, 190))
     answer = phone.get_by_role("heading", name="7 ·")
     expect(answer).to_be_visible(timeout=30_000)
-    expect(phone.get_by_test_id("stMetric").filter(has_text="Prediction").get_by_test_id("stMetricValue")).to_have_text("7")
+    expect(phone.get_by_test_id("stMetric").filter(has_text="Prediction").get_by_test_id("stMetricValue")).to_have_text(
+        "7"
+    )
     viewport = PHONE["viewport"]
     assert on_screen(canvas, viewport) and on_screen(answer, viewport), (canvas.bounding_box(), answer.bounding_box())
     phone.get_by_role("button", name="Clear").click()

@@ -28,7 +28,10 @@ def test_gallery_titles_predictions_like_the_tutorial_and_marks_mistakes_in_red(
 
 def test_png_export_is_slide_resolution():
     matrix = np.diag([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
-    for figure in (confusion_matrix_figure(matrix), training_curves_figure({"loss": [0.3, 0.1], "accuracy": [0.9, 0.97], "test_accuracy": [0.95, 0.98]})):
+    for figure in (
+        confusion_matrix_figure(matrix),
+        training_curves_figure({"loss": [0.3, 0.1], "accuracy": [0.9, 0.97], "test_accuracy": [0.95, 0.98]}),
+    ):
         picture = Image.open(io.BytesIO(figure_to_png(figure)))
         assert picture.format == "PNG" and round(picture.info["dpi"][0]) >= 150
         assert picture.width >= 900

@@ -5,8 +5,9 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
+from model.recognition.preprocess import UnreadableImageError, open_image, preprocess
+from model.recognition.refusal import NoDigitError
 from tests.support.drawings import draw_digit, render, strokes_in_box
-from model.preprocess import NoDigitError, UnreadableImageError, open_image, preprocess
 
 
 def _extent(image):
@@ -18,7 +19,7 @@ def test_small_off_centre_digit_is_centred_by_mass_and_scaled_to_20_pixels():
     drawing = draw_digit(7, left=190, top=10, size=60, stroke_width=6)  # small, top-right corner
     image = preprocess(drawing)
     assert image.shape == (28, 28) and image.dtype == np.float32
-    assert 0.0 <= image.min() and image.max() == pytest.approx(1.0)
+    assert image.min() >= 0.0 and image.max() == pytest.approx(1.0)
     centre_row, centre_column = ndimage.center_of_mass(image)
     assert abs(centre_row - 14) <= 1 and abs(centre_column - 14) <= 1
     assert max(_extent(image)) in (19, 20, 21)
@@ -62,8 +63,12 @@ def test_any_pil_mode_is_accepted(mode):
 
 @pytest.mark.parametrize(
     "empty",
-    [np.zeros((280, 280, 4), np.uint8), np.full((280, 280, 3), 255, np.uint8), np.full((50, 80), 17, np.uint8),
-     np.zeros((0, 0, 4), np.uint8)],
+    [
+        np.zeros((280, 280, 4), np.uint8),
+        np.full((280, 280, 3), 255, np.uint8),
+        np.full((50, 80), 17, np.uint8),
+        np.zeros((0, 0, 4), np.uint8),
+    ],
     ids=["transparent canvas", "white paper", "flat grey", "no pixels at all"],
 )
 def test_no_ink_is_no_digit(empty):
@@ -79,7 +84,9 @@ def test_a_stray_speck_does_not_move_the_digit():
 
 
 def test_huge_image_is_downscaled_and_still_read():
-    huge = Image.fromarray(draw_digit(8, background=(0, 0, 0))).convert("L").resize((4000, 4000), Image.Resampling.NEAREST)
+    huge = (
+        Image.fromarray(draw_digit(8, background=(0, 0, 0))).convert("L").resize((4000, 4000), Image.Resampling.NEAREST)
+    )
     assert np.abs(preprocess(huge) - preprocess(draw_digit(8, background=(0, 0, 0)))).mean() < 0.05
 
 
@@ -95,4 +102,3 @@ def test_decompression_bomb_is_refused_before_decoding():
 def test_unreadable_bytes_are_a_clear_error(content):
     with pytest.raises(UnreadableImageError, match="not a readable image"):
         open_image(content)
-

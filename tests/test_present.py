@@ -18,9 +18,8 @@ PROJECTOR = {"width": 1920, "height": 1080}
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("present")
     environment = {"DIGITS_RUNS_DIR": str(folder / "runs"), "DIGITS_DATA_DIR": str(folder / "data")}
-    with streamlit_server(folder / "streamlit.log", extra_env=environment) as (url, _):
-        with chromium() as browser:
-            yield url, browser
+    with streamlit_server(folder / "streamlit.log", extra_env=environment) as (url, _), chromium() as browser:
+        yield url, browser
     text = (folder / "streamlit.log").read_text()
     assert "Traceback" not in text, text[-3000:]
 
@@ -74,7 +73,7 @@ def test_phones_join_a_room_and_the_wall_shows_their_drawings(server):
     code = re.search(r"room=([A-Za-z0-9_-]+)", link.inner_text()).group(1)
 
     phones = [browser.new_context(**PHONE).new_page() for _ in range(3)]
-    for phone, digit in zip(phones, (7, 3, 1)):
+    for phone, digit in zip(phones, (7, 3, 1), strict=False):
         phone.goto(f"{url}/?room={code}")
         phone_draws(phone, digit)
     expect(metric(presenter, "Drawings")).to_have_text("3", timeout=10_000)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from model.recipes import RECIPES, TRAIN_PAGE_MENU, get_recipe, train_page_start
+from model.making.recipes import RECIPES, TRAIN_PAGE_MENU, get_recipe, train_page_start
 
 
 def test_recipes_are_the_tutorials():
@@ -29,4 +29,8 @@ def test_train_page_defaults_give_batch_norm_enough_steps():
 def test_train_page_start_keeps_the_recipes_own_settings():
     for architecture in TRAIN_PAGE_MENU:
         recipe, start = RECIPES[architecture], train_page_start(architecture, 60_000)
-        assert (start["batch_size"], start["learning_rate"], start["augment"]) == (recipe.batch_size, recipe.learning_rate, recipe.augment)
+        assert (start["batch_size"], start["learning_rate"], start["augment"]) == (
+            recipe.batch_size,
+            recipe.learning_rate,
+            recipe.augment,
+        )

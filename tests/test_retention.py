@@ -1,9 +1,9 @@
 import os
 import time
 
-from model.memory import process_tree_mb, resident_mb
-from model.retention import prune_runs
-from model.settings import limits
+from model.hosting.memory import process_tree_mb, resident_mb
+from model.hosting.retention import prune_runs
+from model.hosting.settings import limits
 
 
 def make_model(folder, name, age_hours=0.0, size=1000):

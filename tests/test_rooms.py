@@ -21,8 +21,9 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from model.room_database import drawings, metadata, rooms
-from model.rooms import (
+from model.hosting.settings import RoomLimits, room_limits
+from model.rooms.database import drawings, metadata, rooms
+from model.rooms.errors import (
     DrawingNotFound,
     InvalidInput,
     NotRoomOwner,
@@ -32,10 +33,9 @@ from model.rooms import (
     RoomError,
     RoomFull,
     RoomNotFound,
-    RoomStore,
-    npz_bytes,
 )
-from model.settings import RoomLimits, room_limits
+from model.rooms.store import RoomStore
+from model.rooms.values import npz_bytes
 
 GENEROUS = {"ttl_minutes": 120.0, "max_drawings": 500, "max_open_rooms": 1000, "rate_count": 1000, "rate_seconds": 30.0}
 PRESENTER, ALICE, BOB = "presenter-session", "alice-session", "bob-session"
@@ -92,21 +92,36 @@ def postgres_url():
         os.chown(folder, postgres_user.pw_uid, postgres_user.pw_gid)
     data, log, port = folder / "data", folder / "server.log", _free_port()
     try:
-        _run([*as_postgres, binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust",
-              "--encoding=UTF8", "--locale=C", "--no-sync"])
+        _run(
+            [
+                *as_postgres,
+                binaries / "initdb",
+                "-D",
+                data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+            ]
+        )
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
         _run([*as_postgres, binaries / "pg_ctl", "-D", data, "-l", log, "-o", options, "-W", "start"])
         deadline = time.monotonic() + 60
-        while subprocess.run([binaries / "pg_isready", "-h", "127.0.0.1", "-p", str(port)],
-                             capture_output=True).returncode != 0:
+        while (
+            subprocess.run(
+                [binaries / "pg_isready", "-h", "127.0.0.1", "-p", str(port)], capture_output=True
+            ).returncode
+            != 0
+        ):
             if time.monotonic() > deadline:
                 pytest.fail(f"PostgreSQL did not start within 60 s:\n{log.read_text()}")
             time.sleep(0.1)  # polling; the condition is re-checked each time
         _run([binaries / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "digits_rooms"])
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/digits_rooms"
     finally:
-        subprocess.run([*as_postgres, binaries / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"],
-                       capture_output=True)
+        subprocess.run([*as_postgres, binaries / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -150,8 +165,22 @@ def test_codes_are_unguessable_distinct_and_short(make_store):
     assert len({code[:4] for code in codes}) > 150  # not a counter with a random tail
 
 
-FORGED = ["", "x", "AAAAAAAAAAAA", "' OR 1=1 --", "'; DROP TABLE digit_rooms; --", "x" * 100_000,
-          "ünïcødé-✓-房间", "abc\x00def\x00gh", "%", "*", None, 12345, b"bytes", ["list"]]
+FORGED = [
+    "",
+    "x",
+    "AAAAAAAAAAAA",
+    "' OR 1=1 --",
+    "'; DROP TABLE digit_rooms; --",
+    "x" * 100_000,
+    "ünïcødé-✓-房间",
+    "abc\x00def\x00gh",
+    "%",
+    "*",
+    None,
+    12345,
+    b"bytes",
+    ["list"],
+]
 
 
 @pytest.mark.parametrize("forged", FORGED, ids=range(len(FORGED)))
@@ -160,11 +189,17 @@ def test_a_forged_code_is_only_ever_not_found(make_store, forged):
     real = store.open_room(PRESENTER)
     drawing = store.add_drawing(real, ALICE, blank(), 1, 0.5)
     calls = [
-        lambda: store.room(forged), lambda: store.is_owner(forged, PRESENTER),
-        lambda: store.add_drawing(forged, ALICE, blank(), 1, 0.5), lambda: store.correct(forged, ALICE, drawing, 1),
-        lambda: store.latest(forged), lambda: store.my_drawings(forged, ALICE), lambda: store.stats(forged),
-        lambda: store.hide(forged, PRESENTER, drawing), lambda: store.clear(forged, PRESENTER),
-        lambda: store.close(forged, PRESENTER), lambda: store.dataset(forged, PRESENTER),
+        lambda: store.room(forged),
+        lambda: store.is_owner(forged, PRESENTER),
+        lambda: store.add_drawing(forged, ALICE, blank(), 1, 0.5),
+        lambda: store.correct(forged, ALICE, drawing, 1),
+        lambda: store.latest(forged),
+        lambda: store.my_drawings(forged, ALICE),
+        lambda: store.stats(forged),
+        lambda: store.hide(forged, PRESENTER, drawing),
+        lambda: store.clear(forged, PRESENTER),
+        lambda: store.close(forged, PRESENTER),
+        lambda: store.dataset(forged, PRESENTER),
     ]
     for call in calls:
         with pytest.raises(RoomNotFound, match="No room with that code"):
@@ -179,8 +214,12 @@ def test_only_the_owner_can_hide_clear_close_and_download(make_store):
     store.correct(code, ALICE, drawing, 4)
     assert store.is_owner(code, PRESENTER) and not store.is_owner(code, ALICE) and not store.is_owner(code, "")
     for intruder in (ALICE, BOB, "", None, PRESENTER + " "):
-        for action in (lambda: store.hide(code, intruder, drawing), lambda: store.clear(code, intruder),
-                       lambda: store.close(code, intruder), lambda: store.dataset(code, intruder)):
+        for action in (
+            lambda intruder=intruder: store.hide(code, intruder, drawing),
+            lambda intruder=intruder: store.clear(code, intruder),
+            lambda intruder=intruder: store.close(code, intruder),
+            lambda intruder=intruder: store.dataset(code, intruder),
+        ):
             with pytest.raises(NotRoomOwner, match="presenter"):
                 action()
     assert store.room(code).on_wall == 1 and not store.room(code).closed  # nothing changed
@@ -237,10 +276,15 @@ def test_bad_drawings_are_refused_with_a_reason(make_store):
     store = make_store()
     code = store.open_room(PRESENTER)
     bad = [
-        ((np.zeros((28, 27)), 1, 0.5), "28x28"), ((np.zeros((784,)), 1, 0.5), "28x28"),
-        ((np.full((28, 28), 1.5), 1, 0.5), "0 to 1"), ((np.full((28, 28), np.nan), 1, 0.5), "0 to 1"),
-        ((np.zeros((28, 28), dtype=np.int64), 1, 0.5), "uint8"), ((blank(), 10, 0.5), "0 to 9"),
-        ((blank(), 1.5, 0.5), "0 to 9"), ((blank(), 1, 1.5), "0 to 1"), ((blank(), 1, float("nan")), "0 to 1"),
+        ((np.zeros((28, 27)), 1, 0.5), "28x28"),
+        ((np.zeros((784,)), 1, 0.5), "28x28"),
+        ((np.full((28, 28), 1.5), 1, 0.5), "0 to 1"),
+        ((np.full((28, 28), np.nan), 1, 0.5), "0 to 1"),
+        ((np.zeros((28, 28), dtype=np.int64), 1, 0.5), "uint8"),
+        ((blank(), 10, 0.5), "0 to 9"),
+        ((blank(), 1.5, 0.5), "0 to 9"),
+        ((blank(), 1, 1.5), "0 to 1"),
+        ((blank(), 1, float("nan")), "0 to 1"),
         ((blank(), 1, "high"), "0 to 1"),
     ]
     for arguments, reason in bad:
@@ -259,7 +303,7 @@ def test_submissions_are_rate_limited_per_session(make_store):
     clock = Clock()
     store = make_store(clock, rate_count=3, rate_seconds=30.0)
     code = store.open_room(PRESENTER)
-    for step in range(3):
+    for _step in range(3):
         store.add_drawing(code, ALICE, blank(), 1, 0.5)
         clock.now += 5
     clock.now += 2  # 17 s after the first drawing
@@ -288,7 +332,7 @@ def test_a_full_room_refuses_further_drawings(make_store):
 
 
 def test_the_number_of_open_rooms_is_bounded_and_expired_ones_free_their_place(make_store):
-    from model.rooms import TooManyRooms
+    from model.rooms.errors import TooManyRooms
 
     clock = Clock()
     store = make_store(clock=clock, max_open_rooms=2, ttl_minutes=1.0)
@@ -347,8 +391,16 @@ def test_stats_and_confusion_matrix_match_a_hand_count(make_store):
     code = store.open_room(PRESENTER)
     assert store.stats(code).accuracy is None and store.stats(code).count == 0
     # (reading, true digit or None, hidden): 7 on the wall, 5 confirmed, 3 of them right.
-    cases = [(3, 3, False), (3, 8, False), (7, 7, False), (1, 7, False), (0, 0, False), (5, None, False),
-             (2, None, False), (9, 4, True)]
+    cases = [
+        (3, 3, False),
+        (3, 8, False),
+        (7, 7, False),
+        (1, 7, False),
+        (0, 0, False),
+        (5, None, False),
+        (2, None, False),
+        (9, 4, True),
+    ]
     for reading, truth, hidden in cases:
         drawing = store.add_drawing(code, ALICE, blank(), reading, 0.5)
         if truth is not None:
@@ -378,7 +430,11 @@ def test_latest_is_newest_first_and_bounded(make_store):
     found = store.latest(code, limit=4)
     assert [drawing.id for drawing in found] == ids[::-1][:4]
     assert [(drawing.digit, drawing.confidence, int(drawing.image[0, 0])) for drawing in found] == [
-        (5, 0.5, 5), (4, 0.4, 4), (3, 0.3, 3), (2, 0.2, 2)]
+        (5, 0.5, 5),
+        (4, 0.4, 4),
+        (3, 0.3, 3),
+        (2, 0.2, 2),
+    ]
     assert all(drawing.label is None and not drawing.hidden for drawing in found)
     assert store.room(code).on_wall == 6
 
@@ -390,7 +446,7 @@ def test_the_dataset_round_trips_through_npz_bytes(make_store):
     images = [random.integers(0, 256, (28, 28), dtype=np.uint8) for _ in range(4)]
     as_floats = random.random((28, 28)).astype(np.float32)
     ids = [store.add_drawing(code, ALICE, image, 1, 0.5) for image in [*images, as_floats]]
-    for drawing, label in zip(ids, [5, 0, 9, None, 2]):
+    for drawing, label in zip(ids, [5, 0, 9, None, 2], strict=False):
         if label is not None:
             store.correct(code, ALICE, drawing, label)
     store.hide(code, PRESENTER, ids[1])
@@ -467,9 +523,12 @@ def test_two_processes_share_a_room_and_its_bound(make_store, database_url):
     code = store.open_room(PRESENTER)
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(2), context.Queue()
-    processes = [context.Process(target=_submit_from_a_process,
-                                 args=(database_url, code, f"process-{index}", 20, barrier, results))
-                 for index in range(2)]
+    processes = [
+        context.Process(
+            target=_submit_from_a_process, args=(database_url, code, f"process-{index}", 20, barrier, results)
+        )
+        for index in range(2)
+    ]
     for process in processes:
         process.start()
     outcomes = [results.get(timeout=120) for _ in processes]
@@ -486,8 +545,14 @@ def test_two_processes_share_a_room_and_its_bound(make_store, database_url):
 
 
 def test_room_limits_come_from_the_environment(monkeypatch, tmp_path):
-    for name in ("DIGITS_ROOM_TTL_MINUTES", "DIGITS_ROOM_MAX_DRAWINGS", "DIGITS_ROOM_RATE_COUNT",
-                 "DIGITS_ROOM_RATE_SECONDS", "DIGITS_ROOM_DATABASE_URL", "DIGITS_DATA_DIR"):
+    for name in (
+        "DIGITS_ROOM_TTL_MINUTES",
+        "DIGITS_ROOM_MAX_DRAWINGS",
+        "DIGITS_ROOM_RATE_COUNT",
+        "DIGITS_ROOM_RATE_SECONDS",
+        "DIGITS_ROOM_DATABASE_URL",
+        "DIGITS_DATA_DIR",
+    ):
         monkeypatch.delenv(name, raising=False)
     default = room_limits()
     assert (default.ttl_minutes, default.max_drawings, default.rate_count, default.rate_seconds) == (120, 500, 10, 30)

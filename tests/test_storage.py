@@ -47,4 +47,7 @@ def test_a_missing_or_broken_card_reads_as_empty(tmp_path):
 
 
 def test_the_shipped_model_and_its_card_are_in_the_package():
-    assert storage.SHIPPED_MODEL_PATH.is_file() and storage.read_card(storage.SHIPPED_MODEL_PATH)["architecture"] == "ensemble"
+    assert (
+        storage.SHIPPED_MODEL_PATH.is_file()
+        and storage.read_card(storage.SHIPPED_MODEL_PATH)["architecture"] == "ensemble"
+    )

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from model.data import as_floats
-from model.inference import Predictor
+from model.making.training import train
+from model.recognition.predictor import Predictor
 from model.storage import save_model
-from model.training import train
 
 
 def test_short_training_run_on_the_sample_beats_chance_by_far(sample, tmp_path):
@@ -23,10 +23,23 @@ def test_short_training_run_on_the_sample_beats_chance_by_far(sample, tmp_path):
     path = save_model(result.model, result.card, tmp_path / "run.keras")
     loaded = Predictor.load(path)
     images = as_floats(sample.x_test[:50])
-    np.testing.assert_allclose(loaded.predict_probabilities(images), result.predictor.predict_probabilities(images), atol=1e-5)
+    np.testing.assert_allclose(
+        loaded.predict_probabilities(images), result.predictor.predict_probabilities(images), atol=1e-5
+    )
     card = json.loads((tmp_path / "run.json").read_text())
-    for field in ("architecture", "parameters", "epochs", "training_seconds", "test_accuracy", "per_class_accuracy",
-                  "confusion_matrix", "data_source", "data_sha256", "versions", "created"):
+    for field in (
+        "architecture",
+        "parameters",
+        "epochs",
+        "training_seconds",
+        "test_accuracy",
+        "per_class_accuracy",
+        "confusion_matrix",
+        "data_source",
+        "data_sha256",
+        "versions",
+        "created",
+    ):
         assert field in card, field
     assert card == loaded.card
     # The card's figures are the test-set report of the model it describes.

@@ -10,6 +10,14 @@ import json
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+from ui.session import (
+    CANVAS_CLEARS,
+    CANVAS_PREFIX,
+    CLEARED_DRAWINGS,
+    RESTORE_PREFIX,
+    SAVED_DRAWINGS,
+)
+
 CANVAS_SIZE = 280
 
 
@@ -19,11 +27,11 @@ def clear_canvas():
     # The drawings on screen at this moment are remembered as cleared: should one of them reach
     # the server again afterwards (a send already on its way when Clear was pressed), it is not
     # read. Only a new stroke, which changes the drawing, brings an answer back.
-    st.session_state["canvas_clears"] = st.session_state.get("canvas_clears", 0) + 1
-    saved = st.session_state.get("saved_drawings", {})
-    st.session_state["cleared_drawings"] = {drawing_fingerprint(drawing["objects"]) for drawing in saved.values()}
-    st.session_state["saved_drawings"] = {}
-    for key in [key for key in st.session_state if str(key).startswith("canvas-")]:
+    st.session_state[CANVAS_CLEARS] = st.session_state.get(CANVAS_CLEARS, 0) + 1
+    saved = st.session_state.get(SAVED_DRAWINGS, {})
+    st.session_state[CLEARED_DRAWINGS] = {drawing_fingerprint(drawing["objects"]) for drawing in saved.values()}
+    st.session_state[SAVED_DRAWINGS] = {}
+    for key in [key for key in st.session_state if str(key).startswith(CANVAS_PREFIX)]:
         del st.session_state[key]
 
 
@@ -38,11 +46,11 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
     the canvas is mounted again it starts from the saved strokes. ``pen_width`` fixes the pen
     (otherwise a slider sets it); ``clear_shortcut`` is a key that presses Clear.
     """
-    key = f"canvas-{width}x{height}"
-    saved = st.session_state.setdefault("saved_drawings", {})
+    key = f"{CANVAS_PREFIX}{width}x{height}"
+    saved = st.session_state.setdefault(SAVED_DRAWINGS, {})
     if key not in st.session_state:  # (re)mounted: on first visit, or back from another page
-        st.session_state[f"restore-{key}"] = saved.get(key)
-    restored = st.session_state.get(f"restore-{key}")
+        st.session_state[RESTORE_PREFIX + key] = saved.get(key)
+    restored = st.session_state.get(RESTORE_PREFIX + key)
     stroke_width = pen_width or st.slider("Pen width", 6, 40, 20, key="pen_width")
     result = st_canvas(
         stroke_width=stroke_width,
@@ -54,16 +62,24 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
         drawing_mode="freedraw",
         return_image_data=True,
         # Constant while the page is shown (a change would make the canvas reload it).
-        initial_drawing={"objects": restored["objects"] if restored else [], "clears": st.session_state.get("canvas_clears", 0)},
+        initial_drawing={
+            "objects": restored["objects"] if restored else [],
+            "clears": st.session_state.get(CANVAS_CLEARS, 0),
+        },
         key=key,
     )
-    st.button("Clear", on_click=clear_canvas, icon=":material/ink_eraser:", shortcut=clear_shortcut,
-              help=f"Shortcut: {clear_shortcut}" if clear_shortcut else None)
+    st.button(
+        "Clear",
+        on_click=clear_canvas,
+        icon=":material/ink_eraser:",
+        shortcut=clear_shortcut,
+        help=f"Shortcut: {clear_shortcut}" if clear_shortcut else None,
+    )
     objects = (result.json_data or {}).get("objects", [])
     if not objects:  # an empty canvas (after Clear or Reset): no PNG to decode, nothing to read
         saved.pop(key, None)
         return None
-    cleared = st.session_state.get("cleared_drawings")
+    cleared = st.session_state.get(CLEARED_DRAWINGS)
     if cleared and drawing_fingerprint(objects) in cleared:
         return None  # a drawing from before the last Clear, arriving late
     image = result.image_data  # decodes the canvas' PNG: once per stroke, not once per use

@@ -18,21 +18,22 @@ def projector_style(dark):
     st.html(f"""<style>
     [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
     [data-testid="stHeader"] {{ display: none !important; }}
-    .stApp, [data-testid="stAppViewContainer"] {{ background: {palette['background']}; color: {palette['text']}; }}
-    .stApp p, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp span {{ color: {palette['text']}; }}
+    .stApp, [data-testid="stAppViewContainer"] {{ background: {palette["background"]}; color: {palette["text"]}; }}
+    .stApp p, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp span {{ color: {palette["text"]}; }}
     [data-testid="stMainBlockContainer"] {{ padding: 1.2rem 2rem 1rem 2rem; max-width: 100%; }}
-    .stApp button {{ background-color: {palette['button']}; color: {palette['text']}; border-color: {palette['muted']}; }}
+    .stApp button {{ background-color: {palette["button"]}; color: {palette["text"]};
+                     border-color: {palette["muted"]}; }}
     .stApp button[kind="primary"], .stApp button[aria-checked="true"] {{ background-color: #1f6feb; color: #ffffff; }}
     .big-answer {{ font-size: min(30vh, 19vw); line-height: 1; font-weight: 800; text-align: center;
-                   color: {palette['text']}; font-variant-numeric: tabular-nums; }}
-    .big-answer.none {{ font-size: min(9vh, 5vw); color: {palette['muted']}; padding-top: 12vh; }}
-    .big-sure {{ font-size: min(5vh, 3vw); text-align: center; color: {palette['muted']}; }}
+                   color: {palette["text"]}; font-variant-numeric: tabular-nums; }}
+    .big-answer.none {{ font-size: min(9vh, 5vw); color: {palette["muted"]}; padding-top: 12vh; }}
+    .big-sure {{ font-size: min(5vh, 3vw); text-align: center; color: {palette["muted"]}; }}
     </style>""")
 
 
 def big_answer(reading):
     """The digit, as tall as a third of the screen (over 300 px at 1920x1080), and how sure."""
-    if reading.not_a_digit is not None:
+    if reading.refusal is not None:
         st.markdown('<div class="big-answer none" data-testid="big-answer">not a digit</div>', unsafe_allow_html=True)
         return
     if reading.prediction is None:

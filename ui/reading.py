@@ -9,41 +9,41 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
-from model.inference import Prediction
-from model.preprocess import NoDigitError, NotADigitError, preprocess
+from model.recognition.predictor import Prediction, Predictor
+from model.recognition.preprocess import preprocess
+from model.recognition.refusal import NoDigitError, Refusal
 
 ANSWER_BLUE, OTHER_BARS = "#1f6feb", "#b8c4d6"
 
 
 @dataclasses.dataclass(frozen=True)
 class Reading:
-    image: np.ndarray = None  # the 28x28 the network saw
-    prediction: Prediction = None
-    not_a_digit: str = None  # why the image holds no digit, when it holds ink
+    image: np.ndarray | None = None  # the 28x28 the network saw
+    prediction: Prediction | None = None
+    refusal: Refusal | None = None  # why the ink is no digit (preprocessing's or the gate's)
 
     @property
-    def is_empty(self):
+    def is_empty(self) -> bool:
         """Nothing to read: no drawing yet, or no ink."""
-        return self.image is None and self.not_a_digit is None
+        return self.image is None and self.refusal is None
 
 
-def read(predictor, source):
+def read(predictor: Predictor | None, source: object) -> Reading:
     """The Reading of a drawing (RGBA array) or photo (PIL image); empty without a source."""
     if source is None or predictor is None:
         return Reading()
     try:
         image = preprocess(source)
-    except NotADigitError as refusal:
-        return Reading(not_a_digit=str(refusal).removeprefix("not a digit: "))
-    except NoDigitError:
-        return Reading()
+    except NoDigitError as error:
+        # No ink at all is no reading; ink scattered like text is a refusal to show.
+        return Reading(refusal=error.refusal) if error.refusal.kind.holds_ink else Reading()
     prediction = predictor.predict(image)
-    return Reading(image, prediction, prediction.not_a_digit)
+    return Reading(image, prediction, prediction.refusal)
 
 
-def show_answer_line(place, reading):
+def show_answer_line(place: object, reading: Reading) -> None:
     """A compact answer directly under the canvas: on a phone the metric is below the fold."""
-    if reading.not_a_digit is not None:
+    if reading.refusal is not None:
         place.markdown("#### :material/block: Not a digit")
         return
     prediction = reading.prediction
@@ -64,14 +64,27 @@ def probability_bars(probabilities, digit, height=220, label_size=16, palette=No
         "mark": {"type": "bar", "tooltip": True},
         "height": height,
         "encoding": {
-            "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0, "labelFontSize": label_size, "title": None}},
-            "y": {"field": "probability", "type": "quantitative", "scale": {"domain": [0, 1]},
-                  "axis": {"format": "%", "title": None, "labelFontSize": max(11, label_size * 0.6), "tickCount": 4}},
-            "color": {"condition": {"test": "datum.answer", "value": ANSWER_BLUE}, "value": palette["bar"] if palette else OTHER_BARS},
+            "x": {
+                "field": "digit",
+                "type": "nominal",
+                "axis": {"labelAngle": 0, "labelFontSize": label_size, "title": None},
+            },
+            "y": {
+                "field": "probability",
+                "type": "quantitative",
+                "scale": {"domain": [0, 1]},
+                "axis": {"format": "%", "title": None, "labelFontSize": max(11, label_size * 0.6), "tickCount": 4},
+            },
+            "color": {
+                "condition": {"test": "datum.answer", "value": ANSWER_BLUE},
+                "value": palette["bar"] if palette else OTHER_BARS,
+            },
         },
     }
     if palette:
         spec["background"] = palette["background"]
-        spec["config"] = {"view": {"stroke": None},
-                          "axis": {"labelColor": palette["text"], "gridColor": palette["bar"], "domainColor": palette["muted"]}}
+        spec["config"] = {
+            "view": {"stroke": None},
+            "axis": {"labelColor": palette["text"], "gridColor": palette["bar"], "domainColor": palette["muted"]},
+        }
     st.vega_lite_chart(spec=spec, width="stretch", theme=None if palette else "streamlit")

@@ -8,11 +8,12 @@ import os
 import numpy as np
 import streamlit as st
 
-from model.admission import TrainingQueue
 from model.data import load_mnist
-from model.inference import ModelLoadError, Predictor
-from model.rooms import RoomStore
-from model.settings import limits, room_limits
+from model.hosting.admission import TrainingQueue
+from model.hosting.settings import limits, room_limits
+from model.recognition.gate import shipped_gate
+from model.recognition.predictor import ModelLoadError, Predictor
+from model.rooms.store import RoomStore
 from model.storage import runs_dir
 from ui.session import active_model_path
 
@@ -20,7 +21,7 @@ from ui.session import active_model_path
 @st.cache_resource(max_entries=16, show_spinner="Loading the model…")
 def _load_predictor(path, modified_time):
     # modified_time is part of the cache key: a file replaced on disk is loaded afresh.
-    predictor = Predictor.load(path).warm_up()
+    predictor = Predictor.load(path, gate=shipped_gate()).warm_up()
     # TensorFlow, Keras and the model are now in memory for good: frozen, Python's collector
     # no longer walks their millions of objects on each full collection (~0.3 s each here).
     gc.freeze()

@@ -14,11 +14,11 @@ import segno
 import streamlit as st
 
 from model.plots import confusion_matrix_figure, enlarge
-from model.rooms import RoomError, npz_bytes
+from model.rooms.errors import RoomError
+from model.rooms.values import npz_bytes
 from ui.resources import room_store
-from ui.session import session_id
+from ui.session import JOIN_FLASH, LAST_SENT, OWN_ROOM, ROOM_FLASH, flash, session_id, take_flash
 
-OWN_ROOM = "room_code"  # the code of the room this session opened
 WALL_TILES = 24
 
 
@@ -43,7 +43,7 @@ def open_room():
         room_store().purge_expired()  # expired rooms go when a new one opens (and at server start)
         st.session_state[OWN_ROOM] = room_store().open_room(session_id())
     except RoomError as refusal:
-        st.session_state["room_refusal"] = str(refusal)
+        flash(ROOM_FLASH, str(refusal))
 
 
 def owner_action(action, *args):
@@ -51,15 +51,15 @@ def owner_action(action, *args):
     try:
         getattr(room_store(), action)(*args)
     except RoomError as refusal:
-        st.session_state["room_refusal"] = str(refusal)
+        flash(ROOM_FLASH, str(refusal))
     if action == "close":
         st.session_state.pop(OWN_ROOM, None)
 
 
 def presenter_room(dark):
     """The room this session opened (or, with ?wall=CODE, another room's wall, read only)."""
-    if "room_refusal" in st.session_state:
-        st.error(st.session_state.pop("room_refusal"))
+    if (message := take_flash(ROOM_FLASH)) is not None:
+        st.error(message)
     code = st.session_state.get(OWN_ROOM) or st.query_params.get("wall")
     if not code:
         st.markdown("### Let the audience draw\nOpen a room: phones join by a QR code and their drawings appear here.")
@@ -85,8 +85,12 @@ def presenter_room(dark):
 def presenter_controls(code):
     st.button("Clear the wall", on_click=owner_action, args=("clear", code, session_id()), icon=":material/mop:")
     st.download_button(
-        "Download the room's digits (.npz)", lambda: npz_bytes(*room_store().dataset(code, session_id())),
-        file_name=f"room-{code}.npz", mime="application/octet-stream", on_click="ignore", icon=":material/download:",
+        "Download the room's digits (.npz)",
+        lambda: npz_bytes(*room_store().dataset(code, session_id())),
+        file_name=f"room-{code}.npz",
+        mime="application/octet-stream",
+        on_click="ignore",
+        icon=":material/download:",
     )
     st.button("Close the room", on_click=owner_action, args=("close", code, session_id()), icon=":material/door_front:")
 
@@ -101,20 +105,30 @@ def wall(code, owner):
         return
     counts = st.columns(3)
     counts[0].metric("Drawings", stats.count)
-    counts[1].metric("Room accuracy", f"{stats.accuracy:.0%}" if stats.accuracy is not None else "–",
-                     f"{stats.confirmed} confirmed", delta_color="off", delta_arrow="off")
+    counts[1].metric(
+        "Room accuracy",
+        f"{stats.accuracy:.0%}" if stats.accuracy is not None else "–",
+        f"{stats.confirmed} confirmed",
+        delta_color="off",
+        delta_arrow="off",
+    )
     counts[2].metric("Room", "closed" if info.closed else "open")
     if not latest:
         st.info("Waiting for the first drawing…", icon=":material/hourglass:")
         return
     for row_start in range(0, len(latest), 8):
-        for column, drawing in zip(st.columns(8), latest[row_start : row_start + 8]):
+        for column, drawing in zip(st.columns(8), latest[row_start : row_start + 8], strict=False):
             with column.container(border=True):
                 st.image(enlarge(drawing.image.astype(np.float32) / 255, scale=4), width=112)
                 st.markdown(f"**{drawing.digit}** {tile_verdict(drawing)}")
                 if owner:
-                    st.button("Hide", key=f"hide-{drawing.id}", on_click=owner_action,
-                              args=("hide", code, session_id(), drawing.id), type="tertiary")
+                    st.button(
+                        "Hide",
+                        key=f"hide-{drawing.id}",
+                        on_click=owner_action,
+                        args=("hide", code, session_id(), drawing.id),
+                        type="tertiary",
+                    )
     if stats.confirmed:
         st.pyplot(confusion_matrix_figure(stats.confusion, title="The room's confusion matrix"), width=420)
 
@@ -128,23 +142,23 @@ def tile_verdict(drawing):
 def send_drawing(code, image, prediction):
     try:
         drawing_id = room_store().add_drawing(code, session_id(), image, prediction.digit, prediction.confidence)
-        st.session_state["last_sent"] = {"id": drawing_id, "digit": prediction.digit}
-        st.session_state.pop("join_refusal", None)
+        st.session_state[LAST_SENT] = {"id": drawing_id, "digit": prediction.digit}
+        take_flash(JOIN_FLASH)
     except RoomError as refusal:
-        st.session_state["join_refusal"] = str(refusal)
+        flash(JOIN_FLASH, str(refusal))
 
 
 def correct_drawing(code, drawing_id, label):
     try:
         room_store().correct(code, session_id(), drawing_id, label)
-        st.session_state["last_sent"]["label"] = label
+        st.session_state[LAST_SENT]["label"] = label
     except RoomError as refusal:
-        st.session_state["join_refusal"] = str(refusal)
+        flash(JOIN_FLASH, str(refusal))
 
 
 def show_correction(code):
     """After a send: confirm the network's reading, or give the digit that was meant."""
-    sent = st.session_state.get("last_sent")
+    sent = st.session_state.get(LAST_SENT)
     if not sent:
         return
     if "label" in sent:
@@ -153,5 +167,9 @@ def show_correction(code):
     st.markdown(f"Sent. The network read a **{sent['digit']}**. Was it?")
     st.button("Yes", on_click=correct_drawing, args=(code, sent["id"], sent["digit"]), icon=":material/check:")
     key = f"meant-{sent['id']}"
-    st.pills("No, it was", [d for d in range(10) if d != sent["digit"]], key=key,
-             on_change=lambda: correct_drawing(code, sent["id"], st.session_state[key]))
+    st.pills(
+        "No, it was",
+        [d for d in range(10) if d != sent["digit"]],
+        key=key,
+        on_change=lambda: correct_drawing(code, sent["id"], st.session_state[key]),
+    )

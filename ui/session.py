@@ -1,8 +1,10 @@
-"""This browser session's own state, behind small functions: who it is, which models it has
-trained, which one is active, and its training run. Pages never touch these keys directly."""
+"""This browser session's own state: every key the app keeps in ``st.session_state`` is named
+here, and the state pages share sits behind small functions: who the session is, which models it
+has trained, which one is active, its training run, and messages shown once on the next run."""
 
 import os
 import uuid
+from typing import Any
 
 import streamlit as st
 
@@ -12,13 +14,37 @@ SHIPPED_LABEL = "Shipped model"
 ACTIVE_MODEL = "active_model"  # also the sidebar's selectbox key
 TRAINED_MODELS = "trained_models"  # label -> model path
 TRAINING_RUN = "training_run"  # this session's admission.Run: queued, running or done
+SESSION_ID = "session_id"
+CANVAS_CLEARS = "canvas_clears"  # how many times Clear was pressed: the canvas reloads on a change
+SAVED_DRAWINGS = "saved_drawings"  # canvas key -> its strokes, kept across page visits
+CLEARED_DRAWINGS = "cleared_drawings"  # fingerprints of drawings on screen at the last Clear
+CANVAS_PREFIX = "canvas-"  # the canvases' own widget keys
+RESTORE_PREFIX = "restore-"  # canvas key -> the strokes it was (re)mounted with
+OWN_ROOM = "room_code"  # the code of the audience room this session opened
+LAST_SENT = "last_sent"  # a phone's last drawing sent to the wall: its id, reading and label
+GALLERY_SEED = "gallery_seed"  # 0: the test set in its own order; else the shuffle's seed
+PRESENT_DARK = "present_dark"  # the Present page's "Dark room" toggle
+FLASH_PREFIX = "flash-"
+
+# Messages stored by a callback and shown once on the next run (a refusal, say).
+ROOM_FLASH, JOIN_FLASH, TRAINING_FLASH = "room", "join", "training"
 
 
-def session_id():
-    return st.session_state.setdefault("session_id", uuid.uuid4().hex[:12])
+def flash(name: str, message: str) -> None:
+    """Keep ``message`` to show on the next run, under ``name``."""
+    st.session_state[FLASH_PREFIX + name] = message
 
 
-def available_models():
+def take_flash(name: str) -> str | None:
+    """The message kept under ``name``, once: it is gone afterwards."""
+    return st.session_state.pop(FLASH_PREFIX + name, None)
+
+
+def session_id() -> str:
+    return st.session_state.setdefault(SESSION_ID, uuid.uuid4().hex[:12])
+
+
+def available_models() -> dict[str, str]:
     """Label -> model path: the shipped CNN and the models trained in this browser session that
     are still on disk (retention may have removed one)."""
     trained = st.session_state.setdefault(TRAINED_MODELS, {})
@@ -27,30 +53,38 @@ def available_models():
     return {SHIPPED_LABEL: str(SHIPPED_MODEL_PATH), **trained}
 
 
-def active_model_label():
+def active_model_label() -> str:
     """The label of the active model; the shipped CNN when none (or an unknown one) is chosen."""
     if st.session_state.get(ACTIVE_MODEL) not in available_models():
         st.session_state[ACTIVE_MODEL] = SHIPPED_LABEL
     return st.session_state[ACTIVE_MODEL]
 
 
-def active_model_path():
+def active_model_path() -> str:
     return available_models()[active_model_label()]
 
 
-def remember_trained_model(label, path):
+def remember_trained_model(label: str, path: object) -> None:
     """Offer a trained model in the sidebar from now on (the first path given for a label stays)."""
     st.session_state.setdefault(TRAINED_MODELS, {}).setdefault(label, str(path))
 
 
-def use_model(label, path):
+def use_model(label: str, path: object) -> None:
     remember_trained_model(label, path)
     st.session_state[ACTIVE_MODEL] = label
 
 
-def training_run():
+def training_run() -> Any:
     return st.session_state.get(TRAINING_RUN)
 
 
-def set_training_run(run):
+def set_training_run(run: object) -> None:
     st.session_state[TRAINING_RUN] = run
+
+
+def gallery_seed() -> int:
+    return int(st.session_state.get(GALLERY_SEED, 0))
+
+
+def reshuffle_gallery() -> None:
+    st.session_state[GALLERY_SEED] = gallery_seed() + 1

@@ -1,8 +1,7 @@
 """Widgets more than one page shows: the sidebar's model picker and a figure with its PNG."""
 
-import streamlit as st
-
 import numpy as np
+import streamlit as st
 
 from model.plots import figure_to_png, slide_figure, slide_to_png
 from ui.resources import active_predictor, training_queue
@@ -35,7 +34,11 @@ def training_heartbeat():
     training_queue().touch(run=run, owner=session_id())
     if run is not None and not run.done:
         progress = run.progress
-        st.caption(f":material/model_training: Training {progress.fraction:.0%}" if progress else ":material/hourglass: Training: waiting to start")
+        st.caption(
+            f":material/model_training: Training {progress.fraction:.0%}"
+            if progress
+            else ":material/hourglass: Training: waiting to start"
+        )
 
 
 def ordinal(number):
@@ -49,8 +52,14 @@ def show_figure(figure, download_label, file_name):
     The PNG is made only when the button is pressed (a deferred download): rendering it at
     150 dpi on every script run was most of the Gallery's time."""
     st.pyplot(figure, width="content")
-    st.download_button(download_label, lambda: figure_to_png(figure), file_name=file_name, mime="image/png",
-                       icon=":material/download:", on_click="ignore")
+    st.download_button(
+        download_label,
+        lambda: figure_to_png(figure),
+        file_name=file_name,
+        mime="image/png",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def model_caption(card):
@@ -58,7 +67,9 @@ def model_caption(card):
     if not card:
         return "Model: a network trained in this demo"
     accuracy = card.get("test_accuracy")
-    measured = f" · test accuracy {accuracy:.2%} on {card.get('test_images', 0):,} MNIST test images" if accuracy else ""
+    measured = (
+        f" · test accuracy {accuracy:.2%} on {card.get('test_images', 0):,} MNIST test images" if accuracy else ""
+    )
     return f"Model: {card.get('architecture', 'network')}, {card.get('parameters', 0):,} parameters{measured}"
 
 
@@ -66,7 +77,16 @@ def slide_download(drawing, image, probabilities, digit, card, dark=False, key=N
     """The button that gives this reading as a 1920x1080 slide (made only when pressed)."""
 
     def make_slide():
-        return slide_to_png(slide_figure(np.asarray(drawing), image, probabilities, digit, model_caption(card), dark=dark))
+        return slide_to_png(
+            slide_figure(np.asarray(drawing), image, probabilities, digit, model_caption(card), dark=dark)
+        )
 
-    st.download_button("Download slide (PNG)", make_slide, file_name=f"reading-{digit if digit is not None else 'none'}.png",
-                       mime="image/png", icon=":material/slideshow:", on_click="ignore", key=key)
+    st.download_button(
+        "Download slide (PNG)",
+        make_slide,
+        file_name=f"reading-{digit if digit is not None else 'none'}.png",
+        mime="image/png",
+        icon=":material/slideshow:",
+        on_click="ignore",
+        key=key,
+    )

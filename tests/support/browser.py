@@ -37,10 +37,27 @@ def streamlit_server(log_path, extra_env=None, start_timeout=90, root=ROOT, port
     environment = {**os.environ, **(extra_env or {})}
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=root, stdout=log, stderr=subprocess.STDOUT, env=environment,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=environment,
         )
         try:
             wait_until_healthy(f"http://127.0.0.1:{port}", server, start_timeout)
@@ -144,8 +161,11 @@ def touch_strokes(page, strokes, steps=4):
     try:
         for stroke in strokes:
             points = [(box["x"] + x, box["y"] + y) for x, y in stroke]
-            session.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]})
-            for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            session.send(
+                "Input.dispatchTouchEvent",
+                {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]},
+            )
+            for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
                 for step in range(1, steps + 1):  # intermediate points, as a moving finger reports them
                     x, y = x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps
                     session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
@@ -154,6 +174,11 @@ def touch_strokes(page, strokes, steps=4):
         session.detach()
 
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 3,
-         "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-                       "Chrome/156.0 Mobile Safari/537.36"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "has_touch": True,
+    "is_mobile": True,
+    "device_scale_factor": 3,
+    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/156.0 Mobile Safari/537.36",
+}

@@ -16,16 +16,16 @@ import dataclasses
 class Recipe:
     architecture: str
     description: str
-    builder: str  # the function in model/networks.py that builds the uncompiled model
+    builder: str  # the function in model/making/networks.py that builds the uncompiled model
     optimizer: str  # a key of _OPTIMIZERS
-    loss: str  # a Keras loss name, or "quadratic_cost" (Nielsen's, in model/networks.py)
+    loss: str  # a Keras loss name, or "quadratic_cost" (Nielsen's, in model/losses.py)
     learning_rate: float
     batch_size: int
     epochs: int
     augment: bool  # whether augmentation is on by default
 
     def build(self):
-        from model import networks
+        from model.making import networks
 
         return getattr(networks, self.builder)()
 
@@ -33,9 +33,9 @@ class Recipe:
         return _OPTIMIZERS[self.optimizer](learning_rate, total_steps)
 
     def make_loss(self):
-        from model import networks
+        from model import losses
 
-        return networks.quadratic_cost if self.loss == "quadratic_cost" else self.loss
+        return losses.quadratic_cost if self.loss == "quadratic_cost" else self.loss
 
 
 def _adam_with_cosine_decay(learning_rate, total_steps):
@@ -77,23 +77,95 @@ _CROSS_ENTROPY = "sparse_categorical_crossentropy"
 RECIPES = {
     recipe.architecture: recipe
     for recipe in (
-        Recipe("cnn", "Our CNN (batch norm, global pooling, augmentation) - one of the shipped model's two",
-               "build_cnn", "adam with warm-up and cosine decay", _CROSS_ENTROPY, 3e-3, 128, 30, True),
-        Recipe("strided_cnn", "Strided CNN after Chris Deotte's Kaggle study - the other of the shipped model's two",
-               "build_strided_cnn", "adam with warm-up and cosine decay", _CROSS_ENTROPY, 3e-3, 128, 30, True),
-        Recipe("quick_cnn", "Quick CNN for live demos: 99 % after one epoch",
-               "build_quick_cnn", "adam with warm-up and cosine decay", _CROSS_ENTROPY, 1e-2, 96, 1, False),
-        Recipe("mlp", "Keras tutorial MLP 512-512 with dropout, RMSprop",
-               "build_mlp", "rmsprop", _CROSS_ENTROPY, 1e-3, 128, 20, False),
-        Recipe("sigmoid", "Nielsen's [784, 30, 10] sigmoid network, quadratic cost, plain SGD",
-               "build_sigmoid_network", "sgd", "quadratic_cost", 3.0, 10, 30, False),
-        Recipe("tensorflow_tutorial_cnn", "TensorFlow tutorial CNN (Conv2D 32-64-64, Dense 64), Adam",
-               "build_tensorflow_tutorial_cnn", "adam", _CROSS_ENTROPY, 1e-3, 32, 10, False),
-        Recipe("keras_tutorial_cnn", "Keras tutorial CNN (Conv2D 28, Dense 128, dropout), Adam",
-               "build_keras_tutorial_cnn", "adam", _CROSS_ENTROPY, 1e-3, 32, 10, False),
+        Recipe(
+            "cnn",
+            "Our CNN (batch norm, global pooling, augmentation) - one of the shipped model's two",
+            "build_cnn",
+            "adam with warm-up and cosine decay",
+            _CROSS_ENTROPY,
+            3e-3,
+            128,
+            30,
+            True,
+        ),
+        Recipe(
+            "strided_cnn",
+            "Strided CNN after Chris Deotte's Kaggle study - the other of the shipped model's two",
+            "build_strided_cnn",
+            "adam with warm-up and cosine decay",
+            _CROSS_ENTROPY,
+            3e-3,
+            128,
+            30,
+            True,
+        ),
+        Recipe(
+            "quick_cnn",
+            "Quick CNN for live demos: 99 % after one epoch",
+            "build_quick_cnn",
+            "adam with warm-up and cosine decay",
+            _CROSS_ENTROPY,
+            1e-2,
+            96,
+            1,
+            False,
+        ),
+        Recipe(
+            "mlp",
+            "Keras tutorial MLP 512-512 with dropout, RMSprop",
+            "build_mlp",
+            "rmsprop",
+            _CROSS_ENTROPY,
+            1e-3,
+            128,
+            20,
+            False,
+        ),
+        Recipe(
+            "sigmoid",
+            "Nielsen's [784, 30, 10] sigmoid network, quadratic cost, plain SGD",
+            "build_sigmoid_network",
+            "sgd",
+            "quadratic_cost",
+            3.0,
+            10,
+            30,
+            False,
+        ),
+        Recipe(
+            "tensorflow_tutorial_cnn",
+            "TensorFlow tutorial CNN (Conv2D 32-64-64, Dense 64), Adam",
+            "build_tensorflow_tutorial_cnn",
+            "adam",
+            _CROSS_ENTROPY,
+            1e-3,
+            32,
+            10,
+            False,
+        ),
+        Recipe(
+            "keras_tutorial_cnn",
+            "Keras tutorial CNN (Conv2D 28, Dense 128, dropout), Adam",
+            "build_keras_tutorial_cnn",
+            "adam",
+            _CROSS_ENTROPY,
+            1e-3,
+            32,
+            10,
+            False,
+        ),
         # The reference of the training-speed benchmark, trained there as keras-io does it.
-        Recipe("keras_io_cnn", "keras-io mnist_convnet example, Adam",
-               "build_keras_io_cnn", "adam", _CROSS_ENTROPY, 1e-3, 128, 15, False),
+        Recipe(
+            "keras_io_cnn",
+            "keras-io mnist_convnet example, Adam",
+            "build_keras_io_cnn",
+            "adam",
+            _CROSS_ENTROPY,
+            1e-3,
+            128,
+            15,
+            False,
+        ),
     )
 }
 

@@ -42,7 +42,8 @@ def written_styles(images_uint8, labels, count, seed=0):
     """
     from PIL import Image, ImageDraw
 
-    from model.preprocess import fit_to_mnist
+    from model.making.synthetic.strokes import draw_stroke
+    from model.recognition.preprocess import fit_to_mnist
 
     rng = np.random.default_rng(seed)
     by_digit = {digit: np.nonzero(labels == digit)[0] for digit in (1, 7)}
@@ -74,9 +75,7 @@ def written_styles(images_uint8, labels, count, seed=0):
                 lines.append([(base - half, bottom), (base + half, bottom)])
         draw = ImageDraw.Draw(big)
         for line in lines:
-            draw.line(line, fill=255, width=pen)
-            for x, y in line:  # round ends, as a pen makes
-                draw.ellipse((x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2), fill=255)
+            draw_stroke(draw, line, pen)
         images.append(np.round(fit_to_mnist(np.asarray(big, np.float32) / 255) * 255).astype(np.uint8))
         new_labels.append(digit)
     return np.stack(images), np.array(new_labels, dtype=labels.dtype)
@@ -90,14 +89,15 @@ def as_pen_strokes(images_uint8, count, seed=0):
     and the indices of the digits used."""
     from PIL import Image, ImageFilter
 
-    from model.preprocess import fit_to_mnist
+    from model.recognition.preprocess import fit_to_mnist
 
     rng = np.random.default_rng(seed)
     chosen = rng.choice(len(images_uint8), size=count, replace=len(images_uint8) < count)
     redrawn = []
     for index in chosen:
         big = Image.fromarray(images_uint8[index]).resize((224, 224), Image.Resampling.BICUBIC)
-        stroke = big.point(lambda value, level=int(rng.integers(60, 160)): 255 if value > level else 0)
+        level = int(rng.integers(60, 160))
+        stroke = big.point([255 if value > level else 0 for value in range(256)])
         pen = int(rng.choice([0, 0, 5, 9, 13]))
         if pen:
             stroke = stroke.filter(ImageFilter.MaxFilter(pen) if rng.random() < 0.7 else ImageFilter.MinFilter(pen))

@@ -9,7 +9,8 @@ of ink on paper only reads well once it is made exactly like that:
 2. the noise floor removed, and specks far smaller than the digit dropped;
 3. cropped to the ink, scaled so the long side is 20 px, centred by mass at (14, 14).
 
-An image with no ink raises ``NoDigitError``: "no digit" is an answer, never a guess.
+An image with no digit to read raises ``NoDigitError`` carrying a ``Refusal`` (no ink, or ink
+scattered like text): "no digit" is an answer, never a guess.
 """
 
 import io
@@ -19,6 +20,8 @@ import numpy as np
 from PIL import Image, ImageOps
 from scipy import ndimage
 
+from model.recognition.refusal import EMPTY_IMAGE, NO_INK, TOO_FAINT, NoDigitError, scattered_marks
+
 MNIST_SIZE = 28
 DIGIT_BOX = 20  # MNIST's long side
 MNIST_CENTRE = 14.0  # where MNIST's centres of mass sit (measured: 13.99, 14.00)
@@ -26,14 +29,6 @@ MAX_SIDE = 1024  # larger images are downscaled before any other work
 MAX_PIXELS = 40_000_000  # refuse anything bigger than a 40-megapixel photo outright
 NOISE_FLOOR = 0.2  # ink weaker than this fraction of the strongest ink is background
 SPECK_FRACTION = 0.03  # a blob with less than 3 % of the ink is noise, not part of a digit
-
-
-class NoDigitError(ValueError):
-    """The image holds no ink: there is no digit to read."""
-
-
-class NotADigitError(NoDigitError):
-    """The image holds ink, but in a way no digit does (a page of text, a texture)."""
 
 
 class UnreadableImageError(ValueError):
@@ -62,7 +57,9 @@ def open_image(source):
     except UnreadableImageError:
         raise
     except Image.DecompressionBombError:
-        raise UnreadableImageError(f"the image is larger than the {MAX_PIXELS // 1_000_000} megapixels accepted") from None
+        raise UnreadableImageError(
+            f"the image is larger than the {MAX_PIXELS // 1_000_000} megapixels accepted"
+        ) from None
     except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError, EOFError) as error:
         raise UnreadableImageError(f"not a readable image ({_one_line(error)})") from None
     return image
@@ -76,7 +73,7 @@ def to_ink(image):
     """
     image = _as_pil(image)
     if min(image.size) == 0:
-        raise NoDigitError("no digit: the image is empty (0 pixels)")
+        raise NoDigitError(EMPTY_IMAGE)
     image = ImageOps.exif_transpose(image)  # a phone photo taken sideways is turned upright
     if max(image.size) > MAX_SIDE:
         image = image.copy()
@@ -97,7 +94,7 @@ def preprocess(image):
 
 
 def clean_ink(ink):
-    """Ink map -> the same without specks; NotADigitError when the ink is scattered like text."""
+    """Ink map -> the same without specks; NoDigitError when the ink is scattered like text."""
     ink = np.asarray(ink, dtype=np.float32)
     blobs = ndimage.label(ink > 0, structure=np.ones((3, 3)))
     _refuse_scattered_marks(ink, blobs)
@@ -109,7 +106,7 @@ def fit_to_mnist(ink):
     ink = clean_ink(ink)
     rows, columns = np.nonzero(ink > 0)
     if rows.size == 0:
-        raise NoDigitError("no digit: the image holds no ink")
+        raise NoDigitError(NO_INK)
     digit = ink[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
     height, width = digit.shape
     scale = DIGIT_BOX / max(height, width)
@@ -119,7 +116,7 @@ def fit_to_mnist(ink):
     resized = np.asarray(Image.fromarray(digit, mode="F").resize(new_size, Image.Resampling.LANCZOS))
     resized = np.clip(resized, 0.0, None)
     if resized.max() <= 0:
-        raise NoDigitError("no digit: the ink is too faint")
+        raise NoDigitError(TOO_FAINT)
     resized = resized / resized.max()  # a thin stroke shrunk a lot must still reach full ink
     return _centre_by_mass(resized)
 
@@ -189,7 +186,7 @@ def _refuse_scattered_marks(ink, blobs):
         return
     masses = ndimage.sum_labels(ink, labelled, index=np.arange(1, count + 1))
     if masses.max() < DOMINANT_MARK * masses.sum():
-        raise NotADigitError(f"not a digit: {count} separate marks with none standing out, like text or a texture")
+        raise NoDigitError(scattered_marks(count))
 
 
 def _drop_specks(ink, blobs=None):

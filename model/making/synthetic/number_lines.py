@@ -1,5 +1,6 @@
 """Lines of digits to teach the number model: MNIST digits written side by side, apart or into
-each other, and the one way a line of ink becomes the number model's input.
+each other, for the number model to learn from
+(``model/recognition/number_reader.line_input`` turns each into the model's input).
 
 A line is 1 to MAX_DIGITS training digits, each at its own size and height on the line; each gap
 is drawn on its own, so one line mixes neighbours apart, touching and overlapping (up to 40 % of
@@ -7,50 +8,17 @@ the narrower digit, more than fast writing does). The whole line is then written
 (MNIST's soft pencil, a hard-edged pen, a marker, a thin pen) and perhaps slanted. Some lines
 hold no digit at all - letters, symbols, scribbles (``negatives.py``) - and teach the model to
 read nothing there.
-
-``line_input`` is shared by training and reading: crop to the ink, scale to LINE_HEIGHT.
 """
 
 import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-LINE_HEIGHT = 32  # the number model's input height; the ink fills INK_HEIGHT of it
-INK_HEIGHT = 28
+from model.recognition.number_reader import INK_HEIGHT, LINE_HEIGHT, line_input
+
 MAX_DIGITS = 5  # the longest line taught; longer groups of touching digits are rare
 NOT_DIGIT_LINES = 0.1  # of the lines, those made of things that are not digits (nothing to read)
 TRAINING_WIDTH = 192  # lines are padded (or, rarely, squeezed) to this width to be batched
-MAX_INPUT_WIDTH = 1024  # a wider group is squeezed: a visitor's endless scribble costs bounded work
-
-
-def line_input(ink, max_width=MAX_INPUT_WIDTH):
-    """Ink (any size, floats in [0, 1]) -> (LINE_HEIGHT, width) float32: cropped to the ink,
-    scaled to INK_HEIGHT keeping the aspect ratio, with a margin above and below.
-    Also returns the scale (input columns per ink column) and the crop's left column."""
-    ink = np.asarray(ink, dtype=np.float32)
-    rows, columns = np.nonzero(ink > 0)
-    if rows.size == 0:
-        raise ValueError("line_input needs some ink")
-    crop = ink[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
-    scale = INK_HEIGHT / crop.shape[0]
-    width = int(np.clip(round(crop.shape[1] * scale), 1, max_width))
-    resized = np.asarray(Image.fromarray(crop, mode="F").resize((width, INK_HEIGHT), Image.Resampling.BILINEAR, reducing_gap=2.0))
-    resized = np.clip(resized, 0.0, None)
-    resized = resized / max(float(resized.max()), 1e-6)
-    margin = (LINE_HEIGHT - INK_HEIGHT) // 2
-    line = np.zeros((LINE_HEIGHT, width + 2 * margin), np.float32)
-    line[margin : margin + INK_HEIGHT, margin : margin + width] = resized
-    return line, width / crop.shape[1], int(columns.min()) - margin / (width / crop.shape[1])
-
-
-def pad_lines(lines, width=None):
-    """A list of (LINE_HEIGHT, w) lines -> one (n, LINE_HEIGHT, width, 1) batch, padded on the right."""
-    width = width or max(line.shape[1] for line in lines)
-    width = int(np.ceil(width / 8) * 8)  # the model pools width by 4; a multiple of 8 keeps traces few
-    batch = np.zeros((len(lines), LINE_HEIGHT, width, 1), np.float32)
-    for index, line in enumerate(lines):
-        batch[index, :, : min(width, line.shape[1]), 0] = line[:, :width]
-    return batch
 
 
 def make_lines(images_uint8, labels, count, seed=0, not_digits=None):
@@ -66,7 +34,9 @@ def make_lines(images_uint8, labels, count, seed=0, not_digits=None):
         ink = np.zeros((1, 1))
         while not ink.any():  # a thin pen can wipe out a faint mark: draw another line
             if not_digits is not None and rng.random() < NOT_DIGIT_LINES:
-                ink = _written_with_some_pen(_compose(not_digits[rng.integers(0, len(not_digits), size=rng.integers(1, 4))], rng), rng)
+                ink = _written_with_some_pen(
+                    _compose(not_digits[rng.integers(0, len(not_digits), size=rng.integers(1, 4))], rng), rng
+                )
                 targets[index] = 0
             else:
                 length = int(rng.choice(np.arange(1, MAX_DIGITS + 1), p=[0.1, 0.2, 0.25, 0.25, 0.2]))
@@ -83,8 +53,14 @@ def not_digit_images(count, seed=0, held_out=False):
     """Up to ``count`` images holding no digit (``negatives.negative_pictures``) as uint8 ink,
     56x56, for ``make_lines``' ``not_digits``: made with the training fonts and written
     characters, or with ``held_out`` ones, which only the benchmark uses."""
-    from model.negatives import HELD_OUT_FONTS, HELD_OUT_WRITTEN, TRAINING_FONTS, TRAINING_WRITTEN, negative_pictures
-    from model.preprocess import to_ink
+    from model.making.synthetic.negatives import (
+        HELD_OUT_FONTS,
+        HELD_OUT_WRITTEN,
+        TRAINING_FONTS,
+        TRAINING_WRITTEN,
+        negative_pictures,
+    )
+    from model.recognition.preprocess import to_ink
 
     fonts, written = (HELD_OUT_FONTS, HELD_OUT_WRITTEN) if held_out else (TRAINING_FONTS, TRAINING_WRITTEN)
     images = []
@@ -107,7 +83,10 @@ def _compose(digits_uint8, rng):
         crop = image[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
         digit_height = max(6, int(height * rng.uniform(0.8, 1.15)))
         digit_width = max(3, round(crop.shape[1] * digit_height / crop.shape[0] * rng.uniform(0.85, 1.15)))
-        digit = np.asarray(Image.fromarray(crop).resize((digit_width, digit_height), Image.Resampling.BICUBIC), np.float32) / 255
+        digit = (
+            np.asarray(Image.fromarray(crop).resize((digit_width, digit_height), Image.Resampling.BICUBIC), np.float32)
+            / 255
+        )
         if previous_width is not None:
             kind = rng.random()
             if kind < 0.4:  # apart
@@ -143,8 +122,11 @@ def _written_with_some_pen(ink, rng):
         image = Image.fromarray(ink, mode="F")
         extra = int(abs(shear) * height) + 1
         offset = -shear * height if shear > 0 else 0.0
-        ink = np.asarray(image.transform((width + extra, height), Image.Transform.AFFINE, (1, shear, offset, 0, 1, 0),
-                                         Image.Resampling.BILINEAR))
+        ink = np.asarray(
+            image.transform(
+                (width + extra, height), Image.Transform.AFFINE, (1, shear, offset, 0, 1, 0), Image.Resampling.BILINEAR
+            )
+        )
     if rng.random() < 0.25:
         ink = ndimage.gaussian_filter(ink, rng.uniform(0.5, 1.2))
     ink = np.clip(ink, 0.0, 1.0)

@@ -1,38 +1,20 @@
-"""The number model: reads a run of digits written into each other, as a whole, left to right.
+"""Making the number model (``model/recognition/number_reader.py`` reads with it): a network
+trained with the CTC loss on lines of MNIST digits written apart and into each other
+(``synthetic/number_lines.py``)."""
 
-A small convolutional network looks at the line (``number_lines.line_input``) and gives, for
-every 4 columns, eleven scores: "no digit here" and the ten digits; a recurrent layer lets each
-column see its neighbours. It is trained with the CTC loss (Graves et al., 2006), which needs only
-the digits of each line, not where one ends and the next begins - which is exactly what nobody
-knows about touching digits. Reading takes the best label per column, merges repeats and drops
-"no digit"; the columns each digit won say where it stands, so the reader can cut the ink there.
-"""
-
-import dataclasses
-import functools
-import zipfile
+from typing import Any
 
 import keras
 import numpy as np
 
-from model.number_lines import LINE_HEIGHT, MAX_DIGITS, TRAINING_WIDTH, make_lines, not_digit_images, pad_lines
-from model.storage import PACKAGE_DIR
+from model.data import MnistData
+from model.making.synthetic.number_lines import MAX_DIGITS, TRAINING_WIDTH, make_lines, not_digit_images
+from model.recognition.number_reader import LINE_HEIGHT, NumberModel
 
-NUMBER_MODEL_PATH = PACKAGE_DIR / "mnist_numbers.keras"
-COLUMNS_PER_STEP = 4  # the network pools the width by 4: one set of scores per 4 input columns
-BLANK = 0  # Keras' CTC loss reserves label 0 for "no digit here"; digit d is label d + 1
 VALIDATION_DIGITS = 5_000  # the last training digits: lines made of them measure the model, never teach it
 
 
-@dataclasses.dataclass(frozen=True)
-class ReadDigit:
-    digit: int
-    probabilities: np.ndarray  # ten floats summing to 1, at the step where the digit was surest
-    first_column: float  # input columns the digit's steps cover
-    last_column: float
-
-
-def build_number_model():
+def build_number_model() -> Any:
     from keras import layers
 
     inputs = keras.Input(shape=(LINE_HEIGHT, None, 1), name="line")
@@ -52,11 +34,13 @@ def build_number_model():
     return keras.Model(inputs, outputs, name="number_model")
 
 
-def train_number_model(data, lines=150_000, epochs=6, batch_size=64, seed=0, verbose=1):
+def train_number_model(
+    data: MnistData, lines: int = 150_000, epochs: int = 6, batch_size: int = 64, seed: int = 0, verbose: int = 1
+) -> tuple[Any, dict[str, Any]]:
     """The number model and its card. Lines are made of MNIST's training digits except the last
     VALIDATION_DIGITS, plus 1s and 7s in other styles, and a tenth of them of things that are not
     digits (``negatives.py``'s training kinds); lines of those last digits are the check."""
-    from model.augment import written_styles
+    from model.making.augment import written_styles
 
     held_out = min(VALIDATION_DIGITS, len(data.x_train) // 10)  # the bundled sample has 5,000 in all
     pool_images, pool_labels = data.x_train[:-held_out], data.y_train[:-held_out]
@@ -78,7 +62,9 @@ def train_number_model(data, lines=150_000, epochs=6, batch_size=64, seed=0, ver
     check_lines = [line.astype(np.float32) / 255 for line in x_check]
     read = reader.read_lines(check_lines)
     truths = [[int(label) - 1 for label in target if label] for target in y_check]
-    accuracy = float(np.mean([[digit.digit for digit in digits] == truth for digits, truth in zip(read, truths)]))
+    accuracy = float(
+        np.mean([[digit.digit for digit in digits] == truth for digits, truth in zip(read, truths, strict=False)])
+    )
     card = {
         "architecture": "number_model",
         "parameters": int(model.count_params()),
@@ -90,7 +76,7 @@ def train_number_model(data, lines=150_000, epochs=6, batch_size=64, seed=0, ver
         "check_lines": len(check_lines),
         "check_lines_read": accuracy,
         "note": f"lines of 1-{MAX_DIGITS} MNIST training digits (number_lines.make_lines); the check lines use the "
-                f"last {held_out} training digits, never trained on",
+        f"last {held_out} training digits, never trained on",
     }
     return model, card
 
@@ -107,7 +93,9 @@ class _BatchesOfLikeWidth(keras.utils.PyDataset):
         self.batches = []
         for width in np.unique(widths):
             members = np.nonzero(widths == width)[0]
-            self.batches += [(width, members[start : start + batch_size]) for start in range(0, len(members), batch_size)]
+            self.batches += [
+                (width, members[start : start + batch_size]) for start in range(0, len(members), batch_size)
+            ]
         self.on_epoch_end()
 
     def __len__(self):
@@ -119,55 +107,3 @@ class _BatchesOfLikeWidth(keras.utils.PyDataset):
 
     def on_epoch_end(self):
         self.rng.shuffle(self.batches)
-
-
-class NumberModel:
-    def __init__(self, keras_model):
-        from model.inference import traced_forward
-
-        self.model = keras_model
-        self._forward = traced_forward(keras_model, input_shape=(LINE_HEIGHT, None, 1))
-
-    @classmethod
-    def load(cls, path=NUMBER_MODEL_PATH):
-        """The number model at ``path``, or None when there is none."""
-        if not (path.is_file() and zipfile.is_zipfile(path)):
-            return None
-        return cls(keras.saving.load_model(path, compile=False, safe_mode=True))
-
-    def read_lines(self, lines, batch_size=256):
-        """Lines from ``line_input`` -> for each, the ReadDigits left to right (greedy CTC reading)."""
-        readings = []
-        for start in range(0, len(lines), batch_size):
-            chunk = lines[start : start + batch_size]
-            scores = self._forward(pad_lines(chunk)).numpy()
-            for line, line_scores in zip(chunk, scores):
-                steps = int(np.ceil(line.shape[1] / COLUMNS_PER_STEP))
-                readings.append(_greedy_reading(line_scores[:steps]))
-        return readings
-
-
-def _greedy_reading(scores):
-    """Scores (steps, 11) -> ReadDigits: the best label per step, repeats merged, blanks dropped.
-    (``keras.ops.ctc_decode`` gives the digits too, but not the steps where each one stands.)"""
-    probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probabilities /= probabilities.sum(axis=1, keepdims=True)
-    best = probabilities.argmax(axis=1)
-    digits, step = [], 0
-    while step < len(best):
-        label, end = best[step], step
-        while end + 1 < len(best) and best[end + 1] == label:
-            end += 1
-        if label != BLANK:
-            surest = step + int(np.argmax(probabilities[step : end + 1, label]))
-            digit_probabilities = probabilities[surest, 1:] / probabilities[surest, 1:].sum()
-            digits.append(ReadDigit(int(label) - 1, digit_probabilities,
-                                    step * COLUMNS_PER_STEP, (end + 1) * COLUMNS_PER_STEP))
-        step = end + 1
-    return digits
-
-
-@functools.lru_cache(maxsize=1)
-def shipped_number_model():
-    """The shipped number model, loaded once per process."""
-    return NumberModel.load(NUMBER_MODEL_PATH)

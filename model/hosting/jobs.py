@@ -6,6 +6,7 @@ while two people trained). The child runs at a lower CPU priority, so drawing co
 nothing that happens in it can take the server down.
 """
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -40,7 +41,15 @@ class BackgroundTraining:
         self._finished = threading.Event()
         self._process = context.Process(
             target=_train_in_child_process,
-            args=(architecture, data_source, str(self.save_to), max_seconds, train_options, self._messages, self._stop_requested),
+            args=(
+                architecture,
+                data_source,
+                str(self.save_to),
+                max_seconds,
+                train_options,
+                self._messages,
+                self._stop_requested,
+            ),
             name=f"training-{architecture}",
             daemon=True,
         )
@@ -93,14 +102,12 @@ class BackgroundTraining:
 
 
 def _train_in_child_process(architecture, data_source, save_to, max_seconds, train_options, messages, stop_requested):
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.nice(10)  # people drawing come first
-    except (AttributeError, OSError):
-        pass
     try:
         from model.data import load_from_source
+        from model.making.training import train
         from model.storage import save_model
-        from model.training import train
 
         data = load_from_source(data_source)
         deadline = time.monotonic() + max_seconds if max_seconds else None

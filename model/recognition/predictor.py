@@ -1,25 +1,18 @@
-"""Predictor: load a model once, then predict probabilities fast.
-
-``keras.Model.predict`` sets up a data pipeline on every call (about 36 ms for one image here);
-a traced ``tf.function`` over the model costs well under 2 ms, which is what a page that
-reruns on every stroke needs.
-"""
+"""Predictor: load a model once, then read digits fast, with the gate's "not a digit" if it has one."""
 
 import dataclasses
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from model.data import as_floats
-from model.gate import NOT_A_DIGIT
+from model.recognition.forward import DIGIT_SHAPE, in_batches, traced_forward
+from model.recognition.gate import DIGIT_HEAD, Gate
+from model.recognition.refusal import GATE_REFUSAL, Refusal
 from model.storage import SHIPPED_MODEL_PATH, read_card
-
-
-# Images per call when many are read (the Gallery's 10,000): as fast as 1,024 here, but the
-# server's memory after the test set stays at 830 MB instead of 1,310 MB (three members), which
-# leaves a small instance room to admit a training run.
-EVALUATION_BATCH = 256
 
 
 class ModelLoadError(ValueError):
@@ -31,50 +24,44 @@ class Prediction:
     digit: int
     confidence: float
     probabilities: np.ndarray  # ten floats summing to 1
-    not_a_digit: str = None  # why the gate refused the image; None when it holds a digit
+    refusal: Refusal | None = None  # why the gate refused the image; None when it holds a digit
 
     @property
-    def is_digit(self):
-        return self.not_a_digit is None
+    def is_digit(self) -> bool:
+        return self.refusal is None
 
     @property
-    def runner_up(self):
+    def runner_up(self) -> int:
         return int(np.argsort(self.probabilities)[-2])
 
     @property
-    def is_uncertain(self):
+    def is_uncertain(self) -> bool:
         """Low confidence, or a runner-up close behind: the page says "a 4 or a 9?"."""
         return self.confidence < 0.7 or self.probabilities[self.runner_up] > 0.25
 
 
-def traced_forward(keras_model, input_shape=(28, 28, 1)):
-    """The model as a traced tf.function over batches of ``input_shape`` floats (28x28x1, or a
-    line of any width for the number model): no per-call set-up."""
-    import tensorflow as tf
-
-    return tf.function(
-        lambda images: keras_model(images, training=False),
-        input_signature=[tf.TensorSpec(shape=(None, *input_shape), dtype=tf.float32)],
-        reduce_retracing=True,
-    )
-
-
-def traced_reading(keras_model, gate):
+def traced_reading(keras_model: Any, gate: Gate) -> Callable[[Any], Any]:
     """The model and the gate's digit head in one traced call, for one drawing at a time:
     TensorFlow runs the two graphs side by side and the call is dispatched once (1.3 ms here,
     against 2.0 ms for two calls; bench/latency.py)."""
     import tensorflow as tf
 
     return tf.function(
-        lambda images: (keras_model(images, training=False), gate.model(images, training=False)["digit_probability"]),
-        input_signature=[tf.TensorSpec(shape=(None, 28, 28, 1), dtype=tf.float32)],
+        lambda images: (keras_model(images, training=False), gate.model(images, training=False)[DIGIT_HEAD]),
+        input_signature=[tf.TensorSpec(shape=(None, *DIGIT_SHAPE), dtype=tf.float32)],
         reduce_retracing=True,
     )
 
 
 class Predictor:
-    def __init__(self, keras_model, card=None, path=None, gate=None):
-        self.gate = gate  # model.gate.Gate: "is it a digit at all?", asked before naming one
+    def __init__(
+        self,
+        keras_model: Any,
+        card: dict[str, Any] | None = None,
+        path: Path | str | None = None,
+        gate: Gate | None = None,
+    ) -> None:
+        self.gate = gate  # "is it a digit at all?", asked before naming one; None: every image is a digit
         self.model = keras_model
         self.card = card or {}
         self.path = Path(path) if path else None
@@ -82,7 +69,7 @@ class Predictor:
         self._read = traced_reading(keras_model, gate) if gate is not None else None
 
     @classmethod
-    def load(cls, path=SHIPPED_MODEL_PATH):
+    def load(cls, path: Path | str = SHIPPED_MODEL_PATH, gate: Gate | None = None) -> "Predictor":
         """Load a .keras file in safe mode; ModelLoadError with the path if that fails."""
         path = Path(path)
         if not path.is_file():
@@ -91,62 +78,66 @@ class Predictor:
             raise ModelLoadError(f"{path} is not a Keras model file (a .keras zip archive); it may be corrupt.")
         import keras
 
-        from model import networks  # noqa: F401  registers Nielsen's cost, which sigmoid models name
+        from model import losses  # noqa: F401 - registers Nielsen's cost, which sigmoid models name
 
         try:
             keras_model = keras.saving.load_model(path, compile=False, safe_mode=True)
         except Exception as error:  # Keras raises many types for a damaged archive
             raise ModelLoadError(f"Could not load the model {path}: {type(error).__name__}: {error}") from None
-        if tuple(keras_model.input_shape[1:]) != (28, 28, 1) or keras_model.output_shape[-1] != 10:
-            raise ModelLoadError(f"{path} is not a digit model: it maps {keras_model.input_shape} to {keras_model.output_shape}")
-        from model.gate import shipped_gate
+        if tuple(keras_model.input_shape[1:]) != DIGIT_SHAPE or keras_model.output_shape[-1] != 10:
+            raise ModelLoadError(
+                f"{path} is not a digit model: it maps {keras_model.input_shape} to {keras_model.output_shape}"
+            )
+        return cls(keras_model, read_card(path), path, gate=gate)
 
-        return cls(keras_model, read_card(path), path, gate=shipped_gate())
-
-    def warm_up(self):
+    def warm_up(self) -> "Predictor":
         """Trace both paths (a batch, and one drawing with the gate) before the first visitor waits on them."""
         self.predict_probabilities(np.zeros((1, 28, 28), dtype=np.float32))
         self.predict(np.zeros((28, 28), dtype=np.float32))
         return self
 
-    def predict_probabilities(self, images, batch_size=EVALUATION_BATCH):
+    def predict_probabilities(self, images: np.ndarray) -> np.ndarray:
         """Probabilities (n, 10) for images (n, 28, 28) or (28, 28), floats in [0, 1]."""
         images = np.asarray(images, dtype=np.float32)
         if images.ndim == 2:
             images = images[None]
-        images = images.reshape(-1, 28, 28, 1)
-        outputs = [self._forward(images[start : start + batch_size]).numpy() for start in range(0, len(images), batch_size)]
-        return _normalised(np.concatenate(outputs) if outputs else np.zeros((0, 10), np.float32))
+        images = images.reshape(-1, *DIGIT_SHAPE)
+        outputs = in_batches(lambda batch: self._forward(batch).numpy(), images, np.zeros((0, 10), np.float32))
+        return _normalised(outputs)
 
-    def predict(self, image):
+    def predict(self, image: np.ndarray) -> Prediction:
         """One preprocessed 28x28 image -> Prediction (with the gate's refusal, if it has one)."""
-        if self._read is None:
+        if self._read is None or self.gate is None:
             probabilities, refused = self.predict_probabilities(image)[0], False
         else:
-            outputs, digit_probability = self._read(np.asarray(image, dtype=np.float32).reshape(1, 28, 28, 1))
+            outputs, digit_probability = self._read(np.asarray(image, dtype=np.float32).reshape(1, *DIGIT_SHAPE))
             probabilities = _normalised(outputs.numpy())[0]
-            refused = bool(digit_probability.numpy()[0, 0] < self.gate.threshold)  # as Gate.refuses decides
+            refused = bool(self.gate.refuses_probability(digit_probability.numpy()[0, 0]))
         digit = int(np.argmax(probabilities))
-        return Prediction(digit=digit, confidence=float(probabilities[digit]), probabilities=probabilities,
-                          not_a_digit=NOT_A_DIGIT if refused else None)
+        return Prediction(
+            digit=digit,
+            confidence=float(probabilities[digit]),
+            probabilities=probabilities,
+            refusal=GATE_REFUSAL if refused else None,
+        )
 
-    def explain(self, image, digit):
+    def explain(self, image: np.ndarray, digit: int) -> np.ndarray:
         """Gradient x input over a 28x28 image: how much each pixel raised (+) or lowered (-)
         the model's log-probability of ``digit``. Computed only when asked for."""
         import tensorflow as tf
 
-        pixels = tf.constant(np.asarray(image, np.float32).reshape(1, 28, 28, 1))
+        pixels = tf.constant(np.asarray(image, np.float32).reshape(1, *DIGIT_SHAPE))
         with tf.GradientTape() as tape:
             tape.watch(pixels)
             # The log keeps the gradient alive when the probability is saturated near 1.
             score = tf.math.log(self.model(pixels, training=False)[0, digit] + 1e-7)
         return (tape.gradient(score, pixels) * pixels).numpy()[0, :, :, 0]
 
-    def predict_uint8(self, images):
+    def predict_uint8(self, images: np.ndarray) -> np.ndarray:
         """Digits for MNIST-format uint8 images (n, 28, 28): the evaluation path."""
         return np.argmax(self.predict_probabilities(as_floats(images)), axis=1)
 
 
-def _normalised(probabilities):
+def _normalised(probabilities: np.ndarray) -> np.ndarray:
     # Nielsen's sigmoid outputs do not sum to one; normalising makes every model speak alike.
     return probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)

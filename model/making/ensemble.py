@@ -9,7 +9,7 @@ unchanged, and one traced call runs every member.
 ``python -m model ensemble A.keras B.keras ... --out model/mnist_cnn.keras``
 """
 
-import datetime
+from model.making.cards import created_now, measured_on_test_split
 
 
 def average(members):
@@ -17,37 +17,38 @@ def average(members):
     import keras
 
     inputs = keras.Input(shape=(28, 28, 1), name="image")
-    outputs = [keras.Model(member.inputs[0], member.outputs[0], name=f"member_{index}")(inputs) for index, member in enumerate(members)]
+    outputs = [
+        keras.Model(member.inputs[0], member.outputs[0], name=f"member_{index}")(inputs)
+        for index, member in enumerate(members)
+    ]
     averaged = keras.layers.Average(name="probabilities")(outputs)
     return keras.Model(inputs, averaged, name=f"ensemble_of_{len(members)}")
 
 
 def make_ensemble(paths, data):
     """Load the models at ``paths``, average them, and measure the result: (model, card)."""
-    from model.inference import Predictor
     from model.metrics import evaluate
+    from model.recognition.predictor import Predictor
     from model.storage import read_card
 
     members = [Predictor.load(path) for path in paths]
     model = average([member.model for member in members])
     report = evaluate(Predictor(model), data)
     member_cards = [read_card(member.path) for member in members]
+    architectures = [card.get("architecture", "?") for card in member_cards]
     return model, {
         "architecture": "ensemble",
-        "description": f"The average of {len(members)} networks ({', '.join(card.get('architecture', '?') for card in member_cards)})",
+        "description": f"The average of {len(members)} networks ({', '.join(architectures)})",
         "parameters": int(model.count_params()),
-        "members": [{"file": member.path.name, **{key: card.get(key) for key in ("architecture", "seed", "epochs", "styled_digits", "test_accuracy")}}
-                    for member, card in zip(members, member_cards)],
-        "test_accuracy": report["accuracy"],
-        "test_images": report["n"],
-        "per_class_accuracy": report["recall"],  # as training's cards: a class's accuracy is its recall
-        "precision": report["precision"],
-        "recall": report["recall"],
-        "f1": report["f1"],
-        "confusion_matrix": report["confusion_matrix"],
-        "data_source": data.source,
-        "data_sha256": data.sha256,
+        "members": [
+            {
+                "file": member.path.name,
+                **{key: card.get(key) for key in ("architecture", "seed", "epochs", "styled_digits", "test_accuracy")},
+            }
+            for member, card in zip(members, member_cards, strict=False)
+        ],
+        **measured_on_test_split(report, data),
         "augment": any(card.get("augment") for card in member_cards),
         "epochs": max(card.get("epochs", 0) for card in member_cards),
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "created": created_now(),
     }

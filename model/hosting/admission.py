@@ -15,9 +15,9 @@ import time
 import uuid
 from pathlib import Path
 
-from model.jobs import BackgroundTraining
-from model.memory import process_tree_mb
-from model.retention import prune_runs
+from model.hosting.jobs import BackgroundTraining
+from model.hosting.memory import process_tree_mb
+from model.hosting.retention import prune_runs
 from model.storage import new_run_path
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,14 @@ log = logging.getLogger(__name__)
 # and the Train page's runs); the queue's waiting times start from these and learn from each run.
 SECONDS_PER_IMAGE_EPOCH = {"quick_cnn": 12 / 60_000, "cnn": 35 / 60_000, "mlp": 2.5 / 60_000, "sigmoid": 1.8 / 60_000}
 START_UP_SECONDS = 8  # a child process importing TensorFlow and loading MNIST
-QUEUED, RUNNING, FINISHED, FAILED, CANCELLED, ABANDONED = "queued", "running", "finished", "failed", "cancelled", "abandoned"
+QUEUED, RUNNING, FINISHED, FAILED, CANCELLED, ABANDONED = (
+    "queued",
+    "running",
+    "finished",
+    "failed",
+    "cancelled",
+    "abandoned",
+)
 
 
 class AdmissionError(ValueError):
@@ -92,7 +99,9 @@ class TrainingQueue:
         self._last_prune = None
         self._dispatcher = None
         if dispatch_every:
-            self._dispatcher = threading.Thread(target=self._dispatch, args=(dispatch_every,), name="training-queue", daemon=True)
+            self._dispatcher = threading.Thread(
+                target=self._dispatch, args=(dispatch_every,), name="training-queue", daemon=True
+            )
             self._dispatcher.start()
 
     # --- what pages call -------------------------------------------------------------------
@@ -181,8 +190,14 @@ class TrainingQueue:
                 self._follow(run, now)
             self._admit()
             # Forget what is over and no longer shown, so the list stays bounded.
-            self._runs = [run for run in self._runs if not (run.done and now - run.last_seen > self.limits.abandoned_after_seconds)]
-            stale = [owner for owner, seen in self._owners_seen.items() if now - seen > self.limits.abandoned_after_seconds]
+            self._runs = [
+                run
+                for run in self._runs
+                if not (run.done and now - run.last_seen > self.limits.abandoned_after_seconds)
+            ]
+            stale = [
+                owner for owner, seen in self._owners_seen.items() if now - seen > self.limits.abandoned_after_seconds
+            ]
             for owner in stale:
                 del self._owners_seen[owner]
             if self._last_prune is None or now - self._last_prune > 60:

@@ -16,20 +16,41 @@ which is what a right cut leaves:
 All are made from MNIST *training* digits, passed through ``fit_to_mnist`` like any piece.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 from PIL import Image
 
-from model.preprocess import NoDigitError, fit_to_mnist
+from model.recognition.preprocess import fit_to_mnist
+from model.recognition.refusal import NoDigitError
 
 
-def make_pieces(digits_uint8, count, seed=0, labels=None,
-                kinds=("fragment", "pair", "digit with a sliver", "digit with a chunk", "digit with a sliver")):
-    """``count`` pieces of the ``kinds`` in turn: images (n, 28, 28) float32 and is_digit (n,)
-    float32; with the digits' ``labels``, also each piece's label (-1 where it is not a digit)."""
+class Pieces(NamedTuple):
+    images: np.ndarray  # uint8 (n, 28, 28), in MNIST's format like every generator here
+    is_digit: np.ndarray  # float32 (n,): 1 for a whole digit (with a sliver), 0 for a wrong cut
+    labels: np.ndarray  # (n,): the digit a piece shows, -1 where it is not one or no labels were given
+
+
+def make_pieces(
+    digits_uint8: np.ndarray,
+    count: int,
+    seed: int = 0,
+    labels: np.ndarray | None = None,
+    kinds: tuple[str, ...] = ("fragment", "pair", "digit with a sliver", "digit with a chunk", "digit with a sliver"),
+) -> Pieces:
+    """``count`` pieces of the ``kinds`` in turn, made from ``digits_uint8`` (with their ``labels``
+    when each whole piece should say which digit it is)."""
     rng = np.random.default_rng(seed)
     images, is_digit, piece_labels = [], [], []
-    makers = [{"fragment": _fragment, "pair": _pair, "digit with a chunk": _digit_with_chunk,
-               "digit with a sliver": _digit_with_sliver}[kind] for kind in kinds]
+    makers = [
+        {
+            "fragment": _fragment,
+            "pair": _pair,
+            "digit with a chunk": _digit_with_chunk,
+            "digit with a sliver": _digit_with_sliver,
+        }[kind]
+        for kind in kinds
+    ]
     while len(images) < count:
         maker = makers[len(images) % len(makers)]
         first, second = rng.integers(len(digits_uint8), size=2)
@@ -42,8 +63,9 @@ def make_pieces(digits_uint8, count, seed=0, labels=None,
             continue
         is_digit.append(maker is _digit_with_sliver)
         piece_labels.append(labels[first] if labels is not None and is_digit[-1] else -1)
-    images, is_digit = np.stack(images).astype(np.float32), np.array(is_digit, np.float32)
-    return (images, is_digit) if labels is None else (images, is_digit, np.array(piece_labels))
+    return Pieces(
+        np.round(np.stack(images) * 255).astype(np.uint8), np.array(is_digit, np.float32), np.array(piece_labels)
+    )
 
 
 def _cropped(image):
@@ -70,8 +92,11 @@ def _fragment(digit, _, rng):
 def _side_by_side(first, second, rng):
     """The two digits at one height, the second pushed into the first by up to 30 % of the narrower."""
     height = first.shape[0]
-    second = np.asarray(Image.fromarray(second).resize(
-        (max(2, round(second.shape[1] * height / second.shape[0])), height), Image.Resampling.BILINEAR))
+    second = np.asarray(
+        Image.fromarray(second).resize(
+            (max(2, round(second.shape[1] * height / second.shape[0])), height), Image.Resampling.BILINEAR
+        )
+    )
     overlap = int(rng.uniform(0.0, 0.3) * min(first.shape[1], second.shape[1])) + 1
     width = first.shape[1] + second.shape[1] - overlap
     joined = np.zeros((height, width), np.float32)

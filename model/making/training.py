@@ -6,7 +6,6 @@ Saving is ``storage.save_model``; running a fit in a child process is ``jobs.py`
 """
 
 import dataclasses
-import datetime
 import platform
 import time
 
@@ -14,11 +13,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from model.augment import make_augmenter, written_styles
-from model.pieces import make_pieces
-from model.inference import Predictor
+from model.making.augment import make_augmenter, written_styles
+from model.making.cards import created_now, measured_on_test_split
+from model.making.recipes import get_recipe
+from model.making.synthetic.pieces import make_pieces
 from model.metrics import evaluate
-from model.recipes import get_recipe
+from model.recognition.predictor import Predictor
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +66,7 @@ def train(
     batch_size=None,
     learning_rate=None,
     augment=None,
+    styled_digits=None,
     train_size=None,
     seed=0,
     on_progress=None,
@@ -80,6 +81,9 @@ def train(
     ``progress_every`` batches and at each epoch's end; ``should_stop()`` returning True ends
     training cleanly after the current batch. The test split is measured after every epoch.
     Extra Keras ``callbacks`` (the benchmarks' clocks) are passed on to ``fit``.
+    ``augment`` alters every batch (rotation, slant, zoom, shift, stroke width); ``styled_digits``
+    adds one digit per twenty in styles MNIST lacks (1s with flags and feet, crossed 7s) and one
+    per twenty as the number reader cuts it from its neighbour (None: as ``augment``).
     ``extra_digits`` (x uint8 (n, 28, 28), y (n,)), e.g. an audience room's digits, join the
     training images of every run, whatever ``train_size`` picks.
     """
@@ -93,15 +97,13 @@ def train(
 
     keras.utils.set_random_seed(seed)
     x_train, y_train = _training_subset(data.x_train, data.y_train, train_size, seed)
-    # With augmentation, one extra digit per twenty in styles MNIST lacks (1s with flags and
-    # feet, crossed 7s) and one per twenty as the number reader cuts it from its neighbour.
-    styled_digits = len(x_train) // 20 if augment else 0
+    add_styled = augment if styled_digits is None else bool(styled_digits)
+    styled_digits = len(x_train) // 20 if add_styled else 0
     if styled_digits:
         styled = written_styles(x_train, y_train, styled_digits, seed=seed)
-        cut, _, cut_labels = make_pieces(x_train, styled_digits, seed=seed, labels=y_train, kinds=("digit with a sliver",))
-        cut = np.round(cut * 255).astype(np.uint8)
-        x_train = np.concatenate([x_train, styled[0], cut])
-        y_train = np.concatenate([y_train, styled[1], cut_labels.astype(y_train.dtype)])
+        cut = make_pieces(x_train, styled_digits, seed=seed, labels=y_train, kinds=("digit with a sliver",))
+        x_train = np.concatenate([x_train, styled[0], cut.images])
+        y_train = np.concatenate([y_train, styled[1], cut.labels.astype(y_train.dtype)])
     if extra_digits is not None:
         x_train = np.concatenate([x_train, extra_digits[0]])
         y_train = np.concatenate([y_train, extra_digits[1]])
@@ -117,7 +119,9 @@ def train(
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
     )
-    dataset = _batches(x_train, y_train, batch_size, shuffle_seed=seed, augmenter=make_augmenter(seed) if augment else None)
+    dataset = _batches(
+        x_train, y_train, batch_size, shuffle_seed=seed, augmenter=make_augmenter(seed) if augment else None
+    )
     reporter = _ProgressReporter(epochs, steps_per_epoch, progress_every, on_progress, should_stop)
     started = time.perf_counter()
     model.fit(
@@ -132,10 +136,21 @@ def train(
 
     predictor = Predictor(model)
     card = _model_card(
-        recipe, model, data, evaluate(predictor, data), reporter.history,
-        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, augment=augment,
-        train_size=len(x_train), styled_digits=2 * styled_digits, extra_digits=0 if extra_digits is None else len(extra_digits[1]), seed=seed,
-        training_seconds=training_seconds, stopped=reporter.stopped,
+        recipe,
+        model,
+        data,
+        evaluate(predictor, data),
+        reporter.history,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        augment=augment,
+        train_size=len(x_train),
+        styled_digits=2 * styled_digits,
+        extra_digits=0 if extra_digits is None else len(extra_digits[1]),
+        seed=seed,
+        training_seconds=training_seconds,
+        stopped=reporter.stopped,
     )
     predictor.card = card
     return TrainingResult(model=model, predictor=predictor, card=card)
@@ -229,17 +244,8 @@ def _model_card(recipe, model, data, report, history, **settings):
         "parameters": int(model.count_params()),
         **settings,
         "epochs_completed": len(history["loss"]),
-        "test_accuracy": report["accuracy"],
-        "test_images": report["n"],
-        # The card's readers ask for per-class accuracy by that name; for a class it is its recall.
-        "per_class_accuracy": report["recall"],
-        "precision": report["precision"],
-        "recall": report["recall"],
-        "f1": report["f1"],
-        "confusion_matrix": report["confusion_matrix"],
+        **measured_on_test_split(report, data),
         "history": history,
-        "data_source": data.source,
-        "data_sha256": data.sha256,
         "data_is_sample": data.is_sample,
         "versions": {
             "python": platform.python_version(),
@@ -247,5 +253,5 @@ def _model_card(recipe, model, data, report, history, **settings):
             "keras": keras.__version__,
             "numpy": np.__version__,
         },
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "created": created_now(),
     }

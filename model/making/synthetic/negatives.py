@@ -18,21 +18,36 @@ import matplotlib
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from model.preprocess import NoDigitError, preprocess
+from model.making.synthetic.strokes import arc, draw_stroke
+from model.recognition.preprocess import preprocess
+from model.recognition.refusal import NoDigitError
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-TRAINING_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSansMono.ttf",
-                  "DejaVuSansMono-Bold.ttf", "cmr10.ttf", "cmss10.ttf", "cmtt10.ttf")
-HELD_OUT_FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-Bold.ttf", "STIXGeneral.ttf",
-                  "STIXGeneralItalic.ttf", "cmti10.ttf")
+TRAINING_FONTS = (
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSans-Oblique.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSansMono-Bold.ttf",
+    "cmr10.ttf",
+    "cmss10.ttf",
+    "cmtt10.ttf",
+)
+HELD_OUT_FONTS = (
+    "DejaVuSerif.ttf",
+    "DejaVuSerif-Italic.ttf",
+    "DejaVuSerif-Bold.ttf",
+    "STIXGeneral.ttf",
+    "STIXGeneralItalic.ttf",
+    "cmti10.ttf",
+)
 # Letters and symbols that do not look like any digit in anyone's hand.
 CHARACTERS = "AaEeFfHhKkMmNnPpRrUuVvWwXxYydhknpruvwxy" + "+=#@&%?!*<>~^{}[]ΣΩπλ€£¥"
 SIZE = 280
 
 
-def _arc(centre_x, centre_y, radius_x, radius_y, start_degrees, end_degrees, points=12):
-    return [(centre_x + radius_x * math.cos(math.radians(angle)), centre_y + radius_y * math.sin(math.radians(angle)))
-            for angle in np.linspace(start_degrees, end_degrees, points)]
+def _arc(centre_x, centre_y, radius_x, radius_y, start_degrees, end_degrees):
+    return arc(centre_x, centre_y, radius_x, radius_y, start_degrees, end_degrees, points=12)
 
 
 # Letters and symbols as a hand writes them: strokes in a unit box (x right, y down). None
@@ -57,7 +72,11 @@ WRITTEN_CHARACTERS = {
     "e": [[(0.2, 0.6), (0.8, 0.6), *_arc(0.5, 0.65, 0.3, 0.32, 0, -280)]],
     "h": [[(0.2, 0), (0.2, 1)], [(0.2, 0.6), (0.4, 0.45), (0.65, 0.45), (0.8, 0.6), (0.8, 1)]],
     "k": [[(0.2, 0), (0.2, 1)], [(0.75, 0.4), (0.2, 0.7)], [(0.35, 0.62), (0.8, 1)]],
-    "m": [[(0.1, 1), (0.1, 0.4)], [(0.1, 0.5), (0.25, 0.4), (0.45, 0.5), (0.45, 1)], [(0.45, 0.5), (0.65, 0.4), (0.85, 0.5), (0.85, 1)]],
+    "m": [
+        [(0.1, 1), (0.1, 0.4)],
+        [(0.1, 0.5), (0.25, 0.4), (0.45, 0.5), (0.45, 1)],
+        [(0.45, 0.5), (0.65, 0.4), (0.85, 0.5), (0.85, 1)],
+    ],
     "n": [[(0.2, 1), (0.2, 0.4)], [(0.2, 0.5), (0.4, 0.4), (0.7, 0.45), (0.8, 0.6), (0.8, 1)]],
     "r": [[(0.3, 1), (0.3, 0.4)], [(0.3, 0.6), (0.5, 0.42), (0.75, 0.42)]],
     "u": [[(0.2, 0.4), (0.2, 0.85), (0.4, 1), (0.65, 0.95), (0.8, 0.8)], [(0.8, 0.4), (0.8, 1)]],
@@ -65,7 +84,12 @@ WRITTEN_CHARACTERS = {
     "y": [[(0.15, 0.3), (0.5, 0.7)], [(0.85, 0.3), (0.3, 1.1)]],
     "+": [[(0.5, 0.1), (0.5, 0.9)], [(0.1, 0.5), (0.9, 0.5)]],
     "=": [[(0.1, 0.35), (0.9, 0.35)], [(0.1, 0.65), (0.9, 0.65)]],
-    "#": [[(0.35, 0.05), (0.3, 0.95)], [(0.7, 0.05), (0.65, 0.95)], [(0.1, 0.35), (0.9, 0.35)], [(0.1, 0.65), (0.9, 0.65)]],
+    "#": [
+        [(0.35, 0.05), (0.3, 0.95)],
+        [(0.7, 0.05), (0.65, 0.95)],
+        [(0.1, 0.35), (0.9, 0.35)],
+        [(0.1, 0.65), (0.9, 0.65)],
+    ],
     "*": [[(0.5, 0.1), (0.5, 0.9)], [(0.15, 0.3), (0.85, 0.7)], [(0.85, 0.3), (0.15, 0.7)]],
     "<": [[(0.85, 0.1), (0.15, 0.5), (0.85, 0.9)]],
     ">": [[(0.15, 0.1), (0.85, 0.5), (0.15, 0.9)]],
@@ -82,9 +106,15 @@ def negative_pictures(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRIT
     """``count`` (kind, picture) pairs, one at a time: raw images holding no digit, the kinds in turn."""
     rng = np.random.default_rng(seed)
     loaded = [ImageFont.truetype(str(FONT_DIR / name), 200) for name in fonts]
-    makers = {"letter or symbol": lambda: character(rng, loaded),
-              "written letter or symbol": lambda: written_character(rng, written), "scribble": lambda: scribble(rng),
-              "shape": lambda: shape(rng), "texture": lambda: texture(rng), "page": lambda: page(rng), "face": lambda: face(rng)}
+    makers = {
+        "letter or symbol": lambda: character(rng, loaded),
+        "written letter or symbol": lambda: written_character(rng, written),
+        "scribble": lambda: scribble(rng),
+        "shape": lambda: shape(rng),
+        "texture": lambda: texture(rng),
+        "page": lambda: page(rng),
+        "face": lambda: face(rng),
+    }
     # Written letters three times: the commonest thing a person writes that is not a digit.
     kinds = ["written letter or symbol", "written letter or symbol", *makers]
     for index in range(count):
@@ -93,15 +123,15 @@ def negative_pictures(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRIT
 
 
 def make_negatives(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRITTEN):
-    """Preprocessed 28x28 float32 images holding no digit: of ``count`` pictures, those that
-    preprocessing does not already refuse (no ink, or scattered marks like a page of text)."""
+    """Preprocessed 28x28 uint8 images (MNIST's format) holding no digit: of ``count`` pictures,
+    those that preprocessing does not already refuse (no ink, or scattered marks like text)."""
     images = []
     for _, picture in negative_pictures(count, seed, fonts, written):
         try:
             images.append(preprocess(picture))
         except NoDigitError:
             continue
-    return np.stack(images).astype(np.float32)
+    return np.round(np.stack(images) * 255).astype(np.uint8)
 
 
 def character(rng, fonts):
@@ -124,10 +154,10 @@ def written_character(rng, names):
     image = Image.new("L", (SIZE, SIZE), 0)
     draw = ImageDraw.Draw(image)
     for stroke in strokes:
-        points = [(left + (x + rng.normal(0, 0.04)) * width, top + (y + rng.normal(0, 0.04)) * height) for x, y in stroke]
-        draw.line(points, fill=255, width=pen, joint="curve")
-        for x, y in (points[0], points[-1]):  # a round pen tip, like the canvas' brush
-            draw.ellipse((x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2), fill=255)
+        points = [
+            (left + (x + rng.normal(0, 0.04)) * width, top + (y + rng.normal(0, 0.04)) * height) for x, y in stroke
+        ]
+        draw_stroke(draw, points, pen)
     return _slant_and_turn(image, rng)
 
 
@@ -180,7 +210,9 @@ def texture(rng):
     if rng.random() < 0.5:
         period = rng.uniform(8, 40)
         noise += 40 * np.sin(np.arange(SIZE)[None, :] * 2 * math.pi / period + rng.uniform(0, 6))
-    smooth = Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(rng.uniform(0, 3)))
+    smooth = Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(rng.uniform(0, 3))
+    )
     return smooth.convert("RGB")
 
 
@@ -191,7 +223,9 @@ def page(rng):
     font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), int(rng.integers(12, 22)))
     y = 10
     while y < SIZE - 20:
-        words = " ".join("".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), int(rng.integers(2, 9)))) for _ in range(8))
+        words = " ".join(
+            "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), int(rng.integers(2, 9)))) for _ in range(8)
+        )
         draw.text((10, y), words, fill=(20, 20, 20), font=font)
         if rng.random() < 0.3:
             draw.rectangle((10, y + 24, int(rng.integers(80, 300)), y + 50), outline=(40, 40, 40), width=2)

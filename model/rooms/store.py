@@ -16,10 +16,7 @@ Choices:
 - Hidden drawings leave the wall, its numbers and the dataset (hiding is for moderation).
 """
 
-import dataclasses
-import hashlib
 import hmac
-import io
 import math
 import operator
 import re
@@ -29,90 +26,32 @@ import time
 import numpy as np
 from sqlalchemy import delete, func, insert, select, update
 
-from model.room_database import CODE_LENGTH, create_tables, drawings, make_engine, rooms, transaction
-from model.settings import room_limits
+from model.hosting.settings import room_limits
+from model.rooms.database import CODE_LENGTH, create_tables, drawings, make_engine, rooms, transaction
+from model.rooms.errors import (
+    DrawingNotFound,
+    InvalidInput,
+    NotRoomOwner,
+    NotYourDrawing,
+    RateLimited,
+    RoomClosed,
+    RoomFull,
+    RoomNotFound,
+    TooManyRooms,
+)
+from model.rooms.values import (
+    RoomInfo,
+    RoomStats,
+    as_drawing,
+    checked_confidence,
+    checked_count,
+    checked_digit,
+    image_bytes,
+    session_hash,
+)
 
 _CODE_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{CODE_LENGTH}}}")
 _LARGEST_ID = 2**31 - 1  # PostgreSQL's integer; a larger forged id must not reach the database
-
-
-class RoomError(ValueError):
-    """Anything a room refuses, with a message a person can read."""
-
-
-class RoomNotFound(RoomError):
-    def __init__(self):
-        super().__init__("No room with that code: check the link")
-
-
-class RoomClosed(RoomError):
-    pass
-
-
-class NotRoomOwner(RoomError):
-    def __init__(self):
-        super().__init__("Only the presenter who opened this room can do that")
-
-
-class RateLimited(RoomError):
-    def __init__(self, wait_seconds):
-        self.wait_seconds = wait_seconds
-        super().__init__(f"Too many drawings in a row: wait {wait_seconds} s, then send again")
-
-
-class TooManyRooms(RoomError):
-    def __init__(self, max_open_rooms):
-        super().__init__(f"This server already holds {max_open_rooms} open rooms: please try again later")
-
-
-class RoomFull(RoomError):
-    def __init__(self, max_drawings):
-        super().__init__(f"This room is full ({max_drawings} drawings): ask the presenter for a new room")
-
-
-class NotYourDrawing(RoomError):
-    def __init__(self):
-        super().__init__("You can only correct your own drawings")
-
-
-class DrawingNotFound(RoomError):
-    def __init__(self):
-        super().__init__("No such drawing in this room")
-
-
-class InvalidInput(RoomError):
-    pass
-
-
-@dataclasses.dataclass(frozen=True)
-class RoomInfo:
-    code: str
-    created: float
-    expires: float
-    closed: bool  # refuses drawings: closed by the presenter, or expired
-    expired: bool
-    on_wall: int  # visible drawings since the last clear
-    stored: int  # every drawing the room holds (counts towards max_drawings)
-    max_drawings: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Drawing:
-    id: int
-    image: np.ndarray = dataclasses.field(repr=False)  # uint8 (28, 28), what the network saw
-    digit: int  # the network's reading
-    confidence: float
-    label: int | None  # the true digit, once the submitter confirmed or corrected it
-    hidden: bool
-    created: float
-
-
-@dataclasses.dataclass(frozen=True)
-class RoomStats:
-    count: int  # drawings on the wall
-    confirmed: int  # of which the submitter gave the true digit
-    accuracy: float | None  # None until something is confirmed
-    confusion: np.ndarray  # int64 (10, 10): rows the true digit, columns the network's reading
 
 
 class RoomStore:
@@ -134,9 +73,16 @@ class RoomStore:
             open_rooms = connection.scalar(select(func.count()).where(rooms.c.expires > now))
             if open_rooms >= self.limits.max_open_rooms:
                 raise TooManyRooms(self.limits.max_open_rooms)
-            connection.execute(insert(rooms).values(
-                code=code, owner=_session_hash(code, owner_session), created=now,
-                expires=now + self.limits.ttl_minutes * 60, closed=False, cleared_through=0))
+            connection.execute(
+                insert(rooms).values(
+                    code=code,
+                    owner=session_hash(code, owner_session),
+                    created=now,
+                    expires=now + self.limits.ttl_minutes * 60,
+                    closed=False,
+                    cleared_through=0,
+                )
+            )
         return code
 
     def room(self, code):
@@ -146,8 +92,16 @@ class RoomStore:
             stored = connection.scalar(select(func.count()).where(drawings.c.room == row.code))
             on_wall = connection.scalar(select(func.count()).where(*_on_wall(row)))
         expired = row.expires <= self.clock()
-        return RoomInfo(row.code, row.created, row.expires, row.closed or expired, expired, on_wall, stored,
-                        self.limits.max_drawings)
+        return RoomInfo(
+            row.code,
+            row.created,
+            row.expires,
+            row.closed or expired,
+            expired,
+            on_wall,
+            stored,
+            self.limits.max_drawings,
+        )
 
     def is_owner(self, code, session):
         """True when this session opened the room (the page shows the presenter's controls)."""
@@ -156,36 +110,45 @@ class RoomStore:
 
     def add_drawing(self, code, session, image28, digit, confidence):
         """Store a phone's drawing (28x28 uint8, or floats in [0, 1]) and its reading; returns its id."""
-        values = dict(image=image_bytes(image28), digit=_digit(digit, "The reading"),
-                      confidence=_confidence(confidence), label=None, hidden=False)
+        values = dict(
+            image=image_bytes(image28),
+            digit=checked_digit(digit, "The reading"),
+            confidence=checked_confidence(confidence),
+            label=None,
+            hidden=False,
+        )
         now = self.clock()
         with transaction(self.engine, writes=True) as connection:
             row = self._room_row(connection, code, lock=True)
             self._refuse_if_closed(row, now)
-            submitter = _session_hash(row.code, session)
+            submitter = session_hash(row.code, session)
             recent, oldest = connection.execute(
                 select(func.count(), func.min(drawings.c.created)).where(
-                    drawings.c.room == row.code, drawings.c.submitter == submitter,
-                    drawings.c.created > now - self.limits.rate_seconds)).one()
+                    drawings.c.room == row.code,
+                    drawings.c.submitter == submitter,
+                    drawings.c.created > now - self.limits.rate_seconds,
+                )
+            ).one()
             if recent >= self.limits.rate_count:
                 raise RateLimited(max(1, math.ceil(oldest + self.limits.rate_seconds - now)))
             stored = connection.scalar(select(func.count()).where(drawings.c.room == row.code))
             if stored >= self.limits.max_drawings:
                 raise RoomFull(self.limits.max_drawings)
             result = connection.execute(
-                insert(drawings).values(room=row.code, submitter=submitter, created=now, **values))
+                insert(drawings).values(room=row.code, submitter=submitter, created=now, **values)
+            )
             return result.inserted_primary_key[0]
 
     def correct(self, code, session, drawing_id, label):
         """The submitter gives the true digit: the reading to confirm it, another digit to correct it."""
-        label = _digit(label, "The true digit")
+        label = checked_digit(label, "The true digit")
         with transaction(self.engine, writes=True) as connection:
             row = self._room_row(connection, code, lock=True)
             self._refuse_if_closed(row, self.clock())
             submitter = connection.scalar(select(drawings.c.submitter).where(*_drawing(row, drawing_id)))
             if submitter is None:
                 raise DrawingNotFound()
-            if not hmac.compare_digest(submitter, _session_hash(row.code, session)):
+            if not hmac.compare_digest(submitter, session_hash(row.code, session)):
                 raise NotYourDrawing()
             connection.execute(update(drawings).where(*_drawing(row, drawing_id)).values(label=label))
 
@@ -193,17 +156,20 @@ class RoomStore:
         """The wall's newest visible drawings since the last clear, newest first."""
         with transaction(self.engine, writes=False) as connection:
             row = self._room_row(connection, code)
-            query = select(drawings).where(*_on_wall(row)).order_by(drawings.c.id.desc()).limit(_count(limit))
-            return [_as_drawing(found) for found in connection.execute(query)]
+            query = select(drawings).where(*_on_wall(row)).order_by(drawings.c.id.desc()).limit(checked_count(limit))
+            return [as_drawing(found) for found in connection.execute(query)]
 
     def my_drawings(self, code, session, limit=24):
         """This session's own drawings in the room, newest first (hidden or cleared ones too)."""
         with transaction(self.engine, writes=False) as connection:
             row = self._room_row(connection, code)
-            query = (select(drawings).where(drawings.c.room == row.code,
-                                            drawings.c.submitter == _session_hash(row.code, session))
-                     .order_by(drawings.c.id.desc()).limit(_count(limit)))
-            return [_as_drawing(found) for found in connection.execute(query)]
+            query = (
+                select(drawings)
+                .where(drawings.c.room == row.code, drawings.c.submitter == session_hash(row.code, session))
+                .order_by(drawings.c.id.desc())
+                .limit(checked_count(limit))
+            )
+            return [as_drawing(found) for found in connection.execute(query)]
 
     def stats(self, code):
         """Count, confirmed, accuracy and confusion matrix of the drawings on the wall."""
@@ -213,7 +179,8 @@ class RoomStore:
             pairs = connection.execute(
                 select(drawings.c.label, drawings.c.digit, func.count())
                 .where(*_on_wall(row), drawings.c.label.is_not(None))
-                .group_by(drawings.c.label, drawings.c.digit)).all()
+                .group_by(drawings.c.label, drawings.c.digit)
+            ).all()
         confusion = np.zeros((10, 10), dtype=np.int64)
         for label, digit, number in pairs:
             confusion[label, digit] = number
@@ -234,8 +201,9 @@ class RoomStore:
         with transaction(self.engine, writes=True) as connection:
             row = self._owned_room_row(connection, code, owner_session)
             newest = connection.scalar(select(func.max(drawings.c.id)).where(drawings.c.room == row.code))
-            connection.execute(update(rooms).where(rooms.c.code == row.code)
-                               .values(cleared_through=newest or row.cleared_through))
+            connection.execute(
+                update(rooms).where(rooms.c.code == row.code).values(cleared_through=newest or row.cleared_through)
+            )
 
     def close(self, code, owner_session):
         """Refuse further drawings and corrections; the wall and the dataset stay until expiry."""
@@ -248,9 +216,10 @@ class RoomStore:
         with transaction(self.engine, writes=False) as connection:
             row = self._owned_room_row(connection, code, owner_session)
             found = connection.execute(
-                select(drawings.c.image, drawings.c.label).where(
-                    drawings.c.room == row.code, drawings.c.label.is_not(None), drawings.c.hidden.is_(False))
-                .order_by(drawings.c.id)).all()
+                select(drawings.c.image, drawings.c.label)
+                .where(drawings.c.room == row.code, drawings.c.label.is_not(None), drawings.c.hidden.is_(False))
+                .order_by(drawings.c.id)
+            ).all()
         x = np.frombuffer(b"".join(image for image, _ in found), dtype=np.uint8).reshape(len(found), 28, 28).copy()
         return x, np.array([label for _, label in found], dtype=np.uint8)
 
@@ -285,34 +254,9 @@ class RoomStore:
             raise RoomClosed("This room has expired: ask the presenter for a new one")
 
 
-def npz_bytes(x, y):
-    """A dataset as the bytes of an ``.npz`` file with arrays ``x`` and ``y`` (for a download)."""
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, x=x, y=y)
-    return buffer.getvalue()
-
-
-def image_bytes(image28):
-    """The 784 bytes stored for a drawing: uint8 as given, floats in [0, 1] scaled to 0-255."""
-    image = np.asarray(image28)
-    if image.shape != (28, 28):
-        raise InvalidInput(f"A drawing is a 28x28 image, got shape {image.shape}")
-    if image.dtype == np.uint8:
-        return image.tobytes()
-    if not np.issubdtype(image.dtype, np.floating) or not np.all((image >= 0) & (image <= 1)):
-        raise InvalidInput("A drawing's pixels are uint8, or floats from 0 to 1")
-    return np.round(image * 255).astype(np.uint8).tobytes()
-
-
-def _session_hash(code, session):
-    if not isinstance(session, str) or not session:
-        raise InvalidInput("A session id is needed")
-    return hashlib.sha256(f"{code}:{session}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def _is_owner(row, session):
     try:
-        return hmac.compare_digest(row.owner, _session_hash(row.code, session))
+        return hmac.compare_digest(row.owner, session_hash(row.code, session))
     except InvalidInput:  # no session at all owns nothing
         return False
 
@@ -329,35 +273,3 @@ def _drawing(row, drawing_id):
     if not 0 < drawing_id <= _LARGEST_ID:
         raise DrawingNotFound()
     return drawings.c.room == row.code, drawings.c.id == drawing_id
-
-
-def _digit(value, what):
-    try:
-        digit = operator.index(value)
-    except TypeError:
-        raise InvalidInput(f"{what} is a whole number from 0 to 9, got {value!r}") from None
-    if not 0 <= digit <= 9:
-        raise InvalidInput(f"{what} is a whole number from 0 to 9, got {digit}")
-    return digit
-
-
-def _confidence(value):
-    try:
-        confidence = float(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"A confidence is a number from 0 to 1, got {value!r}") from None
-    if not 0.0 <= confidence <= 1.0:  # also refuses NaN
-        raise InvalidInput(f"A confidence is from 0 to 1, got {value!r}")
-    return confidence
-
-
-def _count(limit):
-    limit = operator.index(limit)
-    if limit < 1:
-        raise ValueError(f"limit must be at least 1, got {limit}")
-    return limit
-
-
-def _as_drawing(row):
-    image = np.frombuffer(row.image, dtype=np.uint8).reshape(28, 28)
-    return Drawing(row.id, image, row.digit, row.confidence, row.label, row.hidden, row.created)

@@ -1,0 +1,152 @@
+"""``train``, ``gate``, ``numbers``, ``ensemble`` and ``sample``: make a network (or the bundled
+sample) from MNIST and save it with its card."""
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from model.cli.failure import fail
+from model.data import MnistData
+
+
+def run_train(arguments: argparse.Namespace) -> int:
+    import time
+
+    from model.data import load_mnist
+    from model.storage import check_model_path
+
+    try:
+        data = load_mnist(arguments.data)
+        out = check_model_path(arguments.out or f"runs/{arguments.arch}-{time.strftime('%Y%m%d-%H%M%S')}.keras")
+    except ValueError as error:
+        return fail(error, 2)
+    if data.is_sample:
+        print(data.notice, file=sys.stderr)
+
+    from model.making.training import train
+    from model.storage import save_model
+
+    print(f"Training {arguments.arch} on {len(data.x_train)} images from {data.source}", file=sys.stderr)
+    result = train(
+        arguments.arch,
+        data,
+        epochs=arguments.epochs,
+        batch_size=arguments.batch_size,
+        learning_rate=arguments.learning_rate,
+        augment=arguments.augment,
+        train_size=arguments.train_size,
+        seed=arguments.seed,
+        on_progress=TerminalProgress(),
+    )
+    save_model(result.model, result.card, out)
+    print(f"test accuracy: {result.card['test_accuracy']:.4f} on {result.card['test_images']} images")
+    print(f"saved {out} and {out.with_suffix('.json')}")
+    return 0
+
+
+class TerminalProgress:
+    """Draws training progress with Keras' own Progbar, one bar per epoch."""
+
+    def __init__(self) -> None:
+        from keras.utils import Progbar
+
+        self.progress_bar = Progbar
+        self.bar = None
+        self.epoch = 0
+
+    def __call__(self, progress: Any) -> None:
+        if progress.epoch != self.epoch:
+            self.epoch = progress.epoch
+            print(f"Epoch {progress.epoch}/{progress.epochs}", file=sys.stderr)
+            self.bar = self.progress_bar(progress.batches, stateful_metrics=["loss", "accuracy", "test_accuracy"])
+        values = [("loss", progress.loss), ("accuracy", progress.accuracy)]
+        finished_epoch = len(progress.history["test_accuracy"]) == progress.epoch
+        if finished_epoch:
+            values.append(("test_accuracy", progress.history["test_accuracy"][-1]))
+        self.bar.update(progress.batch, values=values, finalize=finished_epoch)
+
+
+# --- gate, numbers, ensemble: make a network from MNIST, save it with its card ------------
+
+
+def run_gate(arguments: argparse.Namespace) -> int:
+    from model.making.gate import train_gate
+    from model.recognition.gate import GATE_PATH
+
+    return _make_and_save(
+        arguments,
+        GATE_PATH,
+        lambda data: train_gate(data, negatives=arguments.negatives, pieces=arguments.pieces, epochs=arguments.epochs),
+        lambda card: (
+            f"threshold {card['threshold']:.4f}; refused {card['validation_refused']:.2%} of "
+            f"{card['validation_digits']} held-out MNIST digits"
+        ),
+    )
+
+
+def run_numbers(arguments: argparse.Namespace) -> int:
+    from model.making.number_model import train_number_model
+    from model.recognition.number_reader import NUMBER_MODEL_PATH
+
+    return _make_and_save(
+        arguments,
+        NUMBER_MODEL_PATH,
+        lambda data: train_number_model(data, lines=arguments.lines, epochs=arguments.epochs),
+        lambda card: (
+            f"read {card['check_lines_read']:.2%} of {card['check_lines']} check lines exactly "
+            "(digits never trained on)"
+        ),
+    )
+
+
+def run_ensemble(arguments: argparse.Namespace) -> int:
+    from model.making.ensemble import make_ensemble
+
+    def describe(card: dict[str, Any]) -> str:
+        members = ", ".join(f"{member['test_accuracy']:.4f}" for member in card["members"])
+        return f"test accuracy {card['test_accuracy']:.4f} (members: {members}) on {card['test_images']} images"
+
+    return _make_and_save(arguments, None, lambda data: make_ensemble(arguments.models, data), describe)
+
+
+def _make_and_save(
+    arguments: argparse.Namespace,
+    default_out: Path | None,
+    make: Callable[[MnistData], tuple[Any, dict[str, Any]]],
+    describe: Callable[[dict[str, Any]], str],
+) -> int:
+    """Load MNIST and check --out (a mistake there, or a member that cannot be loaded, is one line
+    and exit status 2), ``make(data)`` -> (model, card), save both, print ``describe(card)``."""
+    from model.data import load_mnist
+    from model.storage import check_model_path, save_model
+
+    try:
+        data = load_mnist(arguments.data)
+        out = check_model_path(arguments.out or default_out)
+        model, card = make(data)
+    except ValueError as error:  # ModelLoadError is one
+        return fail(error, 2)
+    save_model(model, card, out)
+    print(describe(card))
+    print(f"saved {out} and {out.with_suffix('.json')}")
+    return 0
+
+
+# --- sample --------------------------------------------------------------------------------
+
+
+def run_sample(arguments: argparse.Namespace) -> int:
+    import numpy as np
+
+    from model.data import SAMPLE_PATH, load_mnist_file, make_sample
+
+    try:
+        sample = make_sample(load_mnist_file(arguments.data))
+    except ValueError as error:
+        return fail(error, 2)
+    out = arguments.out or str(SAMPLE_PATH)
+    np.savez_compressed(out, **sample)
+    print(f"wrote {out}: {len(sample['x_train'])} train, {len(sample['x_test'])} test images")
+    return 0

@@ -1,0 +1,99 @@
+"""What a room holds and hands out (rooms, drawings, the wall's numbers), and the checks on what
+a visitor sends before it reaches the database."""
+
+import dataclasses
+import hashlib
+import io
+import operator
+
+import numpy as np
+
+from model.rooms.errors import InvalidInput
+
+
+@dataclasses.dataclass(frozen=True)
+class RoomInfo:
+    code: str
+    created: float
+    expires: float
+    closed: bool  # refuses drawings: closed by the presenter, or expired
+    expired: bool
+    on_wall: int  # visible drawings since the last clear
+    stored: int  # every drawing the room holds (counts towards max_drawings)
+    max_drawings: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Drawing:
+    id: int
+    image: np.ndarray = dataclasses.field(repr=False)  # uint8 (28, 28), what the network saw
+    digit: int  # the network's reading
+    confidence: float
+    label: int | None  # the true digit, once the submitter confirmed or corrected it
+    hidden: bool
+    created: float
+
+
+@dataclasses.dataclass(frozen=True)
+class RoomStats:
+    count: int  # drawings on the wall
+    confirmed: int  # of which the submitter gave the true digit
+    accuracy: float | None  # None until something is confirmed
+    confusion: np.ndarray  # int64 (10, 10): rows the true digit, columns the network's reading
+
+
+def npz_bytes(x, y):
+    """A dataset as the bytes of an ``.npz`` file with arrays ``x`` and ``y`` (for a download)."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, x=x, y=y)
+    return buffer.getvalue()
+
+
+def image_bytes(image28):
+    """The 784 bytes stored for a drawing: uint8 as given, floats in [0, 1] scaled to 0-255."""
+    image = np.asarray(image28)
+    if image.shape != (28, 28):
+        raise InvalidInput(f"A drawing is a 28x28 image, got shape {image.shape}")
+    if image.dtype == np.uint8:
+        return image.tobytes()
+    if not np.issubdtype(image.dtype, np.floating) or not np.all((image >= 0) & (image <= 1)):
+        raise InvalidInput("A drawing's pixels are uint8, or floats from 0 to 1")
+    return np.round(image * 255).astype(np.uint8).tobytes()
+
+
+def session_hash(code, session):
+    if not isinstance(session, str) or not session:
+        raise InvalidInput("A session id is needed")
+    return hashlib.sha256(f"{code}:{session}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def checked_digit(value, what):
+    try:
+        digit = operator.index(value)
+    except TypeError:
+        raise InvalidInput(f"{what} is a whole number from 0 to 9, got {value!r}") from None
+    if not 0 <= digit <= 9:
+        raise InvalidInput(f"{what} is a whole number from 0 to 9, got {digit}")
+    return digit
+
+
+def checked_confidence(value):
+    try:
+        confidence = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"A confidence is a number from 0 to 1, got {value!r}") from None
+    if not 0.0 <= confidence <= 1.0:  # also refuses NaN
+        raise InvalidInput(f"A confidence is from 0 to 1, got {value!r}")
+    return confidence
+
+
+def checked_count(limit):
+    limit = operator.index(limit)
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    return limit
+
+
+def as_drawing(row):
+    image = np.frombuffer(row.image, dtype=np.uint8).reshape(28, 28)
+    return Drawing(row.id, image, row.digit, row.confidence, row.label, row.hidden, row.created)
