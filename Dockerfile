@@ -28,7 +28,7 @@ COPY model/ model/
 
 # Trained models and the audience rooms' SQLite file go to folders the app user owns (/app is
 # read-only to it); the hosting limits (DIGITS_MEMORY_BUDGET_MB and the others in README's
-# table) keep model/settings.py's defaults unless set with `-e`. HOME is where Keras caches a
+# table) keep model/hosting/settings.py's defaults unless set with `-e`. HOME is where Keras caches a
 # downloaded MNIST and matplotlib its font cache.
 ENV HOME=/home/digits \
     DIGITS_RUNS_DIR=/home/digits/runs \

@@ -1,6 +1,6 @@
 """How well drawings in other hands are read: ``python -m bench.drawings_robustness [--json]``.
 
-First, held-out digits written in the styles people use (``model/handwriting.py``: flagged and
+First, held-out digits written in the styles people use (``bench/heldout/handwriting.py``: flagged and
 footed 1s, crossed and hooked 7s, open and closed 4s, curled 2s, strong slant, fine pens to fat
 markers, a fifth at low resolution), drawn on the canvas and photographed on paper. No network
 trains on them. Read the whole way a drawing is read (preprocess, the model, the gate): a

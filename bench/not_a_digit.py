@@ -1,7 +1,7 @@
 """Not a digit: how much the gate refuses, of what. ``MNIST_PATH=... python -m bench.not_a_digit [--json]``
 
 Refused should be high for images that hold no digit and near zero for digits:
-- held-out non-digits made by ``model/negatives.py`` with fonts and random draws the gate never
+- held-out non-digits made by ``model/making/synthetic/negatives.py`` with fonts and random draws the gate never
   trained on (letters and symbols, scribbles, shapes, textures, pages, faces);
 - all 10,000 MNIST test digits (the shipped model's accuracy counting a refusal as a mistake);
 - MNIST test digits redrawn as canvas drawings and photos (``bench/drawings_robustness.py``).

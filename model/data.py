@@ -273,7 +273,7 @@ def load_extra_digits(source):
 
 def make_sample(full, train_per_digit=500, test_count=2000):
     """The bundled sample: the first ``train_per_digit`` training images of each digit (in the
-    original order) and the first ``test_count`` test images. Written by `python -m model.make_sample`."""
+    original order) and the first ``test_count`` test images. Written by ``python -m model sample``."""
     train_indices = np.sort(
         np.concatenate([np.flatnonzero(full.y_train == digit)[:train_per_digit] for digit in range(10)])
     )

@@ -10,25 +10,27 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SHIPPED_MODEL_PATH = PACKAGE_DIR / "mnist_cnn.keras"
 # Trained models: runs/ beside the app, or wherever DIGITS_RUNS_DIR points (the tests use a
-# temporary folder). The command line writes to runs/ in the current folder, as it always did.
+# temporary folder). The command line writes to runs/ in the current folder.
 DEFAULT_RUNS_DIR = PACKAGE_DIR.parent / "runs"
 
 
-def runs_dir():
+def runs_dir() -> Path:
     return Path(os.environ.get("DIGITS_RUNS_DIR", DEFAULT_RUNS_DIR))
 
 
-def new_run_path(folder, architecture):
+def new_run_path(folder: str | Path, architecture: str) -> Path:
     """A unique ``<architecture>-<date>-<time>-<random>.keras`` in ``folder``: runs never collide."""
     return Path(folder) / f"{architecture}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}.keras"
 
 
-def check_model_path(path):
+def check_model_path(path: str | Path) -> Path:
     """``path`` as a Path; ValueError unless it ends in .keras (Keras 3 saves nothing else)."""
     path = Path(path)
     if path.suffix != ".keras":
@@ -36,11 +38,11 @@ def check_model_path(path):
     return path
 
 
-def card_path_for(model_path):
+def card_path_for(model_path: str | Path) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
-def read_card(model_path):
+def read_card(model_path: str | Path) -> dict[str, Any]:
     """The model card beside a model file, or {} when there is none or it is unreadable."""
     try:
         return json.loads(card_path_for(model_path).read_text())
@@ -48,7 +50,7 @@ def read_card(model_path):
         return {}
 
 
-def save_model(model, card, path):
+def save_model(model: Any, card: dict[str, Any], path: str | Path) -> Path:
     """Write ``path`` (.keras) and its JSON card atomically: a temporary file, then a rename."""
     path = check_model_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +68,7 @@ def save_model(model, card, path):
     return path
 
 
-def sha256_of_files(paths):
+def sha256_of_files(paths: Iterable[str | Path]) -> str:
     """One SHA-256 over the files' bytes, in the order given (an IDX folder is four files)."""
     digest = hashlib.sha256()
     for path in paths:

@@ -14,3 +14,14 @@ def shipped_predictor():
     from model.recognition.predictor import Predictor
 
     return Predictor.load(gate=shipped_gate())
+
+
+def pytest_collection_modifyitems(items):
+    # The room store's tests run on SQLite and on PostgreSQL: the PostgreSQL ones join that tier.
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and any(
+            isinstance(value, str) and value == "postgresql" for value in callspec.params.values()
+        )
+        if on_postgres or "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)

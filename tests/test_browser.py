@@ -8,6 +8,8 @@ import pytest
 from tests.support.browser import chromium, clear_canvas, draw_strokes, streamlit_server
 from tests.support.drawings import strokes_in_box
 
+pytestmark = pytest.mark.browser
+
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 expect = playwright_api.expect
 

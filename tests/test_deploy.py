@@ -24,6 +24,8 @@ import yaml
 from model.hosting.settings import limits
 from tests.support import browser
 
+pytestmark = pytest.mark.deploy
+
 ROOT = browser.ROOT
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"

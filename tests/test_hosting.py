@@ -10,6 +10,8 @@ import pytest
 from tests.support.browser import ROOT, chromium, draw_strokes, streamlit_server
 from tests.support.drawings import strokes_in_box
 
+pytestmark = pytest.mark.browser
+
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 expect = playwright_api.expect
 SAMPLE = str(ROOT / "model" / "mnist_sample.npz")

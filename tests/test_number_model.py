@@ -4,15 +4,16 @@ import json
 
 import numpy as np
 
-from model.making.synthetic.number_lines import (
+from model.making.synthetic.number_lines import MAX_DIGITS, TRAINING_WIDTH, make_lines
+from model.recognition.number_reader import (
+    BLANK,
+    COLUMNS_PER_STEP,
     INK_HEIGHT,
     LINE_HEIGHT,
-    MAX_DIGITS,
-    TRAINING_WIDTH,
+    _greedy_reading,
     line_input,
-    make_lines,
+    shipped_number_model,
 )
-from model.recognition.number_reader import BLANK, COLUMNS_PER_STEP, _greedy_reading, shipped_number_model
 from tests.test_cli import ROOT, run
 
 

@@ -9,7 +9,7 @@ from model.recognition.numbers import read_number
 from model.recognition.preprocess import preprocess
 from tests.support.drawings import render, strokes_in_box
 
-NOT_NUMBERS_REFUSED = 0.8  # 36 of 40 (90 %) when written; the earlier reader refused about a third
+NOT_NUMBERS_REFUSED = 0.8  # 36 of 40 (90 %) when written
 
 
 def number_strokes(digits, step, size=120):
@@ -64,8 +64,8 @@ def test_no_ink_and_text_are_no_number_with_a_reason(shipped_predictor):
 
 def test_most_held_out_touching_numbers_are_read(shipped_predictor, sample):
     # MNIST test digits written into each other (bench/numbers.py's generator, few of them):
-    # reading blobs alone gets 2 % of these, the earlier classifier-scored cuts 23 of 30; the
-    # number model must read nearly all (bench/numbers.py measures 300).
+    # reading blobs alone gets 2 % of these; the number model must read nearly all
+    # (bench/numbers.py measures 300).
     numbers = [number for number in make_numbers(sample.x_test, sample.y_test, 60, seed=5) if number[2]]
     read = [read_number(shipped_predictor, picture).number == truth for picture, truth, _, _ in numbers]
     assert len(numbers) >= 20 and np.mean(read) >= 0.85, f"{sum(read)} of {len(read)} touching numbers read"

@@ -5,6 +5,8 @@ import pytest
 from tests.support.browser import PHONE, chromium, streamlit_server, touch_strokes
 from tests.support.drawings import strokes_in_box
 
+pytestmark = pytest.mark.browser
+
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 expect = playwright_api.expect
 

@@ -9,6 +9,8 @@ from PIL import Image
 from tests.support.browser import PHONE, chromium, draw_strokes, streamlit_server, touch_strokes
 from tests.support.drawings import strokes_in_box
 
+pytestmark = pytest.mark.browser
+
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 expect = playwright_api.expect
 PROJECTOR = {"width": 1920, "height": 1080}

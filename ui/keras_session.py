@@ -4,7 +4,7 @@ Streamlit calls ``keras.backend.clear_session()`` at the end of each script run
 (``_clean_problem_modules`` in streamlit/runtime/scriptrunner/script_runner.py), which also
 empties TensorFlow's kernel cache: every prediction then took ~42 ms instead of ~1.7 ms
 (measured). This app builds no Keras model in a script run (training runs in a child process,
-``model/jobs.py``), so there is nothing to clear; matplotlib's pyplot figures, the other thing
+``model/hosting/jobs.py``), so there is nothing to clear; matplotlib's pyplot figures, the other thing
 Streamlit cleans, are still closed.
 """
 

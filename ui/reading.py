@@ -8,6 +8,8 @@ import dataclasses
 
 import numpy as np
 import streamlit as st
+from PIL import Image
+from streamlit.delta_generator import DeltaGenerator
 
 from model.recognition.predictor import Prediction, Predictor
 from model.recognition.preprocess import preprocess
@@ -28,7 +30,7 @@ class Reading:
         return self.image is None and self.refusal is None
 
 
-def read(predictor: Predictor | None, source: object) -> Reading:
+def read(predictor: Predictor | None, source: Image.Image | np.ndarray | None) -> Reading:
     """The Reading of a drawing (RGBA array) or photo (PIL image); empty without a source."""
     if source is None or predictor is None:
         return Reading()
@@ -41,17 +43,25 @@ def read(predictor: Predictor | None, source: object) -> Reading:
     return Reading(image, prediction, prediction.refusal)
 
 
-def show_answer_line(place: object, reading: Reading) -> None:
+def show_answer_line(place: DeltaGenerator, reading: Reading) -> None:
     """A compact answer directly under the canvas: on a phone the metric is below the fold."""
     if reading.refusal is not None:
         place.markdown("#### :material/block: Not a digit")
         return
     prediction = reading.prediction
+    if prediction is None:  # a reading that is not refused and not empty has a prediction
+        raise ValueError("an empty reading has no answer line")
     doubt = f" (or a {prediction.runner_up}?)" if prediction.is_uncertain else ""
     place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {prediction.confidence:.0%} sure")
 
 
-def probability_bars(probabilities, digit, height=220, label_size=16, palette=None):
+def probability_bars(
+    probabilities: np.ndarray,
+    digit: int,
+    height: int = 220,
+    label_size: int = 16,
+    palette: dict[str, str] | None = None,
+) -> None:
     """All ten probabilities as bars, the answer highlighted; ``palette`` (background, text,
     muted, bar colours) for the projector's rooms, else Streamlit's theme.
 

@@ -1,6 +1,6 @@
 """The audience room on screen: the presenter's wall (Present page) and a phone's view (Join page).
 
-Everything a room holds lives in the database (``model/rooms.py``), so any server process shows
+Everything a room holds lives in the database (``model/rooms/``), so any server process shows
 the same room; this module only draws it. A refusal from the store (a forged code, a closed room,
 too many drawings) is shown as the store's own sentence, never a traceback.
 """

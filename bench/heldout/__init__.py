@@ -1,0 +1,1 @@
+"""Images no network here trains on, beside the benchmarks that read them."""

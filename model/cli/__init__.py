@@ -1,0 +1,1 @@
+"""The command line: ``python -m model {train,evaluate,predict,gate,numbers,ensemble,sample}``."""

@@ -53,7 +53,7 @@ class TerminalProgress:
         from keras.utils import Progbar
 
         self.progress_bar = Progbar
-        self.bar = None
+        self.bar: Any = None
         self.epoch = 0
 
     def __call__(self, progress: Any) -> None:
@@ -124,7 +124,10 @@ def _make_and_save(
 
     try:
         data = load_mnist(arguments.data)
-        out = check_model_path(arguments.out or default_out)
+        out_path = arguments.out or default_out
+        if out_path is None:  # argparse requires --out where there is no default path
+            raise ValueError("--out is required")
+        out = check_model_path(out_path)
         model, card = make(data)
     except ValueError as error:  # ModelLoadError is one
         return fail(error, 2)

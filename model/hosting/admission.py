@@ -13,12 +13,18 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from model.hosting.jobs import BackgroundTraining
 from model.hosting.memory import process_tree_mb
 from model.hosting.retention import prune_runs
+from model.hosting.settings import Limits
 from model.storage import new_run_path
+
+if TYPE_CHECKING:  # training imports TensorFlow; the server only names its Progress
+    from model.making.training import Progress
 
 log = logging.getLogger(__name__)
 
@@ -46,58 +52,65 @@ class Run:
 
     owner: str  # the browser session that asked for it
     architecture: str
-    options: dict
+    options: dict[str, Any]
     save_to: Path
     estimated_seconds: float
     state: str = QUEUED
-    job: BackgroundTraining = None
+    job: BackgroundTraining | None = None
     submitted_at: float = 0.0
-    started_at: float = None
+    started_at: float | None = None
     last_seen: float = 0.0
-    failure: str = None  # why the queue itself ended the run (memory, abandoned)
+    failure: str | None = None  # why the queue itself ended the run (memory, abandoned)
     identifier: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:8])
 
     @property
-    def progress(self):
+    def progress(self) -> "Progress | None":
         return self.job.progress if self.job else None
 
     @property
-    def card(self):
+    def card(self) -> dict[str, Any] | None:
         return self.job.card if self.job else None
 
     @property
-    def saved_path(self):
+    def saved_path(self) -> Path | None:
         return self.job.saved_path if self.job else None
 
     @property
-    def error(self):
+    def error(self) -> str | None:
         return self.failure or (self.job.error if self.job else None)
 
     @property
-    def stopped(self):
+    def stopped(self) -> bool:
         return bool(self.job and self.job.stopped)
 
     @property
-    def stop_requested(self):
+    def stop_requested(self) -> bool:
         return self.state == CANCELLED or bool(self.job and self.job.stop_requested)
 
     @property
-    def done(self):
+    def done(self) -> bool:
         return self.state in (FINISHED, FAILED, CANCELLED, ABANDONED)
 
 
 class TrainingQueue:
-    def __init__(self, limits, runs_folder, data_source, clock=time.monotonic, dispatch_every=0.5):
+    def __init__(
+        self,
+        limits: Limits,
+        runs_folder: str | Path,
+        data_source: str,
+        clock: Callable[[], float] = time.monotonic,
+        dispatch_every: float = 0.5,
+    ) -> None:
         self.limits = limits
         self.runs_folder = Path(runs_folder)
         self.data_source = data_source
         self.clock = clock
-        self._runs = []  # every run not yet forgotten, in the order submitted
-        self._owners_seen = {}  # owner -> last time one of its pages was seen
+        self._runs: list[Run] = []  # every run not yet forgotten, in the order submitted
+        self._owners_seen: dict[str, float] = {}  # owner -> last time one of its pages was seen
         self._seconds_per_image_epoch = dict(SECONDS_PER_IMAGE_EPOCH)
         self._lock = threading.RLock()
-        self._last_prune = None
-        self._dispatcher = None
+        self._last_prune: float | None = None
+        self._dispatcher: threading.Thread | None = None
         if dispatch_every:
             self._dispatcher = threading.Thread(
                 target=self._dispatch, args=(dispatch_every,), name="training-queue", daemon=True
@@ -106,7 +119,7 @@ class TrainingQueue:
 
     # --- what pages call -------------------------------------------------------------------
 
-    def submit(self, owner, architecture, options):
+    def submit(self, owner: str, architecture: str, options: Mapping[str, Any]) -> Run:
         """Queue a run for ``owner``; AdmissionError with a reason if it cannot be accepted."""
         extra = options.get("extra_digits")
         image_epochs = int(options["epochs"]) * (int(options["train_size"]) + (0 if extra is None else len(extra[1])))
@@ -138,7 +151,7 @@ class TrainingQueue:
         self.tick()
         return run
 
-    def touch(self, run=None, owner=None):
+    def touch(self, run: Run | None = None, owner: str | None = None) -> None:
         """The page of ``run`` (or any page of ``owner``) is being shown: keep its runs alive."""
         now = self.clock()
         with self._lock:
@@ -148,21 +161,21 @@ class TrainingQueue:
             if owner is not None:
                 self._owners_seen[owner] = now
 
-    def stop(self, run):
+    def stop(self, run: Run) -> None:
         """Stop a running run after its current batch (the model is kept), or cancel a queued one."""
         with self._lock:
             if run.state == QUEUED:
                 run.state = CANCELLED
-            elif run.state == RUNNING:
+            elif run.state == RUNNING and run.job is not None:
                 run.job.stop()
 
-    def position(self, run):
+    def position(self, run: Run) -> int | None:
         """1 for the first in line; None once the run is not waiting."""
         with self._lock:
             waiting = [other for other in self._runs if other.state == QUEUED]
             return waiting.index(run) + 1 if run in waiting else None
 
-    def wait_seconds(self, run):
+    def wait_seconds(self, run: Run) -> float | None:
         """About how long until ``run`` starts: the running runs' time left, then those ahead of it."""
         with self._lock:
             slots = self.limits.concurrent_trainings
@@ -177,13 +190,13 @@ class TrainingQueue:
                     free_at[soonest] += other.estimated_seconds
             return None
 
-    def runs(self):
+    def runs(self) -> list[Run]:
         with self._lock:
             return list(self._runs)
 
     # --- what the dispatcher does ----------------------------------------------------------
 
-    def tick(self):
+    def tick(self) -> None:
         now = self.clock()
         with self._lock:
             for run in self._runs:
@@ -204,17 +217,17 @@ class TrainingQueue:
                 self._last_prune = now
                 self.prune()
 
-    def prune(self):
+    def prune(self) -> list[Path]:
         """Apply the retention limits to the runs folder; models of sessions still seen come last."""
         with self._lock:
             in_use = set(self._owners_seen) | {run.owner for run in self._runs if not run.done}
         return prune_runs(self.runs_folder, self.limits, owners_in_use=in_use)
 
-    def _follow(self, run, now):
+    def _follow(self, run: Run, now: float) -> None:
         abandoned = now - run.last_seen > self.limits.abandoned_after_seconds
         if run.state == QUEUED and abandoned:
             run.state = ABANDONED
-        elif run.state == RUNNING:
+        elif run.state == RUNNING and run.job is not None:
             if abandoned and not run.job.stop_requested:
                 run.job.stop()
                 run.failure = "the page was closed"
@@ -226,7 +239,7 @@ class TrainingQueue:
                 path.unlink(missing_ok=True)
             log.info("removed the abandoned run %s", run.identifier)
 
-    def _admit(self):
+    def _admit(self) -> None:
         running = sum(run.state == RUNNING for run in self._runs)
         for run in self._runs:
             if run.state != QUEUED or running >= self.limits.concurrent_trainings:
@@ -246,24 +259,24 @@ class TrainingQueue:
             run.state, run.started_at = RUNNING, self.clock()
             running += 1
 
-    def _time_left(self, run):
+    def _time_left(self, run: Run) -> float:
         progress = run.progress
         if progress is not None and progress.remaining_seconds is not None:
             return progress.remaining_seconds
         elapsed = self.clock() - (run.started_at or self.clock())
         return max(1.0, run.estimated_seconds - elapsed)
 
-    def _estimate(self, architecture, image_epochs):
+    def _estimate(self, architecture: str, image_epochs: int) -> float:
         per_image_epoch = self._seconds_per_image_epoch.get(architecture, max(self._seconds_per_image_epoch.values()))
         return START_UP_SECONDS + per_image_epoch * image_epochs
 
-    def _learn(self, run):
+    def _learn(self, run: Run) -> None:
         card = run.card
         if run.state == FINISHED and card and not card.get("stopped") and card.get("training_seconds"):
             image_epochs = card["epochs"] * card["train_size"]
             self._seconds_per_image_epoch[run.architecture] = card["training_seconds"] / image_epochs
 
-    def _dispatch(self, every):
+    def _dispatch(self, every: float) -> None:
         while True:
             try:
                 self.tick()

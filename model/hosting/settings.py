@@ -66,7 +66,7 @@ def limits():
     )
 
 
-# The audience room of the presentation mode (model/rooms.py). Its database holds only 28x28
+# The audience room of the presentation mode (model/rooms/store.py). Its database holds only 28x28
 # inputs and session hashes, so a SQLite file beside the app is enough on one machine; several
 # machines point DIGITS_ROOM_DATABASE_URL at one PostgreSQL (postgresql+psycopg://...).
 DEFAULT_DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")

@@ -8,14 +8,17 @@ Saving is ``storage.save_model``; running a fit in a child process is ``jobs.py`
 import dataclasses
 import platform
 import time
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from model.data import MnistData
 from model.making.augment import make_augmenter, written_styles
 from model.making.cards import created_now, measured_on_test_split
-from model.making.recipes import get_recipe
+from model.making.recipes import Recipe, get_recipe
 from model.making.synthetic.pieces import make_pieces
 from model.metrics import evaluate
 from model.recognition.predictor import Predictor
@@ -30,14 +33,14 @@ class Progress:
     loss: float
     accuracy: float
     elapsed_seconds: float
-    history: dict  # per finished epoch: "loss", "accuracy", "test_accuracy"
+    history: dict[str, list[float]]  # per finished epoch: "loss", "accuracy", "test_accuracy"
 
     @property
-    def fraction(self):
+    def fraction(self) -> float:
         return min(1.0, ((self.epoch - 1) + self.batch / self.batches) / self.epochs)
 
     @property
-    def remaining_seconds(self):
+    def remaining_seconds(self) -> float | None:
         return self.elapsed_seconds * (1 - self.fraction) / self.fraction if self.fraction > 0 else None
 
 
@@ -46,35 +49,35 @@ class TrainingResult:
     """A finished run: the Keras model, a Predictor over it, and its card (which holds the
     history, the test-set report and whether Stop ended the run early)."""
 
-    model: object  # keras.Model
+    model: Any  # keras.Model
     predictor: Predictor
-    card: dict
+    card: dict[str, Any]
 
     @property
-    def history(self):
+    def history(self) -> dict[str, list[float]]:
         return self.card["history"]
 
     @property
-    def stopped(self):
+    def stopped(self) -> bool:
         return self.card["stopped"]
 
 
 def train(
-    architecture,
-    data,
-    epochs=None,
-    batch_size=None,
-    learning_rate=None,
-    augment=None,
-    styled_digits=None,
-    train_size=None,
-    seed=0,
-    on_progress=None,
-    should_stop=None,
-    progress_every=10,
-    callbacks=(),
-    extra_digits=None,
-):
+    architecture: str,
+    data: MnistData,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    augment: bool | None = None,
+    styled_digits: bool | None = None,
+    train_size: int | None = None,
+    seed: int = 0,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    progress_every: int = 10,
+    callbacks: Sequence[Any] = (),
+    extra_digits: tuple[np.ndarray, np.ndarray] | None = None,
+) -> TrainingResult:
     """Train ``architecture`` ("cnn", "mlp", "sigmoid", ...) on ``data`` (an MnistData).
 
     Defaults come from the network's own recipe. ``on_progress(Progress)`` is called every
@@ -98,10 +101,10 @@ def train(
     keras.utils.set_random_seed(seed)
     x_train, y_train = _training_subset(data.x_train, data.y_train, train_size, seed)
     add_styled = augment if styled_digits is None else bool(styled_digits)
-    styled_digits = len(x_train) // 20 if add_styled else 0
-    if styled_digits:
-        styled = written_styles(x_train, y_train, styled_digits, seed=seed)
-        cut = make_pieces(x_train, styled_digits, seed=seed, labels=y_train, kinds=("digit with a sliver",))
+    styled_count = len(x_train) // 20 if add_styled else 0
+    if styled_count:
+        styled = written_styles(x_train, y_train, styled_count, seed=seed)
+        cut = make_pieces(x_train, styled_count, seed=seed, labels=y_train, kinds=("digit with a sliver",))
         x_train = np.concatenate([x_train, styled[0], cut.images])
         y_train = np.concatenate([y_train, styled[1], cut.labels.astype(y_train.dtype)])
     if extra_digits is not None:
@@ -146,7 +149,7 @@ def train(
         learning_rate=learning_rate,
         augment=augment,
         train_size=len(x_train),
-        styled_digits=2 * styled_digits,
+        styled_digits=2 * styled_count,
         extra_digits=0 if extra_digits is None else len(extra_digits[1]),
         seed=seed,
         training_seconds=training_seconds,
@@ -156,14 +159,22 @@ def train(
     return TrainingResult(model=model, predictor=predictor, card=card)
 
 
-def _training_subset(x_train, y_train, train_size, seed):
+def _training_subset(
+    x_train: np.ndarray, y_train: np.ndarray, train_size: int | None, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     if train_size and train_size < len(x_train):
         chosen = np.random.default_rng(seed).choice(len(x_train), size=int(train_size), replace=False)
         return x_train[chosen], y_train[chosen]
     return x_train, y_train
 
 
-def _batches(images_uint8, labels, batch_size, shuffle_seed=None, augmenter=None):
+def _batches(
+    images_uint8: np.ndarray,
+    labels: np.ndarray,
+    batch_size: int,
+    shuffle_seed: int | None = None,
+    augmenter: Callable[[Any], Any] | None = None,
+) -> Any:
     """Batches of float images in [0, 1] made on the fly from the uint8 images.
 
     The images stay uint8 in one tensor (a quarter of float32's bytes) and only indices are
@@ -175,7 +186,7 @@ def _batches(images_uint8, labels, batch_size, shuffle_seed=None, augmenter=None
     if shuffle_seed is not None:
         indices = indices.shuffle(len(images_uint8), seed=shuffle_seed, reshuffle_each_iteration=True)
 
-    def gather(batch):
+    def gather(batch: Any) -> tuple[Any, Any]:
         floats = tf.cast(tf.gather(images, batch), tf.float32)[..., None] / 255.0
         return floats, tf.gather(labels, batch)
 
@@ -188,22 +199,29 @@ def _batches(images_uint8, labels, batch_size, shuffle_seed=None, augmenter=None
 class _ProgressReporter(keras.callbacks.Callback):
     """Adapts Keras' callback events to ``on_progress(Progress)`` and ``should_stop()``."""
 
-    def __init__(self, epochs, batches, every, on_progress, should_stop):
+    def __init__(
+        self,
+        epochs: int,
+        batches: int,
+        every: int,
+        on_progress: Callable[[Progress], None] | None,
+        should_stop: Callable[[], bool] | None,
+    ) -> None:
         super().__init__()
         self.epochs, self.batches, self.every = epochs, batches, every
         self.on_progress, self.should_stop = on_progress, should_stop
-        self.history = {"loss": [], "accuracy": [], "test_accuracy": []}
+        self.history: dict[str, list[float]] = {"loss": [], "accuracy": [], "test_accuracy": []}
         self.stopped = False
         self.epoch = 1
         self.last_reported_batch = 0
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.started = time.perf_counter()
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.epoch, self.last_reported_batch = epoch + 1, 0
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         finished = batch + 1
         if self.should_stop is not None and self.should_stop():
             self.stopped = True
@@ -212,14 +230,14 @@ class _ProgressReporter(keras.callbacks.Callback):
             self.last_reported_batch = finished
             self._report(finished, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
         self.history["loss"].append(float(logs.get("loss", np.nan)))
         self.history["accuracy"].append(float(logs.get("accuracy", np.nan)))
         self.history["test_accuracy"].append(float(logs.get("val_accuracy", np.nan)))
         self._report(self.batches, logs)
 
-    def _report(self, batch, logs):
+    def _report(self, batch: int, logs: dict[str, Any] | None) -> None:
         if self.on_progress is None:
             return
         logs = logs or {}
@@ -237,7 +255,14 @@ class _ProgressReporter(keras.callbacks.Callback):
         )
 
 
-def _model_card(recipe, model, data, report, history, **settings):
+def _model_card(
+    recipe: Recipe,
+    model: Any,
+    data: MnistData,
+    report: dict[str, Any],
+    history: dict[str, list[float]],
+    **settings: Any,
+) -> dict[str, Any]:
     return {
         "architecture": recipe.architecture,
         "description": recipe.description,

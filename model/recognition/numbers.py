@@ -18,6 +18,7 @@ This is the only number reader: the Draw page's number mode and ``predict --numb
 import dataclasses
 
 import numpy as np
+from PIL import Image
 from scipy import ndimage
 
 from model.recognition.number_reader import NumberModel, line_input, shipped_number_model
@@ -59,7 +60,9 @@ class NumberReading:
         return f"mark {', '.join(map(str, self.refused_marks))} of {len(self.predictions)}: {refusal.detail}"
 
 
-def read_number(predictor: Predictor, image: object, number_model: NumberModel | None = None) -> NumberReading:
+def read_number(
+    predictor: Predictor, image: Image.Image | np.ndarray, number_model: NumberModel | None = None
+) -> NumberReading:
     """Any image holding a number -> NumberReading. No ink, or ink like text, gives no digits and a refusal."""
     number_model = number_model or shipped_number_model()
     if number_model is None:
@@ -73,7 +76,8 @@ def read_number(predictor: Predictor, image: object, number_model: NumberModel |
         return NumberReading([], [], refusal=NO_INK)
     lines = [line_input(group) for group in groups]
     readings = number_model.read_lines([line for line, _, _ in lines])
-    images, predictions = [], []
+    images: list[np.ndarray] = []
+    predictions: list[Prediction] = []
     for group, (_, scale, left), read_digits in zip(groups, lines, readings, strict=True):
         if len(read_digits) <= 1:
             try:
@@ -167,7 +171,7 @@ def _cut(group: np.ndarray, boundaries: list[float]) -> list[np.ndarray]:
     columns = np.arange(width)
     lines = [np.full(height, -1.0)]
     for boundary in boundaries:
-        best = None
+        best: tuple[tuple[float, float, float], np.ndarray] | None = None
         for slant in SLANTS:
             for start in np.arange(boundary - CUT_SEARCH * height, boundary + CUT_SEARCH * height + 1):
                 line = start + slant * rows
@@ -178,6 +182,8 @@ def _cut(group: np.ndarray, boundaries: list[float]) -> list[np.ndarray]:
                 key = (crossed, abs(start - boundary), abs(slant))
                 if best is None or key < best[0]:
                     best = (key, line)
+        if best is None:  # SLANTS and the search range are never empty
+            raise ValueError(f"no cut line near column {boundary}")
         lines.append(np.maximum(best[1], lines[-1] + 1))  # never cross the previous cut
     lines.append(np.full(height, width + 1.0))
     return [

@@ -15,6 +15,8 @@ scattered like text): "no digit" is an answer, never a guess.
 
 import io
 import re
+from pathlib import Path
+from typing import IO
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -35,7 +37,7 @@ class UnreadableImageError(ValueError):
     """The bytes or file are not an image we can read, or the image is too large."""
 
 
-def open_image(source):
+def open_image(source: str | Path | bytes | bytearray | IO[bytes]) -> Image.Image:
     """A PIL image from a path, bytes or a file object; UnreadableImageError with a reason if not.
 
     The size is checked from the header before any pixel is decoded, so a decompression bomb
@@ -65,7 +67,7 @@ def open_image(source):
     return image
 
 
-def to_ink(image):
+def to_ink(image: Image.Image | np.ndarray) -> np.ndarray:
     """One channel of ink in [0, 1] (1 = full ink) from a PIL image or an array.
 
     Arrays may be (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA, uint8 or floats in [0, 1]:
@@ -88,12 +90,12 @@ def to_ink(image):
     return _remove_noise_floor(ink)
 
 
-def preprocess(image):
+def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:
     """Any image -> (28, 28) float32 in [0, 1], white digit on black, as MNIST made its digits."""
     return fit_to_mnist(to_ink(image))
 
 
-def clean_ink(ink):
+def clean_ink(ink: np.ndarray) -> np.ndarray:
     """Ink map -> the same without specks; NoDigitError when the ink is scattered like text."""
     ink = np.asarray(ink, dtype=np.float32)
     blobs = ndimage.label(ink > 0, structure=np.ones((3, 3)))
@@ -101,7 +103,7 @@ def clean_ink(ink):
     return _drop_specks(ink, blobs)
 
 
-def fit_to_mnist(ink):
+def fit_to_mnist(ink: np.ndarray) -> np.ndarray:
     """Ink map -> 28x28: crop to the ink, long side 20 px keeping aspect, centre of mass at (14, 14)."""
     ink = clean_ink(ink)
     rows, columns = np.nonzero(ink > 0)
@@ -121,7 +123,7 @@ def fit_to_mnist(ink):
     return _centre_by_mass(resized)
 
 
-def _as_pil(image):
+def _as_pil(image: Image.Image | np.ndarray) -> Image.Image:
     if isinstance(image, Image.Image):
         return image
     array = np.asarray(image)
@@ -138,13 +140,13 @@ def _as_pil(image):
     raise ValueError(f"expected an image array of shape (H, W), (H, W, 3) or (H, W, 4), got {array.shape}")
 
 
-def _alpha_channel(image):
+def _alpha_channel(image: Image.Image) -> np.ndarray | None:
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         return np.asarray(image.convert("RGBA").getchannel("A"), dtype=np.float32) / 255.0
     return None
 
 
-def _ink_from_brightness(grey):
+def _ink_from_brightness(grey: np.ndarray) -> np.ndarray:
     """Ink from brightness: the background is the most common level, ink what differs from it.
 
     The border's median tells the background (a digit rarely fills the border): light paper
@@ -161,7 +163,7 @@ def _ink_from_brightness(grey):
     return np.clip(grey - background, 0.0, 1.0)
 
 
-def _remove_noise_floor(ink):
+def _remove_noise_floor(ink: np.ndarray) -> np.ndarray:
     peak = float(ink.max())
     if peak < 0.08:  # nothing stands out from the background: an empty canvas or blank paper
         return np.zeros_like(ink)
@@ -180,7 +182,7 @@ MAX_MARKS = 25  # a digit is one to four strokes; a page of text or a texture is
 DOMINANT_MARK = 0.5  # ... and in a digit photo with dust, the digit itself holds most of the ink
 
 
-def _refuse_scattered_marks(ink, blobs):
+def _refuse_scattered_marks(ink: np.ndarray, blobs: tuple[np.ndarray, int]) -> None:
     labelled, count = blobs
     if count <= MAX_MARKS:
         return
@@ -189,7 +191,7 @@ def _refuse_scattered_marks(ink, blobs):
         raise NoDigitError(scattered_marks(count))
 
 
-def _drop_specks(ink, blobs=None):
+def _drop_specks(ink: np.ndarray, blobs: tuple[np.ndarray, int] | None = None) -> np.ndarray:
     """Zero the blobs that hold under SPECK_FRACTION of the ink: dust, paper grain, a stray tap.
     ``blobs``: the ink's connected components when the caller has labelled them already."""
     labelled, count = blobs if blobs is not None else ndimage.label(ink > 0, structure=np.ones((3, 3)))
@@ -200,7 +202,7 @@ def _drop_specks(ink, blobs=None):
     return np.where(keep[labelled], ink, 0.0).astype(np.float32)
 
 
-def _centre_by_mass(digit):
+def _centre_by_mass(digit: np.ndarray) -> np.ndarray:
     """Place ``digit`` in 28x28 so its centre of mass is at (14, 14), staying inside the frame."""
     height, width = digit.shape
     centre_row, centre_column = ndimage.center_of_mass(digit)
@@ -213,7 +215,7 @@ def _centre_by_mass(digit):
     return canvas
 
 
-def _one_line(error):
+def _one_line(error: BaseException) -> str:
     # Pillow names a file object by its repr ("<_io.BytesIO object at 0x7f...>"): say "the data".
     text = re.sub(r"<[^<>]* at 0x[0-9a-fA-F]+>", "the data", str(error))
     return " ".join(text.split()) or type(error).__name__

@@ -1,0 +1,1 @@
+"""Audience rooms: phones send drawings, the wall shows them (SQLite or PostgreSQL)."""

@@ -1,4 +1,4 @@
-"""The audience rooms' tables and database engine (SQLAlchemy Core), for model/rooms.py.
+"""The audience rooms' tables and database engine (SQLAlchemy Core), for model/rooms/store.py.
 
 The same tables and statements run on SQLite and PostgreSQL. The only dialect-specific lines are
 SQLite's connection set-up: WAL (readers never block the one writer, so the wall keeps polling
@@ -7,12 +7,17 @@ while phones submit), a busy timeout (a writer waits for the lock instead of fai
 """
 
 import contextlib
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import (
+    URL,
     Boolean,
     Column,
+    Connection,
     Double,
+    Engine,
     Index,
     Integer,
     LargeBinary,
@@ -25,6 +30,7 @@ from sqlalchemy import (
     exc,
     make_url,
 )
+from sqlalchemy.pool import ConnectionPoolEntry
 
 BUSY_TIMEOUT_MS = 15_000
 CODE_LENGTH = 12  # secrets.token_urlsafe(9): 72 random bits in 12 URL-safe characters
@@ -62,7 +68,7 @@ drawings = Table(
 )
 
 
-def make_engine(url):
+def make_engine(url: str | URL) -> Engine:
     url = make_url(url)
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
@@ -71,7 +77,7 @@ def make_engine(url):
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
-    def set_up_sqlite(dbapi_connection, connection_record):
+    def set_up_sqlite(dbapi_connection: sqlite3.Connection, connection_record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -79,7 +85,7 @@ def make_engine(url):
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def begin_sqlite(connection):
+    def begin_sqlite(connection: Connection) -> None:
         # IMMEDIATE takes the write lock up front, so a check-then-insert (the room's bound, the
         # rate limit) cannot interleave with another process's; a deferred BEGIN would upgrade
         # later and fail at once with "database is locked" instead of waiting.
@@ -89,7 +95,7 @@ def make_engine(url):
     return engine
 
 
-def create_tables(engine):
+def create_tables(engine: Engine) -> None:
     """Create the tables if missing; two processes starting at once may race, so try twice."""
     try:
         with transaction(engine, writes=True) as connection:
@@ -100,7 +106,7 @@ def create_tables(engine):
 
 
 @contextlib.contextmanager
-def transaction(engine, writes):
+def transaction(engine: Engine, writes: bool) -> Iterator[Connection]:
     """A connection inside one transaction, committed at the end or rolled back on error."""
     with engine.connect() as connection:
         connection.execution_options(digits_writes=writes)

@@ -22,11 +22,13 @@ import operator
 import re
 import secrets
 import time
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, delete, func, insert, select, update
 
-from model.hosting.settings import room_limits
+from model.hosting.settings import RoomLimits, room_limits
 from model.rooms.database import CODE_LENGTH, create_tables, drawings, make_engine, rooms, transaction
 from model.rooms.errors import (
     DrawingNotFound,
@@ -40,6 +42,7 @@ from model.rooms.errors import (
     TooManyRooms,
 )
 from model.rooms.values import (
+    Drawing,
     RoomInfo,
     RoomStats,
     as_drawing,
@@ -57,20 +60,22 @@ _LARGEST_ID = 2**31 - 1  # PostgreSQL's integer; a larger forged id must not rea
 class RoomStore:
     """Rooms in one database; every method is one transaction, safe across threads and processes."""
 
-    def __init__(self, url=None, limits=None, clock=time.time):
-        self.limits = limits or room_limits()
+    def __init__(
+        self, url: str | None = None, limits: RoomLimits | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.limits: RoomLimits = limits or room_limits()
         self.clock = clock
         self.engine = make_engine(url or self.limits.database_url)
         create_tables(self.engine)
 
-    def open_room(self, owner_session):
+    def open_room(self, owner_session: str) -> str:
         """A new room owned by this session; returns its code."""
         code = secrets.token_urlsafe(9)
         now = self.clock()
         with transaction(self.engine, writes=True) as connection:
             # Anyone can open a room (a new tab is a new session): the count of live rooms is
             # what keeps the database bounded, checked in the same transaction as the insert.
-            open_rooms = connection.scalar(select(func.count()).where(rooms.c.expires > now))
+            open_rooms = cast(int, connection.scalar(select(func.count()).where(rooms.c.expires > now)))
             if open_rooms >= self.limits.max_open_rooms:
                 raise TooManyRooms(self.limits.max_open_rooms)
             connection.execute(
@@ -85,12 +90,12 @@ class RoomStore:
             )
         return code
 
-    def room(self, code):
+    def room(self, code: str) -> RoomInfo:
         """What the wall shows about the room: its times, state and counts."""
         with transaction(self.engine, writes=False) as connection:
             row = self._room_row(connection, code)
-            stored = connection.scalar(select(func.count()).where(drawings.c.room == row.code))
-            on_wall = connection.scalar(select(func.count()).where(*_on_wall(row)))
+            stored = cast(int, connection.scalar(select(func.count()).where(drawings.c.room == row.code)))
+            on_wall = cast(int, connection.scalar(select(func.count()).where(*_on_wall(row))))
         expired = row.expires <= self.clock()
         return RoomInfo(
             row.code,
@@ -103,12 +108,12 @@ class RoomStore:
             self.limits.max_drawings,
         )
 
-    def is_owner(self, code, session):
+    def is_owner(self, code: str, session: str) -> bool:
         """True when this session opened the room (the page shows the presenter's controls)."""
         with transaction(self.engine, writes=False) as connection:
             return _is_owner(self._room_row(connection, code), session)
 
-    def add_drawing(self, code, session, image28, digit, confidence):
+    def add_drawing(self, code: str, session: str, image28: np.ndarray, digit: int, confidence: float) -> int:
         """Store a phone's drawing (28x28 uint8, or floats in [0, 1]) and its reading; returns its id."""
         values = dict(
             image=image_bytes(image28),
@@ -131,15 +136,15 @@ class RoomStore:
             ).one()
             if recent >= self.limits.rate_count:
                 raise RateLimited(max(1, math.ceil(oldest + self.limits.rate_seconds - now)))
-            stored = connection.scalar(select(func.count()).where(drawings.c.room == row.code))
+            stored = cast(int, connection.scalar(select(func.count()).where(drawings.c.room == row.code)))
             if stored >= self.limits.max_drawings:
                 raise RoomFull(self.limits.max_drawings)
             result = connection.execute(
                 insert(drawings).values(room=row.code, submitter=submitter, created=now, **values)
             )
-            return result.inserted_primary_key[0]
+            return cast(Row[int], result.inserted_primary_key)[0]
 
-    def correct(self, code, session, drawing_id, label):
+    def correct(self, code: str, session: str, drawing_id: int, label: int) -> None:
         """The submitter gives the true digit: the reading to confirm it, another digit to correct it."""
         label = checked_digit(label, "The true digit")
         with transaction(self.engine, writes=True) as connection:
@@ -152,14 +157,14 @@ class RoomStore:
                 raise NotYourDrawing()
             connection.execute(update(drawings).where(*_drawing(row, drawing_id)).values(label=label))
 
-    def latest(self, code, limit=24):
+    def latest(self, code: str, limit: int = 24) -> list[Drawing]:
         """The wall's newest visible drawings since the last clear, newest first."""
         with transaction(self.engine, writes=False) as connection:
             row = self._room_row(connection, code)
             query = select(drawings).where(*_on_wall(row)).order_by(drawings.c.id.desc()).limit(checked_count(limit))
             return [as_drawing(found) for found in connection.execute(query)]
 
-    def my_drawings(self, code, session, limit=24):
+    def my_drawings(self, code: str, session: str, limit: int = 24) -> list[Drawing]:
         """This session's own drawings in the room, newest first (hidden or cleared ones too)."""
         with transaction(self.engine, writes=False) as connection:
             row = self._room_row(connection, code)
@@ -171,11 +176,11 @@ class RoomStore:
             )
             return [as_drawing(found) for found in connection.execute(query)]
 
-    def stats(self, code):
+    def stats(self, code: str) -> RoomStats:
         """Count, confirmed, accuracy and confusion matrix of the drawings on the wall."""
         with transaction(self.engine, writes=False) as connection:
             row = self._room_row(connection, code)
-            count = connection.scalar(select(func.count()).where(*_on_wall(row)))
+            count = cast(int, connection.scalar(select(func.count()).where(*_on_wall(row))))
             pairs = connection.execute(
                 select(drawings.c.label, drawings.c.digit, func.count())
                 .where(*_on_wall(row), drawings.c.label.is_not(None))
@@ -188,7 +193,7 @@ class RoomStore:
         accuracy = float(np.trace(confusion) / confirmed) if confirmed else None
         return RoomStats(count, confirmed, accuracy, confusion)
 
-    def hide(self, code, owner_session, drawing_id, hidden=True):
+    def hide(self, code: str, owner_session: str, drawing_id: int, hidden: bool = True) -> None:
         """Take a drawing off the wall, its numbers and the dataset (``hidden=False`` puts it back)."""
         with transaction(self.engine, writes=True) as connection:
             row = self._owned_room_row(connection, code, owner_session)
@@ -196,7 +201,7 @@ class RoomStore:
             if result.rowcount == 0:
                 raise DrawingNotFound()
 
-    def clear(self, code, owner_session):
+    def clear(self, code: str, owner_session: str) -> None:
         """Start the wall afresh; what came before stays stored for the dataset and corrections."""
         with transaction(self.engine, writes=True) as connection:
             row = self._owned_room_row(connection, code, owner_session)
@@ -205,13 +210,13 @@ class RoomStore:
                 update(rooms).where(rooms.c.code == row.code).values(cleared_through=newest or row.cleared_through)
             )
 
-    def close(self, code, owner_session):
+    def close(self, code: str, owner_session: str) -> None:
         """Refuse further drawings and corrections; the wall and the dataset stay until expiry."""
         with transaction(self.engine, writes=True) as connection:
             row = self._owned_room_row(connection, code, owner_session)
             connection.execute(update(rooms).where(rooms.c.code == row.code).values(closed=True))
 
-    def dataset(self, code, owner_session):
+    def dataset(self, code: str, owner_session: str) -> tuple[np.ndarray, np.ndarray]:
         """The confirmed, visible drawings in MNIST's form: x uint8 (n, 28, 28), y uint8 (n,)."""
         with transaction(self.engine, writes=False) as connection:
             row = self._owned_room_row(connection, code, owner_session)
@@ -223,14 +228,14 @@ class RoomStore:
         x = np.frombuffer(b"".join(image for image, _ in found), dtype=np.uint8).reshape(len(found), 28, 28).copy()
         return x, np.array([label for _, label in found], dtype=np.uint8)
 
-    def purge_expired(self):
+    def purge_expired(self) -> int:
         """Delete expired rooms and their drawings; returns how many rooms went."""
         expired = select(rooms.c.code).where(rooms.c.expires <= self.clock())
         with transaction(self.engine, writes=True) as connection:
             connection.execute(delete(drawings).where(drawings.c.room.in_(expired)))
             return connection.execute(delete(rooms).where(rooms.c.code.in_(expired))).rowcount
 
-    def _room_row(self, connection, code, lock=False):
+    def _room_row(self, connection: Connection, code: str, lock: bool = False) -> Row:
         # Anything that is not a well-formed code never reaches the database: a forged link is
         # just "not found", whatever it holds.
         if not isinstance(code, str) or not _CODE_PATTERN.fullmatch(code.strip()):
@@ -241,31 +246,31 @@ class RoomStore:
             raise RoomNotFound()
         return row
 
-    def _owned_room_row(self, connection, code, owner_session):
+    def _owned_room_row(self, connection: Connection, code: str, owner_session: str) -> Row:
         row = self._room_row(connection, code, lock=True)
         if not _is_owner(row, owner_session):
             raise NotRoomOwner()
         return row
 
-    def _refuse_if_closed(self, row, now):
+    def _refuse_if_closed(self, row: Row, now: float) -> None:
         if row.closed:
             raise RoomClosed("This room is closed: the presenter has ended it")
         if row.expires <= now:
             raise RoomClosed("This room has expired: ask the presenter for a new one")
 
 
-def _is_owner(row, session):
+def _is_owner(row: Row, session: str) -> bool:
     try:
         return hmac.compare_digest(row.owner, session_hash(row.code, session))
     except InvalidInput:  # no session at all owns nothing
         return False
 
 
-def _on_wall(row):
+def _on_wall(row: Row) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
     return drawings.c.room == row.code, drawings.c.id > row.cleared_through, drawings.c.hidden.is_(False)
 
 
-def _drawing(row, drawing_id):
+def _drawing(row: Row, drawing_id: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     try:
         drawing_id = operator.index(drawing_id)
     except TypeError:

@@ -7,6 +7,7 @@ import io
 import operator
 
 import numpy as np
+from sqlalchemy import Row
 
 from model.rooms.errors import InvalidInput
 
@@ -42,14 +43,14 @@ class RoomStats:
     confusion: np.ndarray  # int64 (10, 10): rows the true digit, columns the network's reading
 
 
-def npz_bytes(x, y):
+def npz_bytes(x: np.ndarray, y: np.ndarray) -> bytes:
     """A dataset as the bytes of an ``.npz`` file with arrays ``x`` and ``y`` (for a download)."""
     buffer = io.BytesIO()
     np.savez_compressed(buffer, x=x, y=y)
     return buffer.getvalue()
 
 
-def image_bytes(image28):
+def image_bytes(image28: np.ndarray) -> bytes:
     """The 784 bytes stored for a drawing: uint8 as given, floats in [0, 1] scaled to 0-255."""
     image = np.asarray(image28)
     if image.shape != (28, 28):
@@ -61,13 +62,13 @@ def image_bytes(image28):
     return np.round(image * 255).astype(np.uint8).tobytes()
 
 
-def session_hash(code, session):
+def session_hash(code: str, session: str) -> str:
     if not isinstance(session, str) or not session:
         raise InvalidInput("A session id is needed")
     return hashlib.sha256(f"{code}:{session}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def checked_digit(value, what):
+def checked_digit(value: int, what: str) -> int:
     try:
         digit = operator.index(value)
     except TypeError:
@@ -77,7 +78,7 @@ def checked_digit(value, what):
     return digit
 
 
-def checked_confidence(value):
+def checked_confidence(value: float) -> float:
     try:
         confidence = float(value)
     except (TypeError, ValueError):
@@ -87,13 +88,13 @@ def checked_confidence(value):
     return confidence
 
 
-def checked_count(limit):
+def checked_count(limit: int) -> int:
     limit = operator.index(limit)
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
     return limit
 
 
-def as_drawing(row):
+def as_drawing(row: Row) -> Drawing:
     image = np.frombuffer(row.image, dtype=np.uint8).reshape(28, 28)
     return Drawing(row.id, image, row.digit, row.confidence, row.label, row.hidden, row.created)

@@ -1,10 +1,9 @@
 """Pieces a cut through touching digits makes, right and wrong.
 
 A digit classifier trained on whole digits is confidently wrong about a half 0 (it says 1) or
-two digits squeezed into one box (it says 8). The gate's second head learned what a wrong cut
-makes (an earlier number reader asked it which cuts were right; ``numbers.py`` now lets the
-number model find the digits), and the digit networks' training takes digits with a sliver,
-which is what a right cut leaves:
+two digits squeezed into one box (it says 8). The gate's second head learns what a wrong cut
+makes (which sharpens the trunk its digit head shares), and the digit networks' training takes
+digits with a sliver, which is what a right cut leaves:
 
 - **fragments** (not a digit): a digit cut by a line through its middle, one side kept;
 - **pairs** (not a digit): two digits written into each other, both kept whole;
@@ -41,7 +40,9 @@ def make_pieces(
     """``count`` pieces of the ``kinds`` in turn, made from ``digits_uint8`` (with their ``labels``
     when each whole piece should say which digit it is)."""
     rng = np.random.default_rng(seed)
-    images, is_digit, piece_labels = [], [], []
+    images: list[np.ndarray] = []
+    is_digit: list[bool] = []
+    piece_labels: list[int] = []
     makers = [
         {
             "fragment": _fragment,
@@ -68,13 +69,13 @@ def make_pieces(
     )
 
 
-def _cropped(image):
+def _cropped(image: np.ndarray) -> np.ndarray:
     floats = np.asarray(image, np.float32) / 255
     rows, columns = np.nonzero(floats > 0.1)
     return floats[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
 
 
-def _fragment(digit, _, rng):
+def _fragment(digit: np.ndarray, _: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
     height, width = digit.shape
     if width < 0.45 * height:  # a 1: any part of it is still a 1
         return None
@@ -89,7 +90,7 @@ def _fragment(digit, _, rng):
     return piece
 
 
-def _side_by_side(first, second, rng):
+def _side_by_side(first: np.ndarray, second: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, int, int]:
     """The two digits at one height, the second pushed into the first by up to 30 % of the narrower."""
     height = first.shape[0]
     second = np.asarray(
@@ -106,18 +107,18 @@ def _side_by_side(first, second, rng):
     return joined, start, first.shape[1]  # the overlap spans columns [start, first's right edge)
 
 
-def _pair(first, second, rng):
+def _pair(first: np.ndarray, second: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return _side_by_side(first, second, rng)[0]
 
 
-def _digit_with_chunk(first, second, rng):
+def _digit_with_chunk(first: np.ndarray, second: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     joined, _, overlap_end = _side_by_side(first, second, rng)
     second_width = joined.shape[1] - overlap_end
     cut = overlap_end + rng.uniform(0.35, 0.7) * second_width
     return np.where(np.arange(joined.shape[1])[None, :] < cut, joined, 0.0)
 
 
-def _digit_with_sliver(first, second, rng):
+def _digit_with_sliver(first: np.ndarray, second: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     joined, overlap_start, overlap_end = _side_by_side(first, second, rng)
     cut = (overlap_start + overlap_end) / 2 + rng.uniform(-1.5, 1.5)
     return np.where(np.arange(joined.shape[1])[None, :] < cut, joined, 0.0)
