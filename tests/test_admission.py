@@ -44,6 +44,7 @@ def tick_until(queue, clock, condition, timeout=180):
         time.sleep(0.2)  # polling real child processes; the condition is re-checked each time
 
 
+@pytest.mark.slow
 def test_runs_beyond_the_limit_wait_in_line_and_start_in_order(tmp_path, monkeypatch):
     clock = Clock()
     queue = make_queue(tmp_path, monkeypatch, clock)
@@ -72,6 +73,7 @@ def test_one_run_per_session_and_a_budget_per_run(tmp_path, monkeypatch):
     queue.stop(run)
 
 
+@pytest.mark.slow
 def test_a_run_whose_page_is_gone_is_stopped_and_its_files_removed(tmp_path, monkeypatch):
     clock = Clock()
     queue = make_queue(tmp_path, monkeypatch, clock)

@@ -11,6 +11,9 @@ from PIL import Image
 
 from tests.support.drawings import draw_digit
 
+# Every test here starts the tools in a subprocess, which imports TensorFlow (about 5 s each).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -55,6 +55,7 @@ def letter_image(path, text="A"):
     return path
 
 
+@pytest.mark.slow
 def test_predict_says_not_a_digit_for_a_page_of_text(tmp_path):
     import subprocess
     import sys

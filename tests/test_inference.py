@@ -15,6 +15,7 @@ def test_shipped_model_scores_at_least_99_percent_on_the_bundled_test_sample(sam
     assert np.mean(predicted == sample.y_test) >= 0.99
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("MNIST_PATH"), reason="the full MNIST is not available: set MNIST_PATH")
 def test_shipped_model_scores_at_least_99_75_percent_on_the_full_test_set(shipped_predictor):
     from model.data import load_mnist

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from model.making.synthetic.number_lines import MAX_DIGITS, TRAINING_WIDTH, make_lines
 from model.recognition.number_reader import (
@@ -76,6 +77,7 @@ def test_the_shipped_number_model_reads_lines_of_test_digits_it_never_saw(sample
     assert read >= 0.85, f"{read:.1%} of lines read exactly"  # 88.5 % when written (no classifier, no groups)
 
 
+@pytest.mark.slow
 def test_numbers_cli_trains_and_saves_the_number_model(tmp_path):
     out = tmp_path / "numbers.keras"
     result = run(

@@ -148,6 +148,7 @@ def test_gallery_renders_its_figures():
     assert not app.exception
 
 
+@pytest.mark.slow
 def test_a_tiny_training_run_fills_the_bar_and_gives_a_usable_model():
     app = new_app()
     app.switch_page("pages/train.py").run()

@@ -518,6 +518,7 @@ def _submit_from_a_process(database_url, code, session, count, barrier, results)
     store.engine.dispose()
 
 
+@pytest.mark.slow
 def test_two_processes_share_a_room_and_its_bound(make_store, database_url):
     store = make_store(time.time, max_drawings=30)  # the processes use the real clock
     code = store.open_room(PRESENTER)

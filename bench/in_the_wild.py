@@ -1,0 +1,106 @@
+"""Drawings in the wild, by family: ``MNIST_PATH=... python -m bench.in_the_wild [--count N] [--json]``
+
+Every family comes from ``bench/heldout/wild.py``, code written for this measure only and never
+trained or calibrated on (its own doodles, letters, fonts, photos and pen). Each picture takes
+the whole path a drawing takes (preprocess, then the predictor with its gate):
+
+- a non-digit counts as refused when preprocessing or the gate says it holds no digit;
+- a digit counts as read when it is not refused and the digit is right (a refusal is a mistake).
+
+Also MNIST's 10,000 test digits: how many the gate refuses (the digit side's false alarms).
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from bench.common import machine, print_json, print_table
+from bench.heldout import wild
+from model.data import as_floats, load_mnist
+from model.recognition.gate import shipped_gate
+from model.recognition.predictor import Predictor
+from model.recognition.preprocess import preprocess
+from model.recognition.refusal import NoDigitError
+
+
+def outcome(predictor: Predictor, picture: object) -> tuple[bool, int | None]:
+    """(refused, digit read) for one picture, as the Draw page reads it."""
+    try:
+        prediction = predictor.predict(preprocess(picture))
+    except NoDigitError:
+        return True, None
+    return not prediction.is_digit, prediction.digit
+
+
+def measure(predictor: Predictor, count: int, digit_count: int, seed: int) -> dict[str, dict[str, float]]:
+    result: dict[str, dict[str, float]] = {}
+    for family, holds_digits in wild.families().items():
+        rows = []
+        for truth, rendering, picture in wild.make(family, digit_count if holds_digits else count, seed=seed):
+            refused, digit = outcome(predictor, picture)
+            rows.append((rendering, refused, (not refused) and digit == truth))
+        renderings = np.array([row[0] for row in rows])
+        refused = np.array([row[1] for row in rows])
+        read = np.array([row[2] for row in rows])
+        figures = {"n": len(rows), "refused": float(refused.mean())}
+        if holds_digits:
+            figures["read"] = float(read.mean())
+            for rendering in dict.fromkeys(renderings):
+                figures[f"read on {rendering}"] = float(read[renderings == rendering].mean())
+        result[family] = figures
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=80, help="pictures per non-digit family")
+    parser.add_argument("--digits", type=int, default=400, help="pictures per digit family")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", action="store_true")
+    arguments = parser.parse_args()
+    predictor = Predictor.load(gate=shipped_gate())
+    started = time.perf_counter()
+    families = measure(predictor, arguments.count, arguments.digits, arguments.seed)
+    non_digit = [figures for name, figures in families.items() if not wild.families()[name]]
+    digit = [figures for name, figures in families.items() if wild.families()[name]]
+    data = load_mnist()
+    mnist_refused = predictor.gate.refuses(as_floats(data.x_test)) if predictor.gate is not None else np.zeros(1)
+    summary = {
+        "non-digits refused (all families)": float(
+            np.average([f["refused"] for f in non_digit], weights=[f["n"] for f in non_digit])
+        ),
+        "non-digits refused (worst family)": float(min(f["refused"] for f in non_digit)),
+        "digits read (all families)": float(np.average([f["read"] for f in digit], weights=[f["n"] for f in digit])),
+        "held-out digits refused": float(np.average([f["refused"] for f in digit], weights=[f["n"] for f in digit])),
+        "MNIST test refused": float(mnist_refused.mean()),
+    }
+    result = {
+        "machine": machine(),
+        "seconds": round(time.perf_counter() - started, 1),
+        "families": families,
+        "summary": summary,
+    }
+    if arguments.json:
+        print_json(result)
+        return
+    print_table(
+        "Held-out families (bench/heldout/wild.py): refused, and digits read right",
+        ["family", "n", "refused", "read", "canvas", "paper"],
+        [
+            [
+                name,
+                f["n"],
+                f"{f['refused']:.1%}",
+                f"{f['read']:.1%}" if "read" in f else "",
+                f"{f['read on canvas']:.1%}" if "read on canvas" in f else "",
+                f"{f['read on paper']:.1%}" if "read on paper" in f else "",
+            ]
+            for name, f in families.items()
+        ],
+    )
+    print_table("Summary", ["measure", "value"], [[name, f"{value:.2%}"] for name, value in summary.items()])
+
+
+if __name__ == "__main__":
+    main()
