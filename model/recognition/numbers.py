@@ -170,21 +170,22 @@ def _cut(group: np.ndarray, boundaries: list[float]) -> list[np.ndarray]:
     rows = np.arange(height) - (height - 1) / 2
     columns = np.arange(width)
     lines = [np.full(height, -1.0)]
+
+    def scored(start: float, slant: float, boundary: float) -> tuple[tuple[float, float, float], np.ndarray]:
+        line = start + slant * rows
+        at = np.rint(line).astype(int)
+        inside = (at >= 0) & (at < width)
+        crossed = float(group[np.arange(height)[inside], at[inside]].sum())
+        # Ties (no ink crossed, or the same) go to the line nearest where the number model put the cut.
+        return (crossed, abs(start - boundary), abs(slant)), line
+
     for boundary in boundaries:
-        best: tuple[tuple[float, float, float], np.ndarray] | None = None
-        for slant in SLANTS:
-            for start in np.arange(boundary - CUT_SEARCH * height, boundary + CUT_SEARCH * height + 1):
-                line = start + slant * rows
-                at = np.rint(line).astype(int)
-                inside = (at >= 0) & (at < width)
-                crossed = group[np.arange(height)[inside], at[inside]].sum()
-                # Ties (no ink crossed, or the same) go to the line nearest where the number model put the cut.
-                key = (crossed, abs(start - boundary), abs(slant))
-                if best is None or key < best[0]:
-                    best = (key, line)
-        if best is None:  # SLANTS and the search range are never empty
-            raise ValueError(f"no cut line near column {boundary}")
-        lines.append(np.maximum(best[1], lines[-1] + 1))  # never cross the previous cut
+        starts = np.arange(boundary - CUT_SEARCH * height, boundary + CUT_SEARCH * height + 1)
+        _, best = min(
+            (scored(start, slant, boundary) for slant in SLANTS for start in starts),
+            key=lambda candidate: candidate[0],
+        )
+        lines.append(np.maximum(best, lines[-1] + 1))  # never cross the previous cut
     lines.append(np.full(height, width + 1.0))
     return [
         np.where((columns[None, :] >= left[:, None]) & (columns[None, :] < right[:, None]), group, 0.0).astype(
