@@ -1,21 +1,26 @@
-"""Drawings in the wild, by family, that no network or threshold here learns from.
+"""Drawings in the wild, by family, made by code no network or threshold here learns from.
 
 Every family is made by code written only for this benchmark, with a pen model of its own (a
 brush whose width swells and thins along the stroke, drawn as overlapping discs along a smooth
-curve), so a figure measured here is about kinds of drawing the networks never saw - not new
-examples of a family they trained on:
+curve):
 
 - non-digits a visitor tries when testing a demo: doodles (clouds, hearts, stars, arrows, ticks,
   crosses, houses, trees, flowers, stick figures, spirals, waves, suns, question marks), letters
-  written with the pen (A, H, C, U, G, J, T, Q, S-free Latin; Greek and Cyrillic forms), printed
-  letters and symbols in fonts the training never used (Liberation Sans, Serif and Mono), filled
-  blobs, smooth photos, and screenshots;
+  written with the pen (Latin, Greek and Cyrillic forms), printed letters and symbols in a font
+  family the training never used (Liberation Sans, Serif and Mono), filled blobs, smooth
+  photos, and screenshots;
 - digits: the held-out handwriting styles (``handwriting.py``) redrawn with this pen on a canvas and
   photographed on paper, digits printed in the Liberation fonts, and small low-resolution digits
-  (a 10-pixel scan, blown up).
+  (a 9-13 pixel scan, blown up).
 
-``families()`` names them; ``make(family, count, seed)`` yields (truth, picture): truth is the digit
-or None, the picture a canvas RGBA array or a paper photo (RGB array), as the app receives them.
+Held out is not the same as unlike training: some families are kinds that the gate's training
+generators (``model/making/synthetic/negatives.py``) also make, with other code, fonts and pens.
+``TRAINED_KIND`` names that kind for each such family; the others are kinds no training generator
+makes at all, and only they say what a kind nobody generated gets.
+
+``families()`` names them; ``make(family, count, seed)`` yields (truth, rendering, picture): truth is
+the digit or None, the picture a canvas RGBA array or a paper photo (RGB array), as the app
+receives them.
 """
 
 import math
@@ -366,6 +371,18 @@ DIGIT_FAMILIES: dict[str, Callable[[np.random.Generator], tuple[int, Image.Image
     "small scans (9-13 px)": _small_scan,
 }
 RENDERINGS = ("canvas", "paper")
+
+# Families of a kind that negatives.py also draws for the gate's training (other code and pens).
+TRAINED_KIND = {
+    "doodle: heart": "shape (a filled heart-like blob)",
+    "doodle: star": "shape (stars and polygons)",
+    "doodle: tick or cross": "shape (a cross or a grid)",
+    "written letters (Latin, Greek, Cyrillic)": "written letter or symbol",
+    "printed letters and symbols (Liberation)": "letter or symbol (DejaVu and Computer Modern fonts)",
+    "filled blobs": "shape (filled discs and squares)",
+    "smooth photos": "texture",
+    "screenshots": "page",
+}
 
 
 def families() -> dict[str, bool]:
