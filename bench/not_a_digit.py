@@ -2,7 +2,9 @@
 
 Refused should be high for images that hold no digit and near zero for digits:
 - held-out non-digits made by ``model/making/synthetic/negatives.py`` with fonts and random draws the gate never
-  trained on (letters and symbols, scribbles, shapes, textures, pages, faces);
+  trained on (letters and symbols, scribbles, made-up doodles, shapes, textures, pages, faces; not its
+  glyphs, which only the training fonts draw). New draws of trained generators: for kinds nobody
+  generated see ``bench/in_the_wild.py`` and ``bench/leave_one_out.py``;
 - all 10,000 MNIST test digits (the shipped model's accuracy counting a refusal as a mistake);
 - MNIST test digits redrawn as canvas drawings and photos (``bench/drawings_robustness.py``).
 """
@@ -14,7 +16,7 @@ import numpy as np
 from bench.common import print_json, print_table
 from bench.drawings_robustness import VARIANTS, as_drawing
 from model.data import as_floats, load_mnist
-from model.making.synthetic.negatives import HELD_OUT_FONTS, HELD_OUT_WRITTEN, negative_pictures
+from model.making.synthetic.negatives import HELD_OUT_FONTS, HELD_OUT_WRITTEN, KINDS, negative_pictures
 from model.recognition.gate import shipped_gate
 from model.recognition.predictor import Predictor
 from model.recognition.preprocess import preprocess
@@ -33,7 +35,11 @@ def main():
     result = {}
     kinds, refused = [], []
     for kind, picture in negative_pictures(
-        arguments.negatives, seed=12345, fonts=HELD_OUT_FONTS, written=HELD_OUT_WRITTEN
+        arguments.negatives,
+        seed=12345,
+        fonts=HELD_OUT_FONTS,
+        written=HELD_OUT_WRITTEN,
+        kinds=tuple(kind for kind in KINDS if kind != "glyph"),
     ):
         kinds.append(kind)
         try:  # the whole path a picture takes: preprocessing may refuse it before the gate does

@@ -372,15 +372,20 @@ DIGIT_FAMILIES: dict[str, Callable[[np.random.Generator], tuple[int, Image.Image
 }
 RENDERINGS = ("canvas", "paper")
 
-# Families of a kind that negatives.py also draws for the gate's training (other code and pens).
+# Families of a kind that negatives.py also draws for the gate's training (other code, fonts and
+# pens). Its made-up doodles (doodles.py) draw no object on purpose, so the doodles not named here
+# stay kinds no training makes; glyphs.py leaves out the symbols of those subjects for that reason.
 TRAINED_KIND = {
-    "doodle: heart": "shape (a filled heart-like blob)",
-    "doodle: star": "shape (stars and polygons)",
-    "doodle: tick or cross": "shape (a cross or a grid)",
-    "written letters (Latin, Greek, Cyrillic)": "written letter or symbol",
-    "printed letters and symbols (Liberation)": "letter or symbol (DejaVu and Computer Modern fonts)",
+    "doodle: heart": "shape (a filled heart-like blob); glyph (heart symbols)",
+    "doodle: star": "shape (stars and polygons); glyph (star symbols)",
+    "doodle: arrow": "written letter or symbol (an arrow); glyph (the arrows block)",
+    "doodle: tick or cross": "shape (a cross or a grid); glyph (check marks and crosses)",
+    "doodle: wave": "letter or symbol (a tilde)",
+    "doodle: question mark": "letter or symbol (a printed question mark)",
+    "written letters (Latin, Greek, Cyrillic)": "written letter or symbol; glyph",
+    "printed letters and symbols (Liberation)": "letter or symbol and glyph (DejaVu and Computer Modern fonts)",
     "filled blobs": "shape (filled discs and squares)",
-    "smooth photos": "texture",
+    "smooth photos": "texture (smooth colour fields)",
     "screenshots": "page",
 }
 

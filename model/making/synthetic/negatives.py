@@ -1,7 +1,8 @@
 """Images that hold no digit, made here, for teaching and measuring "not a digit".
 
 Letters and symbols (from the fonts matplotlib ships, slanted, thickened, thinned), letters and
-symbols written as pen strokes with a shaky hand, scribbles, shapes, textures, screenshot-like
+symbols written as pen strokes with a shaky hand, characters of many scripts and symbol blocks
+(``glyphs.py``), made-up drawings (``doodles.py``), scribbles, shapes, textures, screenshot-like
 pages and faces - each passed through ``preprocess`` exactly
 like a drawing or a photo, so they arrive in MNIST's format as the network would see them.
 Characters a person could not tell from a digit (O, I, l, S, Z, ...) are never made: refusing
@@ -12,17 +13,16 @@ letters the gate never saw.
 """
 
 import math
-from pathlib import Path
 
-import matplotlib
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from model.making.synthetic.strokes import arc, draw_stroke
+from model.making.synthetic.doodles import doodle
+from model.making.synthetic.glyphs import glyph
+from model.making.synthetic.strokes import FONT_DIR, SIZE, arc, draw_stroke, slant_and_turn, vary_pen
 from model.recognition.preprocess import preprocess
 from model.recognition.refusal import NoDigitError
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 TRAINING_FONTS = (
     "DejaVuSans.ttf",
     "DejaVuSans-Bold.ttf",
@@ -43,7 +43,6 @@ HELD_OUT_FONTS = (
 )
 # Letters and symbols that do not look like any digit in anyone's hand.
 CHARACTERS = "AaEeFfHhKkMmNnPpRrUuVvWwXxYydhknpruvwxy" + "+=#@&%?!*<>~^{}[]ΣΩπλ€£¥"
-SIZE = 280
 
 
 def _arc(centre_x, centre_y, radius_x, radius_y, start_degrees, end_degrees):
@@ -98,35 +97,54 @@ WRITTEN_CHARACTERS = {
     "→": [[(0.1, 0.5), (0.9, 0.5)], [(0.65, 0.25), (0.9, 0.5), (0.65, 0.75)]],
     "%": [_arc(0.25, 0.2, 0.14, 0.15, 0, 360), [(0.85, 0.05), (0.15, 0.95)], _arc(0.75, 0.8, 0.14, 0.15, 0, 360)],
 }
+KINDS = (
+    "letter or symbol",
+    "written letter or symbol",
+    "glyph",
+    "doodle",
+    "scribble",
+    "shape",
+    "texture",
+    "page",
+    "face",
+)
+WEIGHTS = {"written letter or symbol": 3, "glyph": 3, "doodle": 4, "page": 2}
 HELD_OUT_WRITTEN = ("K", "h", "w", "#", "π", "R")  # written letters only the held-out measure uses
 TRAINING_WRITTEN = tuple(name for name in WRITTEN_CHARACTERS if name not in HELD_OUT_WRITTEN)
 
 
-def negative_pictures(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRITTEN):
-    """``count`` (kind, picture) pairs, one at a time: raw images holding no digit, the kinds in turn."""
+def negative_pictures(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRITTEN, kinds=None):
+    """``count`` (kind, picture) pairs, one at a time: raw images holding no digit, the kinds in
+    turn (``kinds``: only these of ``KINDS``, to measure a kind that training never saw)."""
     rng = np.random.default_rng(seed)
     loaded = [ImageFont.truetype(str(FONT_DIR / name), 200) for name in fonts]
     makers = {
         "letter or symbol": lambda: character(rng, loaded),
         "written letter or symbol": lambda: written_character(rng, written),
+        "glyph": lambda: glyph(rng),
+        "doodle": lambda: doodle(rng),
         "scribble": lambda: scribble(rng),
         "shape": lambda: shape(rng),
         "texture": lambda: texture(rng),
         "page": lambda: page(rng),
         "face": lambda: face(rng),
     }
-    # Written letters three times: the commonest thing a person writes that is not a digit.
-    kinds = ["written letter or symbol", "written letter or symbol", *makers]
+    chosen = [kind for kind in KINDS if kinds is None or kind in kinds]
+    unknown = set(kinds or ()) - set(KINDS)
+    if unknown or not chosen:
+        raise ValueError(f"kinds must be some of {', '.join(KINDS)}; got {sorted(kinds or ())}")
+    # Written letters, glyphs and doodles weigh more: what people draw most, and the broadest kinds.
+    turns = [kind for kind in chosen for _ in range(WEIGHTS.get(kind, 1))]
     for index in range(count):
-        kind = kinds[index % len(kinds)]
+        kind = turns[index % len(turns)]
         yield kind, makers[kind]()
 
 
-def make_negatives(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRITTEN):
+def make_negatives(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRITTEN, kinds=None):
     """Preprocessed 28x28 uint8 images (MNIST's format) holding no digit: of ``count`` pictures,
     those that preprocessing does not already refuse (no ink, or scattered marks like text)."""
     images = []
-    for _, picture in negative_pictures(count, seed, fonts, written):
+    for _, picture in negative_pictures(count, seed, fonts, written, kinds):
         try:
             images.append(preprocess(picture))
         except NoDigitError:
@@ -140,8 +158,8 @@ def character(rng, fonts):
     font = fonts[rng.integers(len(fonts))]
     text = CHARACTERS[rng.integers(len(CHARACTERS))]
     ImageDraw.Draw(image).text((SIZE / 2, SIZE / 2), text, fill=255, font=font, anchor="mm")
-    image = _slant_and_turn(image, rng)
-    return _pen(image, rng)
+    image = slant_and_turn(image, rng)
+    return vary_pen(image, rng)
 
 
 def written_character(rng, names):
@@ -158,7 +176,7 @@ def written_character(rng, names):
             (left + (x + rng.normal(0, 0.04)) * width, top + (y + rng.normal(0, 0.04)) * height) for x, y in stroke
         ]
         draw_stroke(draw, points, pen)
-    return _slant_and_turn(image, rng)
+    return slant_and_turn(image, rng)
 
 
 def scribble(rng):
@@ -200,11 +218,21 @@ def shape(rng):
         draw.ellipse((centre - radius, centre - radius / 2, centre, centre + radius / 3), fill=255)
         draw.ellipse((centre, centre - radius / 2, centre + radius, centre + radius / 3), fill=255)
         draw.polygon([(centre - radius, centre), (centre + radius, centre), (centre, centre + radius)], fill=255)
-    return _slant_and_turn(image, rng)
+    return slant_and_turn(image, rng)
 
 
 def texture(rng):
-    """A photo of a surface: noise, stripes or a gradient on paper-like grey (RGB, light)."""
+    """A photo of a surface (RGB): noise or stripes on paper-like grey, or a smooth colour field
+    lit from one side with a soft spot of light (a wall, a table, the sky)."""
+    if rng.random() < 0.4:
+        rows, columns = np.mgrid[0:SIZE, 0:SIZE] / SIZE
+        angle = rng.uniform(0, 2 * math.pi)
+        light = math.cos(angle) * columns + math.sin(angle) * rows
+        spot = np.exp(-((rows - rng.uniform()) ** 2 + (columns - rng.uniform()) ** 2) / rng.uniform(0.02, 0.3))
+        colours = rng.uniform(0, 255, (3, 3))
+        field = colours[0] + light[..., None] * (colours[1] - colours[0]) + spot[..., None] * (colours[2] - colours[0])
+        field += rng.normal(0, rng.uniform(1, 8), field.shape)
+        return Image.fromarray(np.clip(field, 0, 255).astype(np.uint8), "RGB")
     base = rng.uniform(120, 230)
     noise = rng.normal(0, rng.uniform(10, 60), (SIZE, SIZE))
     if rng.random() < 0.5:
@@ -217,11 +245,21 @@ def texture(rng):
 
 
 def page(rng):
-    """A screenshot-like page: lines of text, boxes and buttons, dark on light."""
+    """A screenshot-like page: lines of text, boxes and buttons, dark on light; often a window's
+    dark title bar or a filled panel, which outweighs the text (so preprocessing lets it through)."""
     image = Image.new("RGB", (SIZE * 2, SIZE), (250, 250, 250))
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), int(rng.integers(12, 22)))
     y = 10
+    if rng.random() < 0.5:
+        bar = int(rng.integers(16, 40))
+        draw.rectangle((0, 0, SIZE * 2, bar), fill=tuple(int(v) for v in rng.integers(10, 140, 3)))
+        y = bar + 10
+    if rng.random() < 0.3:
+        left, top = int(rng.integers(200, 420)), int(rng.integers(y, SIZE - 60))
+        draw.rectangle(
+            (left, top, left + int(rng.integers(60, 130)), top + int(rng.integers(40, 100))), fill=(60, 60, 60)
+        )
     while y < SIZE - 20:
         words = " ".join(
             "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), int(rng.integers(2, 9)))) for _ in range(8)
@@ -243,19 +281,4 @@ def face(rng):
     for x in (105, 175):
         draw.ellipse((x - 12, 100, x + 12, 124), fill=255)
     draw.arc((90, 130, 190, 210), 20, 160, fill=255, width=width)
-    return _slant_and_turn(image, rng)
-
-
-def _slant_and_turn(image, rng):
-    shear = rng.uniform(-0.35, 0.35)
-    image = image.transform(image.size, Image.Transform.AFFINE, (1, shear, -shear * SIZE / 2, 0, 1, 0))
-    return image.rotate(rng.uniform(-20, 20), resample=Image.Resampling.BILINEAR)
-
-
-def _pen(image, rng):
-    choice = rng.random()
-    if choice < 0.3:
-        return image.filter(ImageFilter.MaxFilter(int(rng.choice([3, 5, 7]))))
-    if choice < 0.45:
-        return image.filter(ImageFilter.MinFilter(3))
-    return image
+    return slant_and_turn(image, rng)
