@@ -14,16 +14,18 @@ Also MNIST's 10,000 test digits: how many the gate refuses (the digit side's fal
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 
 from bench.common import machine, print_json, print_table
 from bench.heldout import wild
 from model.data import as_floats, load_mnist
-from model.recognition.gate import shipped_gate
+from model.recognition.gate import GATE_PATH, Gate
 from model.recognition.predictor import Predictor
 from model.recognition.preprocess import preprocess
 from model.recognition.refusal import NoDigitError
+from model.storage import SHIPPED_MODEL_PATH
 
 
 def outcome(predictor: Predictor, picture: object) -> tuple[bool, int | None]:
@@ -59,9 +61,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=80, help="pictures per non-digit family")
     parser.add_argument("--digits", type=int, default=400, help="pictures per digit family")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL_PATH, help="default: the shipped model")
+    parser.add_argument("--gate", type=Path, default=GATE_PATH, help="default: the shipped gate")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
-    predictor = Predictor.load(gate=shipped_gate())
+    predictor = Predictor.load(arguments.model, gate=Gate.load(arguments.gate))
     started = time.perf_counter()
     families = measure(predictor, arguments.count, arguments.digits, arguments.seed)
     non_digit = [figures for name, figures in families.items() if not wild.families()[name]]

@@ -1,4 +1,4 @@
-"""The command-line tools, one entry point: ``python -m model {train,evaluate,predict,gate,numbers,ensemble,sample}``.
+"""The command-line tools, one entry point: ``python -m model COMMAND`` (``python -m model --help`` lists them).
 
 - ``predict [--model PATH] IMAGE_OR_DIR...``: one JSON object per image on stdout,
   ``{"path", "digit", "confidence", "probabilities"}``, ``{"path", "digit": null, "reason"}`` when
@@ -10,9 +10,11 @@
   and the confusion matrix on the test split.
 - ``train --arch NAME [--epochs N] [--data PATH] [--out PATH]``: Keras' progress bar, the test
   accuracy at the end, the model and its card saved atomically (to runs/ unless ``--out``).
-- ``gate [--data PATH]``: train the "is it a digit at all?" gate and calibrate its threshold.
+- ``gate [--data PATH] [--join GATE...]``: train the "is it a digit at all?" gate and calibrate its
+  threshold, or join trained gates into one and calibrate that.
 - ``numbers [--data PATH]``: train the number model (reads touching digits) on lines of MNIST digits.
 - ``ensemble MODEL... --out PATH``: average trained models into one model, measured on the test split.
+- ``refine [--epochs N] [--out PATH]``: train the shipped model a little more on styles MNIST lacks.
 - ``sample --data PATH``: write the bundled sample from a full MNIST.
 
 TensorFlow is imported only once the arguments are good: a mistake is reported at once. The
@@ -23,6 +25,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from model.making.gate import TRUNKS
+
 DATA_HELP = "MNIST file or folder (default: $MNIST_PATH, Keras' cache, the bundled sample)"
 MODEL_HELP = "a .keras file (default: the shipped CNN)"
 
@@ -32,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     from model.storage import SHIPPED_MODEL_PATH
 
     parser = argparse.ArgumentParser(prog="python -m model", description="The digit-recognition demo's tools.")
-    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,gate,numbers,ensemble,sample}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="{train,evaluate,predict,gate,numbers,ensemble,refine,sample}"
+    )
 
     predict = commands.add_parser("predict", help="read the digit (or with --number, the number) in each image file")
     predict.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
@@ -59,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     gate.add_argument("--data", help=DATA_HELP)
     gate.add_argument("--negatives", type=int, default=40_000, help="generated images that hold no digit")
     gate.add_argument("--pieces", type=int, default=30_000, help="pieces of touching digits, cut right and wrong")
+    gate.add_argument("--near", type=int, default=20_000, help="digits mirrored, turned or written over each other")
     gate.add_argument("--epochs", type=int, default=4)
+    gate.add_argument("--trunk", choices=TRUNKS, default="spatial", help="where-things-are (spatial) or pooled")
+    gate.add_argument("--join", nargs="+", metavar="GATE", help="join these trained gates into one instead of training")
     gate.add_argument("--out", help="default: the shipped gate's path (model/mnist_gate.keras)")
 
     numbers = commands.add_parser("numbers", help="train the number model, which reads digits written into each other")
@@ -73,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     ensemble.add_argument("--data", help=DATA_HELP)
     ensemble.add_argument("--out", required=True, help="where to save the ensemble's .keras file")
 
+    refine = commands.add_parser("refine", help="train the shipped model a little more on styles MNIST lacks")
+    refine.add_argument("--data", help=DATA_HELP)
+    refine.add_argument("--epochs", type=int, default=2)
+    refine.add_argument("--out", help="default: the shipped model's path (model/mnist_cnn.keras)")
+
     sample = commands.add_parser("sample", help="write the bundled sample from a full MNIST")
     sample.add_argument("--data", required=True, help="a full MNIST in any supported format")
     sample.add_argument("--out", help="default: the bundled sample's own path")
@@ -83,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if arguments.command != "sample":
         import_tensorflow_quietly()
-    from model.cli.making import run_ensemble, run_gate, run_numbers, run_sample, run_train
+    from model.cli.making import run_ensemble, run_gate, run_numbers, run_refine, run_sample, run_train
     from model.cli.reading import run_evaluate, run_predict
 
     runners = {
@@ -93,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         "gate": run_gate,
         "numbers": run_numbers,
         "ensemble": run_ensemble,
+        "refine": run_refine,
         "sample": run_sample,
     }
     run: Callable[[argparse.Namespace], int] = runners[arguments.command]

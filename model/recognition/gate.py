@@ -1,8 +1,8 @@
-"""The "is it a digit at all?" gate: a small network that answers before the digit is named.
+"""The "is it a digit at all?" gate: a network that answers before the digit is named.
 
 It was trained (``model/making/gate.py``) on MNIST's digits against images that hold no digit,
-and its threshold calibrated on MNIST training digits it never trained on. The refusal rates on
-held-out non-digits are measured by ``bench/not_a_digit.py``.
+and its threshold calibrated on MNIST training digits it never trained on. What it refuses of
+kinds nobody here generated is measured by ``bench/in_the_wild.py`` and ``bench/leave_one_out.py``.
 """
 
 import functools
