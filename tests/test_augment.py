@@ -1,7 +1,7 @@
 import numpy as np
 
 from model.data import as_floats
-from model.making.augment import make_augmenter
+from model.making.augment import low_resolution, make_augmenter
 
 
 def test_augmentation_keeps_images_in_range_and_changes_them(sample):
@@ -38,3 +38,14 @@ def test_pieces_are_labelled_by_what_a_cut_makes(sample):
         sample.x_train, 10, seed=1, labels=sample.y_train, kinds=("digit with a sliver",)
     )
     assert (sliver_labels >= 0).all()
+
+
+def test_low_resolution_digits_are_blurred_mnist_digits(sample):
+    blurred, chosen = low_resolution(sample.x_train, 30, seed=2)
+    assert blurred.shape == (30, 28, 28) and blurred.dtype == np.uint8 and len(chosen) == 30
+    assert (blurred.max(axis=(1, 2)) == 255).all()  # brought back to full ink, as preprocessing does
+    # Blurred: far fewer pixels at full ink than a sharp digit has, but the same place and shape.
+    sharp = sample.x_train[chosen]
+    assert (blurred > 200).sum() < (sharp > 200).sum()
+    correlation = [np.corrcoef(a.ravel(), b.ravel())[0, 1] for a, b in zip(blurred, sharp, strict=True)]
+    assert np.median(correlation) > 0.6

@@ -14,7 +14,6 @@
   threshold, or join trained gates into one and calibrate that.
 - ``numbers [--data PATH]``: train the number model (reads touching digits) on lines of MNIST digits.
 - ``ensemble MODEL... --out PATH``: average trained models into one model, measured on the test split.
-- ``refine [--epochs N] [--out PATH]``: train the shipped model a little more on styles MNIST lacks.
 - ``sample --data PATH``: write the bundled sample from a full MNIST.
 
 TensorFlow is imported only once the arguments are good: a mistake is reported at once. The
@@ -36,9 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     from model.storage import SHIPPED_MODEL_PATH
 
     parser = argparse.ArgumentParser(prog="python -m model", description="The digit-recognition demo's tools.")
-    commands = parser.add_subparsers(
-        dest="command", metavar="{train,evaluate,predict,gate,numbers,ensemble,refine,sample}"
-    )
+    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,gate,numbers,ensemble,sample}")
 
     predict = commands.add_parser("predict", help="read the digit (or with --number, the number) in each image file")
     predict.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
@@ -82,11 +79,6 @@ def main(argv: list[str] | None = None) -> int:
     ensemble.add_argument("--data", help=DATA_HELP)
     ensemble.add_argument("--out", required=True, help="where to save the ensemble's .keras file")
 
-    refine = commands.add_parser("refine", help="train the shipped model a little more on styles MNIST lacks")
-    refine.add_argument("--data", help=DATA_HELP)
-    refine.add_argument("--epochs", type=int, default=2)
-    refine.add_argument("--out", help="default: the shipped model's path (model/mnist_cnn.keras)")
-
     sample = commands.add_parser("sample", help="write the bundled sample from a full MNIST")
     sample.add_argument("--data", required=True, help="a full MNIST in any supported format")
     sample.add_argument("--out", help="default: the bundled sample's own path")
@@ -97,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if arguments.command != "sample":
         import_tensorflow_quietly()
-    from model.cli.making import run_ensemble, run_gate, run_numbers, run_refine, run_sample, run_train
+    from model.cli.making import run_ensemble, run_gate, run_numbers, run_sample, run_train
     from model.cli.reading import run_evaluate, run_predict
 
     runners = {
@@ -107,7 +99,6 @@ def main(argv: list[str] | None = None) -> int:
         "gate": run_gate,
         "numbers": run_numbers,
         "ensemble": run_ensemble,
-        "refine": run_refine,
         "sample": run_sample,
     }
     run: Callable[[argparse.Namespace], int] = runners[arguments.command]

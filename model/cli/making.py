@@ -1,4 +1,4 @@
-"""``train``, ``gate``, ``numbers``, ``ensemble``, ``refine`` and ``sample``: make a network (or the bundled
+"""``train``, ``gate``, ``numbers``, ``ensemble`` and ``sample``: make a network (or the bundled
 sample) from MNIST and save it with its card."""
 
 import argparse
@@ -121,19 +121,6 @@ def run_ensemble(arguments: argparse.Namespace) -> int:
         return f"test accuracy {card['test_accuracy']:.4f} (members: {members}) on {card['test_images']} images"
 
     return _make_and_save(arguments, None, lambda data: make_ensemble(arguments.models, data), describe)
-
-
-def run_refine(arguments: argparse.Namespace) -> int:
-    from model.making.refine import refine_shipped
-    from model.storage import SHIPPED_MODEL_PATH
-
-    def describe(card: dict[str, Any]) -> str:
-        before = card["refined"]["test_accuracy_before"]
-        return f"test accuracy {card['test_accuracy']:.4f} (before: {before:.4f}) on {card['test_images']} images"
-
-    return _make_and_save(
-        arguments, SHIPPED_MODEL_PATH, lambda data: refine_shipped(data, epochs=arguments.epochs), describe
-    )
 
 
 def _make_and_save(

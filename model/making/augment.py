@@ -68,7 +68,8 @@ def written_styles(images_uint8, labels, count, seed=0):
             style = rng.integers(3)  # 0 a flag, 1 a foot, 2 both
             if style in (0, 2):
                 tip = columns[rows == top].mean()
-                length, angle = rng.uniform(0.2, 0.45) * height, np.radians(rng.uniform(20, 60))
+                # Up to the long, steep up-stroke most of Europe writes (still no 7: the stem stays upright).
+                length, angle = rng.uniform(0.2, 0.55) * height, np.radians(rng.uniform(20, 65))
                 lines.append([(tip, top), (tip - length * np.cos(angle), top + length * np.sin(angle))])
             if style in (1, 2):
                 base, half = columns[rows == bottom].mean(), rng.uniform(0.12, 0.3) * height
@@ -106,3 +107,22 @@ def as_pen_strokes(images_uint8, count, seed=0):
             ink = np.asarray(big, np.float32) / 255
         redrawn.append(np.round(fit_to_mnist(ink) * 255).astype(np.uint8))
     return np.stack(redrawn), chosen
+
+
+def low_resolution(images_uint8, count, seed=0):
+    """``count`` MNIST digits as a small, blurred photo or scan shows them: shrunk so the digit
+    is 7-13 px tall, blown up again (bilinear) and brought back by ``fit_to_mnist``. Returns
+    (count, 28, 28) uint8 and the indices of the digits used."""
+    from PIL import Image
+
+    from model.recognition.preprocess import DIGIT_BOX, fit_to_mnist
+
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(images_uint8), size=count, replace=len(images_uint8) < count)
+    blurred = []
+    for index in chosen:
+        side = round(28 * rng.uniform(7, 13) / DIGIT_BOX)
+        small = Image.fromarray(images_uint8[index]).resize((side, side), Image.Resampling.BOX)
+        big = small.resize((224, 224), Image.Resampling.BILINEAR)
+        blurred.append(np.round(fit_to_mnist(np.asarray(big, np.float32) / 255) * 255).astype(np.uint8))
+    return np.stack(blurred), chosen
