@@ -58,8 +58,11 @@ def test_no_ink_and_text_are_no_number_with_a_reason(shipped_predictor):
     assert empty.number is None and empty.images == [] and "no digit" in empty.why_no_number
     no_pixels = read_number(shipped_predictor, np.zeros((0, 0, 4), np.uint8))
     assert no_pixels.number is None and "empty" in no_pixels.why_no_number
-    text = read_number(shipped_predictor, page(np.random.default_rng(0)))
-    assert text.number is None and "not a digit" in text.why_no_number
+    # A screenshot: scattered text is refused as such; one with a window's bar reaches the gate.
+    for seed in range(3):
+        text = read_number(shipped_predictor, page(np.random.default_rng(seed)))
+        why = text.why_no_number or ""
+        assert text.number is None and ("not a digit" in why or "does not look like a handwritten digit" in why), why
 
 
 def test_most_held_out_touching_numbers_are_read(shipped_predictor, sample):

@@ -30,7 +30,7 @@ MNIST_CENTRE = 14.0  # where MNIST's centres of mass sit (measured: 13.99, 14.00
 MAX_SIDE = 1024  # larger images are downscaled before any other work
 MAX_PIXELS = 40_000_000  # refuse anything bigger than a 40-megapixel photo outright
 NOISE_FLOOR = 0.2  # ink weaker than this fraction of the strongest ink is background
-PAPER_GRAIN_FRACTION = 280  # paper photos are smoothed by a blur of 1/280 of their side (1 px at 280)
+PAPER_GRAIN_BLUR = 1.0  # pixels: the Gaussian that smooths a paper photo's grain
 SPECK_FRACTION = 0.03  # a blob with less than 3 % of the ink is noise, not part of a digit
 
 
@@ -156,9 +156,10 @@ def _ink_from_brightness(grey: np.ndarray) -> np.ndarray:
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     background = float(np.median(border))
     if background > 0.5:
-        # Paper: the grain is smoothed away first (a blur far narrower than a stroke), or the
-        # noise floor set above it cuts a faint or blurred stroke into pieces.
-        grey = ndimage.gaussian_filter(grey, max(1.0, max(grey.shape) / PAPER_GRAIN_FRACTION))
+        # Paper: the grain is smoothed away first, or the noise floor set above it cuts a faint or
+        # blurred stroke into pieces. Grain is per pixel at any size; a wider blur would join a
+        # page's letters into lines that no longer look like text.
+        grey = ndimage.gaussian_filter(grey, PAPER_GRAIN_BLUR)
         # Lighting varies across a photo, so measure darkness against the local paper.
         # The window is far wider than a stroke, so inside a thick stroke it still reaches paper.
         window = max(9, max(grey.shape) // 4)
