@@ -7,8 +7,9 @@ browser sessions drawing at once never share pyplot's global state.
 import io
 
 import numpy as np
+from matplotlib.colors import SymLogNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 
 MISTAKE_COLOUR = "#d62728"
 SLIDE_DPI = 150
@@ -41,11 +42,11 @@ def confusion_matrix_figure(matrix, title="Confusion matrix"):
     matrix = np.asarray(matrix)
     figure = Figure(figsize=(6.4, 5.6), layout="constrained")
     axis = figure.subplots()
-    # A log-like scale: the diagonal holds ~1000 per digit and the mistakes a handful, and
-    # a linear colour scale would hide every mistake.
-    shown = np.log1p(matrix)
-    image = axis.imshow(shown, cmap="Blues")
-    threshold = shown.max() / 2 if shown.max() > 0 else 1
+    # A logarithmic colour scale (linear below 1, so 0 is allowed): the diagonal holds ~1000 per
+    # digit and the mistakes a handful, and a linear one would hide every mistake. The colour
+    # bar then shows counts, not their logarithms.
+    norm = SymLogNorm(linthresh=1, vmin=0, vmax=max(1, int(matrix.max())), base=10)
+    axis.imshow(matrix, cmap="Blues", norm=norm)
     for (row, column), count in np.ndenumerate(matrix):
         if count:
             axis.text(
@@ -55,15 +56,16 @@ def confusion_matrix_figure(matrix, title="Confusion matrix"):
                 ha="center",
                 va="center",
                 fontsize=8,
-                color="white" if shown[row, column] > threshold else "black",
+                color="white" if norm(count) > 0.5 else "black",
             )
     axis.set_xticks(range(10))
     axis.set_yticks(range(10))
     axis.set_xlabel("Predicted digit")
     axis.set_ylabel("True digit")
     axis.set_title(title)
-    colour_bar = figure.colorbar(image, ax=axis, shrink=0.8)
+    colour_bar = figure.colorbar(axis.images[0], ax=axis, shrink=0.8)
     colour_bar.set_label("count (log scale)")
+    colour_bar.ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 1, 10, 100, not 10^0
     return figure
 
 

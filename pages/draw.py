@@ -8,7 +8,7 @@ from model.plots import attribution_picture, enlarge
 from model.recognition.numbers import read_number
 from model.recognition.preprocess import UnreadableImageError, open_image
 from ui.canvas import CANVAS_SIZE, drawing_canvas
-from ui.reading import probability_bars, read, show_answer_line
+from ui.reading import probability_bars, read, show_answer_line, with_article
 from ui.resources import active_predictor
 from ui.widgets import slide_download
 
@@ -39,7 +39,7 @@ def show_reading(prediction):
         st.metric("Prediction", "–", "not a digit", delta_color="off", delta_arrow="off")
         st.warning(
             f"That does not look like a digit: {prediction.refusal.detail}. Had it been one, the network's "
-            f"best guess would be a {prediction.digit} ({prediction.confidence:.0%}).",
+            f"best guess would be {with_article(prediction.digit)} ({prediction.confidence:.0%}).",
             icon=":material/block:",
         )
     else:
@@ -51,7 +51,7 @@ def show_reading(prediction):
             delta_arrow="off",
         )
         if prediction.is_uncertain:
-            st.warning(f"Not sure: a {prediction.digit} or a {prediction.runner_up}?")
+            st.warning(f"Not sure: {with_article(prediction.digit)} or {with_article(prediction.runner_up)}?")
     probability_bars(prediction.probabilities, prediction.digit)
 
 

@@ -309,3 +309,9 @@ def test_a_page_of_text_is_not_a_digit_on_the_draw_page():
     app.file_uploader(key="upload").set_value(("screenshot.png", buffer.getvalue(), "image/png")).run()
     assert not app.exception and not prediction_metrics(app)
     assert any("That does not look like a digit" in warning.value for warning in app.warning)
+
+
+def test_a_digit_is_named_with_the_article_english_gives_it():
+    from ui.reading import with_article
+
+    assert [with_article(digit) for digit in (7, 8, 0)] == ["a 7", "an 8", "a 0"]

@@ -44,3 +44,17 @@ def test_enlarged_pictures_keep_square_pixels():
     assert big.shape == (224, 224) and big[24:32, 40:48].min() == 255 and big.sum() == 255 * 64
     overlay = attribution_picture(image, image, scale=8)
     assert overlay.shape == (224, 224, 3) and overlay[28, 44, 0] > overlay[28, 44, 2]  # positive is red
+
+
+def test_the_confusion_matrix_colour_bar_reads_in_counts():
+    # A log colour scale, but the bar's ticks are counts (1, 10, 100, 1000), not their logarithms.
+    matrix = np.diag([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
+    matrix[3, 5] = 7
+    figure = confusion_matrix_figure(matrix)
+    axis, bar_axis = figure.axes
+    np.testing.assert_array_equal(axis.images[0].get_array(), matrix)
+    ticks = [tick for tick in bar_axis.get_yticks() if 0 < tick <= matrix.max()]
+    assert {10, 100, 1000} <= {round(tick) for tick in ticks}, ticks
+    # Dark cells (the diagonal) get white numbers, a pale mistake black ones.
+    colours = {text.get_text(): text.get_color() for text in axis.texts}
+    assert colours["1135"] == "white" and colours["7"] == "black"

@@ -51,7 +51,7 @@ def show_answer_line(place: DeltaGenerator, reading: Reading) -> None:
     prediction = reading.prediction
     if prediction is None:  # a reading that is not refused and not empty has a prediction
         raise ValueError("an empty reading has no answer line")
-    doubt = f" (or a {prediction.runner_up}?)" if prediction.is_uncertain else ""
+    doubt = f" (or {with_article(prediction.runner_up)}?)" if prediction.is_uncertain else ""
     place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {prediction.confidence:.0%} sure")
 
 
@@ -98,3 +98,8 @@ def probability_bars(
             "axis": {"labelColor": palette["text"], "gridColor": palette["bar"], "domainColor": palette["muted"]},
         }
     st.vega_lite_chart(spec=spec, width="stretch", theme=None if palette else "streamlit")
+
+
+def with_article(digit: int) -> str:
+    """ "a 7", "an 8": the article English gives a digit read aloud."""
+    return f"an {digit}" if digit == 8 else f"a {digit}"

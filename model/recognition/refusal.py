@@ -42,7 +42,7 @@ class Refusal:
 NO_INK = Refusal(RefusalKind.NO_INK, "the image holds no ink")
 TOO_FAINT = Refusal(RefusalKind.NO_INK, "the ink is too faint")
 EMPTY_IMAGE = Refusal(RefusalKind.NO_INK, "the image is empty (0 pixels)")
-GATE_REFUSAL = Refusal(RefusalKind.GATE, "it does not look like a handwritten digit")
+GATE_REFUSAL = Refusal(RefusalKind.GATE, "it is unlike every handwritten digit the network learned from")
 NO_NUMBER_READER = Refusal(RefusalKind.NO_NUMBER_READER, "the number model file is missing")
 
 
