@@ -8,9 +8,12 @@ from model.plots import attribution_picture, enlarge
 from model.recognition.numbers import read_number
 from model.recognition.preprocess import UnreadableImageError, open_image
 from ui.canvas import CANVAS_SIZE, drawing_canvas
+from ui.entry import enter_through_the_app
 from ui.reading import probability_bars, read, show_answer_line, with_article
 from ui.resources import active_predictor
 from ui.widgets import slide_download
+
+enter_through_the_app()
 
 PHONE_NUMBER_WIDTH = 340
 ONE_DIGIT, NUMBER = "One digit", "A number"

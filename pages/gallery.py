@@ -6,9 +6,12 @@ import streamlit as st
 
 from model.metrics import test_report
 from model.plots import confusion_matrix_figure, gallery_figure
+from ui.entry import enter_through_the_app
 from ui.resources import active_predictor, load_data, test_set_predictions
 from ui.session import active_model_label, gallery_seed, reshuffle_gallery
 from ui.widgets import show_figure
+
+enter_through_the_app()
 
 GRID_SIZES = {"4 × 4": (4, 4), "5 × 5": (5, 5), "6 × 6": (6, 6), "8 × 8": (8, 8), "3 × 5": (3, 5)}
 

@@ -4,10 +4,13 @@ import streamlit as st
 
 from model.rooms.errors import RoomError
 from ui.canvas import clear_canvas, drawing_canvas
+from ui.entry import enter_through_the_app
 from ui.reading import read, show_answer_line
 from ui.resources import active_predictor, room_store
 from ui.room_views import send_drawing, show_correction
 from ui.session import JOIN_FLASH, take_flash
+
+enter_through_the_app()
 
 PHONE_CANVAS = 300
 

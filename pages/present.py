@@ -4,12 +4,15 @@ ten probabilities as big bars, the 28x28 the network saw - and the audience room
 import streamlit as st
 
 from ui.canvas import drawing_canvas
+from ui.entry import enter_through_the_app
 from ui.projector import big_answer, big_probability_bars, projector_style
 from ui.reading import read
 from ui.resources import active_predictor
 from ui.room_views import presenter_room
 from ui.session import PRESENT_DARK
 from ui.widgets import slide_download
+
+enter_through_the_app()
 
 PRESENT_CANVAS = 420
 CLEAR_KEY = "Delete"
@@ -54,4 +57,6 @@ if view == "Draw":
     projector(dark)
 else:
     presenter_room(dark)
-st.toggle("Dark room", key=PRESENT_DARK, help="Light text on black, for a dark room; off for a bright one.")
+room_toggle, back_link = st.columns([3, 1])
+room_toggle.toggle("Dark room", key=PRESENT_DARK, help="Light text on black, for a dark room; off for a bright one.")
+back_link.page_link("pages/draw.py", label="Back to the app", icon=":material/arrow_back:")

@@ -14,6 +14,7 @@ from model.hosting.admission import ABANDONED, CANCELLED, FAILED, QUEUED, Admiss
 from model.making.recipes import RECIPES, TRAIN_PAGE_MENU, get_recipe, train_page_start
 from model.plots import confusion_matrix_figure, training_curves_figure
 from model.rooms.errors import RoomError
+from ui.entry import enter_through_the_app
 from ui.resources import load_data, room_store, training_queue
 from ui.session import (
     OWN_ROOM,
@@ -28,6 +29,8 @@ from ui.session import (
     use_model,
 )
 from ui.widgets import ordinal, show_figure
+
+enter_through_the_app()
 
 TRAINING_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000)
 # The usual powers of two, and every recipe's own batch size (Nielsen's 10, the quick CNN's 96).

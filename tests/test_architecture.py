@@ -1,6 +1,7 @@
 """The house's rules that no linter checks: no import cycle, no module too long to read at once.
 (The layers and "model/ never imports streamlit" are import-linter's contracts in pyproject.toml.)"""
 
+import ast
 from pathlib import Path
 
 import grimp
@@ -41,3 +42,15 @@ def test_no_module_is_longer_than_a_reader_can_hold():
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_every_page_enters_through_the_app():
+    # A page that forgets it opens under Streamlit's file list when it is a fresh server's first visit.
+    pages = sorted((ROOT / "pages").glob("*.py"))
+    assert pages
+    for path in pages:
+        body = ast.parse(path.read_text()).body
+        statements = [node for node in body[1:] if not isinstance(node, (ast.Import, ast.ImportFrom))]
+        first = statements[0]
+        assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call), path.name
+        assert ast.unparse(first.value) == "enter_through_the_app()", path.name
