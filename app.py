@@ -7,6 +7,7 @@ Streamlit glue they share in ui/, everything they compute in model/.
 import streamlit as st
 
 from ui.keras_session import keep_tensorflow_warm
+from ui.test_set import warm_up_the_gallery
 from ui.widgets import show_model_picker
 
 st.set_page_config(page_title="Digit recognition", page_icon=":material/draw:", layout="wide")
@@ -28,3 +29,4 @@ navigation.run()
 if "room" not in st.query_params:
     # After the page, so the canvas shows before TensorFlow is imported on a cold start.
     show_model_picker()
+    warm_up_the_gallery()

@@ -11,7 +11,9 @@ black as in the original set, and uint8 labels 0-9.
 
 import contextlib
 import dataclasses
+import functools
 import gzip
+import hashlib
 import io
 import os
 import pickle
@@ -31,10 +33,6 @@ ACCEPTED_FORMATS = (
     "the tutorials' mnist.pkl.gz (train/valid/test tuples of flat float arrays), "
     "or a folder holding the four LeCun IDX files (gzipped or not)"
 )
-SAMPLE_NOTICE = (
-    "Using the bundled MNIST sample (a few thousand real images), not the full set: "
-    "set MNIST_PATH to a full mnist.npz for the real figures."
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +47,20 @@ class MnistData:
 
     @property
     def notice(self):
-        return SAMPLE_NOTICE if self.is_sample else ""
+        if not self.is_sample:
+            return ""
+        return (
+            f"Using the bundled MNIST sample ({len(self.y_train):,} training and {len(self.y_test):,} test "
+            "images of the real MNIST), not the full set: set MNIST_PATH to a full mnist.npz for the real figures."
+        )
+
+    @functools.cached_property
+    def test_split_id(self) -> str:
+        """Names the test split by its content (images and labels), whatever file it came from: a
+        model's recorded answers (``metrics.record_answers``) are for exactly this split."""
+        digest = hashlib.sha256(np.ascontiguousarray(self.x_test).tobytes())
+        digest.update(np.ascontiguousarray(self.y_test).tobytes())
+        return digest.hexdigest()[:16]
 
     @property
     def public_name(self):

@@ -1,5 +1,7 @@
 """The TensorFlow tutorial's metrics: accuracy, per-class precision/recall/F1, confusion matrix,
-and ``evaluate``, the one way a model is measured on the test split (CLI, training, Gallery, bench).
+and ``test_report``, the one way a model's answers on the test split are measured (``evaluate``
+runs the model first; training and cards, the Gallery and the benchmarks all end there). A card
+keeps the answers themselves too (``record_answers``), so nobody has to run the model again.
 
 Plain numpy, so they can be checked by hand against a small reference example.
 """
@@ -59,6 +61,25 @@ def classification_report(true_labels, predicted_labels):
 def evaluate(predictor, data):
     """The test-split report of ``predictor`` (anything with ``predict_uint8``) on ``data`` (MnistData)."""
     return test_report(data, predictor.predict_uint8(data.x_test))
+
+
+def record_answers(data, predicted_labels):
+    """What a model card keeps of a test-split run: {the split's id: its answers as a string of
+    digits} (10,000 characters for the full set). The Gallery reads them instead of running the
+    model over the whole split in front of an audience."""
+    predicted_labels = np.asarray(predicted_labels)
+    if predicted_labels.shape != data.y_test.shape:
+        raise ValueError(f"{len(data.y_test)} test images but {len(predicted_labels)} answers")
+    return {data.test_split_id: "".join(map(str, predicted_labels.tolist()))}
+
+
+def recorded_answers(card, data):
+    """The answers ``card`` recorded for ``data``'s test split (an int array), or None when it
+    recorded none for this split or they do not fit it."""
+    answers = (card.get("test_answers") or {}).get(data.test_split_id)
+    if not isinstance(answers, str) or len(answers) != len(data.y_test) or not answers.isdigit():
+        return None
+    return np.frombuffer(answers.encode("ascii"), dtype=np.uint8) - ord("0")
 
 
 def test_report(data, predicted_labels):

@@ -50,6 +50,19 @@ def read_card(model_path: str | Path) -> dict[str, Any]:
         return {}
 
 
+def update_card(model_path: str | Path, fields: dict[str, Any]) -> dict[str, Any]:
+    """Add ``fields`` to the card beside ``model_path`` (a temporary file, then a rename)."""
+    card = {**read_card(model_path), **fields}
+    card_path = card_path_for(check_model_path(model_path))
+    temporary_card = card_path.with_name(f".{card_path.stem}.{uuid.uuid4().hex}.tmp.json")
+    try:
+        temporary_card.write_text(json.dumps(card, indent=1))
+        os.replace(temporary_card, card_path)
+    finally:
+        temporary_card.unlink(missing_ok=True)
+    return card
+
+
 def save_model(model: Any, card: dict[str, Any], path: str | Path) -> Path:
     """Write ``path`` (.keras) and its JSON card atomically: a temporary file, then a rename."""
     path = check_model_path(path)

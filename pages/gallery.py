@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from model.metrics import test_report
-from model.plots import confusion_matrix_figure, gallery_figure
 from ui.entry import enter_through_the_app
-from ui.resources import active_predictor, load_data, test_set_predictions
+from ui.resources import load_data
 from ui.session import active_model_label, gallery_seed, reshuffle_gallery
-from ui.widgets import show_figure
+from ui.test_set import confusion_matrix_png, grid_png, model_key, test_set_predictions
+from ui.widgets import show_png
 
 enter_through_the_app()
 
@@ -44,8 +44,8 @@ def show_grid(data, predicted_labels):
     if len(indices) == 0:
         st.info("No test image matches: the model makes no mistake on this digit here.")
         return
-    figure = gallery_figure(data.x_test[indices], predicted_labels[indices], data.y_test[indices], columns=columns)
-    show_figure(figure, "Download the grid (PNG, 150 dpi)", "mnist-predictions.png")
+    grid = grid_png(model_key(), tuple(indices.tolist()), columns)
+    show_png(grid, "Download the grid (PNG, 150 dpi)", "mnist-predictions.png")
 
 
 def show_scores(report):
@@ -55,25 +55,20 @@ def show_scores(report):
     )
     matrix_column, table_column = st.columns([1.3, 1], gap="large")
     with matrix_column:
-        show_figure(
-            confusion_matrix_figure(report["confusion_matrix"]),
-            "Download the confusion matrix (PNG)",
-            "confusion-matrix.png",
-        )
+        show_png(confusion_matrix_png(model_key()), "Download the confusion matrix (PNG)", "confusion-matrix.png")
     with table_column:
         st.dataframe(table.style.format("{:.2%}"), width="stretch", height=420)
 
 
 st.title("Gallery")
-predictor = active_predictor()
 data = load_data()
 if data.is_sample:
-    st.caption(f":material/info: {data.notice}")
+    st.info(data.notice, icon=":material/info:")
 else:
     st.caption(f"All {len(data.y_test):,} MNIST test images, from {data.public_name}.")
 
-if predictor is not None:
-    predicted_labels = test_set_predictions()
+predicted_labels = test_set_predictions()
+if predicted_labels is not None:
     report = test_report(data, predicted_labels)
     mistakes = int((predicted_labels != data.y_test).sum())
     first, second = st.columns(2)

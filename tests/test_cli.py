@@ -2,6 +2,7 @@
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -95,6 +96,32 @@ def test_evaluate_json_on_the_sample():
     report = json.loads(result.stdout)
     assert report["n"] == 2000 and report["accuracy"] >= 0.99
     assert len(report["confusion_matrix"]) == 10 and len(report["f1"]) == 10
+
+
+def test_evaluate_record_keeps_the_answers_in_the_card(tmp_path, sample):
+    from model import metrics
+
+    model = tmp_path / "copy.keras"
+    shutil.copy(ROOT / "model" / "mnist_cnn.keras", model)
+    card = json.loads((ROOT / "model" / "mnist_cnn.json").read_text())
+    del card["test_answers"]
+    model.with_suffix(".json").write_text(json.dumps(card))
+    result = run(
+        "model.evaluate",
+        "--json",
+        "--record",
+        "--model",
+        str(model),
+        "--data",
+        str(ROOT / "model" / "mnist_sample.npz"),
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    recorded_card = json.loads(model.with_suffix(".json").read_text())
+    answers = metrics.recorded_answers(recorded_card, sample)
+    assert answers is not None
+    assert metrics.confusion_matrix(sample.y_test, answers).tolist() == report["confusion_matrix"]
+    assert recorded_card["architecture"] == card["architecture"]  # the rest of the card is kept
 
 
 def test_evaluate_with_a_bad_data_path_is_a_clear_error(tmp_path):

@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -31,3 +33,22 @@ def test_accuracy_and_report():
 def test_mismatched_lengths_are_an_error():
     with pytest.raises(ValueError):
         metrics.confusion_matrix([1, 2], [1])
+
+
+def test_a_cards_recorded_answers_are_read_back_only_for_their_own_test_split(sample):
+    predicted = (sample.y_test + (np.arange(len(sample.y_test)) % 7 == 0)) % 10  # some wrong
+    card = {"test_answers": metrics.record_answers(sample, predicted)}
+    np.testing.assert_array_equal(metrics.recorded_answers(card, sample), predicted)
+    other_split = dataclasses.replace(sample, x_test=sample.x_test[::-1].copy())
+    assert metrics.recorded_answers(card, other_split) is None
+    assert metrics.recorded_answers({}, sample) is None
+    damaged = {"test_answers": {sample.test_split_id: "12x" * 10}}
+    assert metrics.recorded_answers(damaged, sample) is None
+    with pytest.raises(ValueError, match="answers"):
+        metrics.record_answers(sample, predicted[:-1])
+
+
+def test_the_shipped_cards_answers_are_the_shipped_models(sample, shipped_predictor):
+    recorded = metrics.recorded_answers(shipped_predictor.card, sample)
+    assert recorded is not None
+    np.testing.assert_array_equal(recorded, shipped_predictor.predict_uint8(sample.x_test))

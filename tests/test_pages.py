@@ -143,9 +143,22 @@ def test_gallery_renders_its_figures():
     accuracy = next(metric for metric in app.metric if metric.label == "Test accuracy")
     assert float(accuracy.value.rstrip("%")) >= 99.0
     assert len(app.get("image")) >= 2  # the grid and the confusion matrix
-    assert any("sample" in caption.value for caption in app.caption)
+    assert any("2,000 test images" in notice.value for notice in app.info)  # the sample, said plainly
     app.toggle(key="gallery_mistakes").set_value(True).run()
     assert not app.exception
+
+
+def test_the_gallery_reads_the_answers_the_card_recorded_instead_of_running_the_model(monkeypatch):
+    from model.recognition.predictor import Predictor
+
+    def no_model_run(self, images):
+        raise AssertionError("the Gallery ran the model over the test set")
+
+    monkeypatch.setattr(Predictor, "predict_uint8", no_model_run)
+    app = new_app()
+    app.switch_page("pages/gallery.py").run()
+    assert not app.exception
+    assert next(metric for metric in app.metric if metric.label == "Mistakes").value.endswith(" of 2,000")
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from model import metrics
 from model.data import as_floats
 from model.making.training import train
 from model.recognition.predictor import Predictor
@@ -46,6 +47,8 @@ def test_short_training_run_on_the_sample_beats_chance_by_far(sample, tmp_path):
     predicted = loaded.predict_uint8(sample.x_test)
     assert card["test_accuracy"] == pytest.approx(np.mean(predicted == sample.y_test))
     assert card["per_class_accuracy"] == card["recall"]
+    # And it keeps those answers, for the Gallery to read instead of running the model.
+    np.testing.assert_array_equal(metrics.recorded_answers(card, sample), predicted)
 
 
 def test_same_seed_same_model(sample):

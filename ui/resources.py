@@ -1,11 +1,11 @@
-"""What is loaded once per server process (``st.cache_resource``) and shared by every session:
-models (keyed by path and modification time), the MNIST data, a model's test-set predictions."""
+"""What is loaded once per server process and shared by every session (``ui/shared.py``, out of
+reach of a visitor's "clear caches"): models (keyed by path and modification time), the MNIST
+data, the training queue, the room store. (The Gallery's test-set figures: ``ui/test_set.py``.)"""
 
 import gc
 import logging
 import os
 
-import numpy as np
 import streamlit as st
 
 from model.data import load_mnist
@@ -16,10 +16,11 @@ from model.recognition.predictor import ModelLoadError, Predictor
 from model.rooms.store import RoomStore
 from model.storage import runs_dir
 from ui.session import active_model_path
+from ui.shared import kept_for_everyone
 
 
-@st.cache_resource(max_entries=16, show_spinner="Loading the model…")
-def _load_predictor(path, modified_time):
+@kept_for_everyone(max_entries=16)
+def kept_predictor(path, modified_time):
     # modified_time is part of the cache key: a file replaced on disk is loaded afresh.
     predictor = Predictor.load(path, gate=shipped_gate()).warm_up()
     # TensorFlow, Keras and the model are now in memory for good: frozen, Python's collector
@@ -28,14 +29,17 @@ def _load_predictor(path, modified_time):
     return predictor
 
 
-@st.cache_resource(show_spinner="Loading MNIST…")
-def load_data():
+@kept_for_everyone()
+def kept_data():
     return load_mnist()
 
 
-@st.cache_resource(max_entries=8, show_spinner="Reading the whole test set with the model…")
-def _test_set_predictions(path, modified_time):
-    return _load_predictor(path, modified_time).predict_uint8(load_data().x_test)
+def load_data():
+    """The MNIST in use (MNIST_PATH, else Keras' copy, else the bundled sample), loaded once."""
+    if kept_data.is_kept():
+        return kept_data()
+    with st.spinner("Loading MNIST…"):
+        return kept_data()
 
 
 def training_queue():
@@ -44,7 +48,7 @@ def training_queue():
     return _training_queue(limits(), str(runs_dir()), load_data().source)
 
 
-@st.cache_resource(show_spinner=False)
+@kept_for_everyone(max_entries=8)
 def _training_queue(server_limits, runs_folder, data_source):
     # Keyed by its settings: the same for the life of a server, different in each test.
     queue = TrainingQueue(server_limits, runs_folder, data_source)
@@ -52,7 +56,7 @@ def _training_queue(server_limits, runs_folder, data_source):
     return queue
 
 
-@st.cache_resource(show_spinner=False)
+@kept_for_everyone(max_entries=8)
 def _room_store(url):
     store = RoomStore(url)
     store.purge_expired()
@@ -64,7 +68,7 @@ def room_store():
     return _room_store(room_limits().database_url)
 
 
-def _modified_time(path):
+def modified_time(path):
     try:
         return os.path.getmtime(path)
     except OSError:
@@ -74,16 +78,14 @@ def _modified_time(path):
 def active_predictor():
     """The Predictor this session chose, or None once an error saying why has been shown."""
     path = active_model_path()
+    key = (path, modified_time(path))
     try:
-        return _load_predictor(path, _modified_time(path))
+        if kept_predictor.is_kept(*key):
+            return kept_predictor(*key)
+        with st.spinner("Loading the model…"):
+            return kept_predictor(*key)
     except ModelLoadError:
         # The reason names a server path: it goes to the log, the page says what happened.
         logging.getLogger(__name__).warning("cannot load the active model", exc_info=True)
         st.error("This model cannot be used: its file is missing or damaged. Choose another model in the sidebar.")
         return None
-
-
-def test_set_predictions():
-    """The active model's digit for each MNIST test image (computed once per model)."""
-    path = active_model_path()
-    return np.asarray(_test_set_predictions(path, _modified_time(path)))

@@ -19,7 +19,11 @@ def show_model_picker():
             accuracy = card.get("test_accuracy")
             st.caption(
                 f"**{card.get('architecture', '?')}** · {card.get('parameters', 0):,} parameters  \n"
-                + (f"test accuracy **{accuracy:.2%}** on {card.get('test_images', 0):,} images" if accuracy else "")
+                + (
+                    f"test accuracy **{accuracy:.2%}** on {card.get('test_images', 0):,} MNIST test images"
+                    if accuracy
+                    else ""
+                )
                 + (" (sample)" if card.get("data_is_sample") else "")
             )
         if training_run() is not None or st.session_state.get(TRAINED_MODELS):
@@ -59,6 +63,15 @@ def show_figure(figure, download_label, file_name):
         mime="image/png",
         icon=":material/download:",
         on_click="ignore",
+    )
+
+
+def show_png(png_and_width, download_label, file_name):
+    """A figure already drawn (``ui/test_set.py``'s PNGs) and a button to download it."""
+    png, width = png_and_width
+    st.image(png, width=width)
+    st.download_button(
+        download_label, png, file_name=file_name, mime="image/png", icon=":material/download:", on_click="ignore"
     )
 
 

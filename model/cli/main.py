@@ -6,8 +6,8 @@
   cannot be read; exit status 1 if any image could not be read, else 0. Never a traceback.
   With ``--number``: ``{"path", "number": "2026" or null, "digits": [{"digit", "confidence"}, ...]}``
   (and ``"reason"`` when the number is null).
-- ``evaluate [--model PATH] [--data PATH] [--json]``: accuracy, per-class precision/recall/F1
-  and the confusion matrix on the test split.
+- ``evaluate [--model PATH] [--data PATH] [--json] [--record]``: accuracy, per-class precision/recall/F1
+  and the confusion matrix on the test split; ``--record`` keeps the answers in the model's card.
 - ``train --arch NAME [--epochs N] [--data PATH] [--out PATH]``: Keras' progress bar, the test
   accuracy at the end, the model and its card saved atomically (to runs/ unless ``--out``).
 - ``gate [--data PATH] [--join GATE...]``: train the "is it a digit at all?" gate and calibrate its
@@ -46,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
     evaluate.add_argument("--data", help=DATA_HELP)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--record",
+        action="store_true",
+        help="keep the answers in the model's card, where the Gallery reads them instead of running the model",
+    )
 
     train = commands.add_parser("train", help="train a digit classifier on MNIST")
     train.add_argument("--arch", choices=sorted(RECIPES), default="cnn", help="the network (default: cnn)")

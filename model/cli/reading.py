@@ -98,8 +98,9 @@ def _answer_or_error(path: Path, read: Callable[[], dict[str, Any]]) -> dict[str
 
 def run_evaluate(arguments: argparse.Namespace) -> int:
     from model.data import load_mnist
-    from model.metrics import evaluate
+    from model.metrics import record_answers, test_report
     from model.recognition.predictor import ModelLoadError
+    from model.storage import update_card
 
     try:
         data = load_mnist(arguments.data)
@@ -108,8 +109,12 @@ def run_evaluate(arguments: argparse.Namespace) -> int:
         return fail(error, 2)
     if data.is_sample:
         print(data.notice, file=sys.stderr)
-    report = evaluate(predictor, data)
+    predicted_labels = predictor.predict_uint8(data.x_test)
+    report = test_report(data, predicted_labels)
     report["model"] = str(arguments.model)
+    if arguments.record:
+        recorded = predictor.card.get("test_answers") or {}
+        update_card(arguments.model, {"test_answers": {**recorded, **record_answers(data, predicted_labels)}})
     print(json.dumps(report) if arguments.json else format_report(report))
     return 0
 

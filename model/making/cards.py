@@ -4,11 +4,16 @@ the ensemble both write it, so every card is read the same way (the sidebar, the
 import datetime
 from typing import Any
 
+import numpy as np
+
 from model.data import MnistData
+from model.metrics import record_answers, test_report
 
 
-def measured_on_test_split(report: dict[str, Any], data: MnistData) -> dict[str, Any]:
-    """The card's fields from ``metrics.evaluate``'s report on ``data``'s test split."""
+def measured_on_test_split(data: MnistData, predicted_labels: np.ndarray) -> dict[str, Any]:
+    """The card's fields from a model's answers (``predicted_labels``) on ``data``'s test split:
+    ``metrics.test_report``'s figures and the answers themselves."""
+    report = test_report(data, predicted_labels)
     return {
         "test_accuracy": report["accuracy"],
         "test_images": report["n"],
@@ -20,6 +25,7 @@ def measured_on_test_split(report: dict[str, Any], data: MnistData) -> dict[str,
         "confusion_matrix": report["confusion_matrix"],
         "data_source": data.source,
         "data_sha256": data.sha256,
+        "test_answers": record_answers(data, predicted_labels),
     }
 
 

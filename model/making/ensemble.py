@@ -27,13 +27,12 @@ def average(members):
 
 def make_ensemble(paths, data):
     """Load the models at ``paths``, average them, and measure the result: (model, card)."""
-    from model.metrics import evaluate
     from model.recognition.predictor import Predictor
     from model.storage import read_card
 
     members = [Predictor.load(path) for path in paths]
     model = average([member.model for member in members])
-    report = evaluate(Predictor(model), data)
+    predicted_labels = Predictor(model).predict_uint8(data.x_test)
     member_cards = [read_card(member.path) for member in members]
     architectures = [card.get("architecture", "?") for card in member_cards]
     return model, {
@@ -47,7 +46,7 @@ def make_ensemble(paths, data):
             }
             for member, card in zip(members, member_cards, strict=False)
         ],
-        **measured_on_test_split(report, data),
+        **measured_on_test_split(data, predicted_labels),
         "augment": any(card.get("augment") for card in member_cards),
         "epochs": max(card.get("epochs", 0) for card in member_cards),
         "created": created_now(),

@@ -20,7 +20,6 @@ from model.making.augment import make_augmenter, written_styles
 from model.making.cards import created_now, measured_on_test_split
 from model.making.recipes import Recipe, get_recipe
 from model.making.synthetic.pieces import make_pieces
-from model.metrics import evaluate
 from model.recognition.predictor import Predictor
 
 
@@ -142,7 +141,7 @@ def train(
         recipe,
         model,
         data,
-        evaluate(predictor, data),
+        predictor.predict_uint8(data.x_test),
         reporter.history,
         epochs=epochs,
         batch_size=batch_size,
@@ -259,7 +258,7 @@ def _model_card(
     recipe: Recipe,
     model: Any,
     data: MnistData,
-    report: dict[str, Any],
+    predicted_labels: np.ndarray,
     history: dict[str, list[float]],
     **settings: Any,
 ) -> dict[str, Any]:
@@ -269,7 +268,7 @@ def _model_card(
         "parameters": int(model.count_params()),
         **settings,
         "epochs_completed": len(history["loss"]),
-        **measured_on_test_split(report, data),
+        **measured_on_test_split(data, predicted_labels),
         "history": history,
         "data_is_sample": data.is_sample,
         "versions": {
