@@ -2,6 +2,7 @@
 
 import io
 import re
+import urllib.request
 
 import pytest
 from PIL import Image
@@ -100,6 +101,42 @@ def test_phones_join_a_room_and_the_wall_shows_their_drawings(server):
     expect(phones[2].get_by_text("This room is closed")).to_be_visible(timeout=30_000)
     for page in (presenter, intruder, *phones):
         page.context.close()
+
+
+def test_on_a_laptop_the_qr_code_points_at_its_network_address_which_phones_reach(tmp_path):
+    from streamlit import net_util
+
+    network_ip = net_util.get_internal_ip()  # what Streamlit prints as the "Network URL"
+    assert network_ip and not network_ip.startswith("127."), "this test needs a machine with a network address"
+    environment = {"DIGITS_RUNS_DIR": str(tmp_path / "runs"), "DIGITS_DATA_DIR": str(tmp_path / "data")}
+    # A plain `streamlit run app.py`: every interface; the presenter opens it as localhost.
+    log = tmp_path / "streamlit.log"
+    with streamlit_server(log, extra_env=environment, address=None) as (url, _), chromium() as browser:
+        presenter = open_present(browser, url.replace("127.0.0.1", "localhost"))
+        presenter.get_by_text("Audience room").click()
+        presenter.get_by_role("button", name="Open a room").click()
+        link = presenter.get_by_text(re.compile(r"\?room=")).first
+        expect(link).to_contain_text(f"http://{network_ip}:", timeout=30_000)
+        expect(presenter.get_by_text(f"network address ({network_ip})")).to_be_visible()
+        address = re.search(r"(http://\S+?)/\?room=(\S+)", link.inner_text())
+        with urllib.request.urlopen(f"{address.group(1)}/_stcore/health", timeout=10) as response:
+            assert response.status == 200  # reachable at that address, not only on loopback
+        phone = browser.new_context(**PHONE).new_page()
+        phone.goto(f"{address.group(1)}/?room={address.group(2)}")
+        phone_draws(phone, 4)
+        expect(metric(presenter, "Drawings")).to_have_text("1", timeout=30_000)
+        phone.context.close()
+        presenter.context.close()
+
+
+def test_a_server_listening_on_loopback_only_says_phones_cannot_reach_it(server):
+    url, browser = server
+    presenter = open_present(browser, url)
+    presenter.get_by_text("Audience room").click()
+    presenter.get_by_role("button", name="Open a room").click()
+    expect(presenter.get_by_text("listens only on 127.0.0.1: phones cannot reach it")).to_be_visible(timeout=30_000)
+    presenter.get_by_role("button", name="Close the room").click()
+    presenter.context.close()
 
 
 def test_a_forged_room_code_is_refused_plainly(server):

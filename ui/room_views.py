@@ -5,6 +5,7 @@ the same room; this module only draws it. A refusal from the store (a forged cod
 too many drawings) is shown as the store's own sentence, never a traceback.
 """
 
+import dataclasses
 import io
 import os
 import urllib.parse
@@ -12,6 +13,7 @@ import urllib.parse
 import numpy as np
 import segno
 import streamlit as st
+from streamlit import net_util
 
 from model.plots import confusion_matrix_figure, enlarge
 from model.rooms.errors import RoomError
@@ -22,14 +24,52 @@ from ui.session import JOIN_FLASH, LAST_SENT, OWN_ROOM, ROOM_FLASH, flash, sessi
 WALL_TILES = 24
 
 
-def join_link(code):
-    """The public address of the app with ?room=CODE: DIGITS_PUBLIC_URL when a proxy stands in
-    front, otherwise the address this browser used."""
-    base = os.environ.get("DIGITS_PUBLIC_URL", "").strip()
-    if not base:
-        parts = urllib.parse.urlsplit(st.context.url or "http://localhost:8501/")
-        base = f"{parts.scheme}://{parts.netloc}"
-    return f"{base.rstrip('/')}/?{urllib.parse.urlencode({'room': code})}"
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
+
+
+@dataclasses.dataclass(frozen=True)
+class JoinAddress:
+    link: str  # the app's address with ?room=CODE
+    note: str | None = None  # what the wall says about it, when phones may not reach it as given
+
+
+def join_address(
+    code: str, browser_url: str | None, public_url: str, network_ip: str | None, listening_on: str
+) -> JoinAddress:
+    """Where phones join a room: ``public_url`` (DIGITS_PUBLIC_URL) when a proxy stands in front,
+    else the address this browser used; but a loopback address (the presenter opened
+    http://localhost:8501 on the laptop) is this machine's network address instead, as Streamlit
+    prints it ("Network URL"), since no phone can reach the laptop's localhost."""
+    query = urllib.parse.urlencode({"room": code})
+    if public_url:
+        return JoinAddress(f"{public_url.rstrip('/')}/?{query}")
+    parts = urllib.parse.urlsplit(browser_url or "http://localhost:8501/")
+    host = (parts.hostname or "").lower()
+    if host not in LOOPBACK_HOSTS and not host.startswith("127."):
+        return JoinAddress(f"{parts.scheme}://{parts.netloc}/?{query}")
+    port = f":{parts.port}" if parts.port else ""
+    if listening_on and listening_on not in ("0.0.0.0", "::"):
+        note = (
+            f"This server listens only on {listening_on}: phones cannot reach it. Start it with "
+            "--server.address 0.0.0.0 (or set DIGITS_PUBLIC_URL) to let the audience join."
+        )
+        return JoinAddress(f"{parts.scheme}://{parts.netloc}/?{query}", note)
+    if not network_ip or network_ip.startswith("127."):
+        note = "This computer has no network address: phones cannot reach it. Join a network, then reopen the room."
+        return JoinAddress(f"{parts.scheme}://{parts.netloc}/?{query}", note)
+    note = f"Phones join through this computer's network address ({network_ip}): they must be on the same network."
+    return JoinAddress(f"{parts.scheme}://{network_ip}{port}/?{query}", note)
+
+
+def join_link_here(code):
+    """``join_address`` for this server and this browser."""
+    return join_address(
+        code,
+        st.context.url,
+        os.environ.get("DIGITS_PUBLIC_URL", "").strip(),
+        net_util.get_internal_ip(),
+        str(st.get_option("server.address") or ""),
+    )
 
 
 def qr_png(text):
@@ -73,9 +113,11 @@ def presenter_room(dark):
         return
     join_column, wall_column = st.columns([0.9, 3.1], gap="large")
     with join_column:
-        link = join_link(code)
-        st.image(qr_png(link), caption="Scan to draw", width=300)
-        st.markdown(f"**Join:** `{link}`")
+        address = join_link_here(code)
+        st.image(qr_png(address.link), caption="Scan to draw", width=300)
+        st.markdown(f"**Join:** `{address.link}`")
+        if address.note:
+            st.caption(f":material/wifi: {address.note}")
         if owner:
             presenter_controls(code)
     with wall_column:

@@ -31,10 +31,15 @@ def free_port():
 
 
 @contextlib.contextmanager
-def streamlit_server(log_path, extra_env=None, start_timeout=90, root=ROOT, port=None, script="app.py"):
-    """Yield the base URL of a fresh app server (``script`` in ``root``); stop it afterwards."""
+def streamlit_server(
+    log_path, extra_env=None, start_timeout=90, root=ROOT, port=None, script="app.py", address="127.0.0.1"
+):
+    """Yield the base URL of a fresh app server (``script`` in ``root``); stop it afterwards. It
+    listens on ``address`` only (loopback), or on every interface when ``address`` is None, as a
+    plain ``streamlit run app.py`` on a laptop does."""
     port = port or free_port()
     environment = {**os.environ, **(extra_env or {})}
+    listen = [] if address is None else ["--server.address", address]
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [
@@ -45,8 +50,7 @@ def streamlit_server(log_path, extra_env=None, start_timeout=90, root=ROOT, port
                 script,
                 "--server.port",
                 str(port),
-                "--server.address",
-                "127.0.0.1",
+                *listen,
                 "--server.headless",
                 "true",
                 "--browser.gatherUsageStats",
