@@ -29,6 +29,7 @@ from tests.support.browser import (
     PHONE,
     chromium,
     mouse_actions,
+    press_clear_async,
     streamlit_server,
     touch_strokes,
 )
@@ -74,7 +75,7 @@ async def one_digit(page, digit, expected, clear_button=True):
     except Exception:
         seconds = None
     if clear_button:
-        await page.get_by_role("button", name="Clear").click()
+        await press_clear_async(page)
     else:
         await page.reload()
         await expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=60_000)

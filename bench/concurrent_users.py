@@ -19,7 +19,7 @@ from playwright.async_api import async_playwright, expect
 
 from bench.common import percentile_ms, print_json, print_table
 from model.storage import SHIPPED_MODEL_PATH, sha256_of_files
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, mouse_actions, streamlit_server
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, mouse_actions, press_clear_async, streamlit_server
 from tests.support.drawings import strokes_in_box
 
 TIMEOUT_MS = 120_000
@@ -59,7 +59,7 @@ async def drawing_session(browser, url, user, digits, results):
         except PlaywrightTimeoutError:  # no answer, or another digit: record what is shown
             shown = await metric.get_by_test_id("stMetricValue").all_inner_texts()
             results.append({"user": user, "digit": digit, "read": shown[0].strip() if shown else None, "seconds": None})
-        await page.get_by_role("button", name="Clear").click()
+        await press_clear_async(page)
         try:
             await expect(metric).to_have_count(0, timeout=TIMEOUT_MS)
         except AssertionError:

@@ -22,7 +22,15 @@ from playwright.async_api import async_playwright, expect
 from bench.common import percentile_ms, print_json, print_table
 from model.hosting.memory import process_tree_mb
 from model.hosting.settings import limits
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, follow_training, mouse_actions, streamlit_server
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    follow_training,
+    mouse_actions,
+    press_clear_async,
+    streamlit_server,
+)
 from tests.support.drawings import strokes_in_box
 
 LONG_MS = 900_000
@@ -86,7 +94,7 @@ async def drawer(browser, url, digits, results):
             results.append(time.perf_counter() - lifted)
         except AssertionError:
             results.append(None)
-        await page.get_by_role("button", name="Clear").click()
+        await press_clear_async(page)
         await expect(value).to_have_count(0, timeout=60_000)
         await asyncio.sleep(2)  # a person looks at the answer before drawing the next digit
     await page.close()

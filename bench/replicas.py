@@ -34,6 +34,7 @@ from tests.support.browser import (
     follow_training,
     free_port,
     mouse_actions,
+    press_clear_async,
     stop_process,
     streamlit_server,
     wait_until_healthy,
@@ -120,7 +121,7 @@ async def drawer(browser, url, session, digits, results):
             answers.append(time.perf_counter() - lifted)
         except AssertionError:
             answers.append(None)
-        await page.get_by_role("button", name="Clear").click()
+        await press_clear_async(page)
         await expect(value).to_have_count(0, timeout=ANSWER_MS)
         await asyncio.sleep(2)  # a person looks at the answer before drawing the next digit
     results.append({"session": session + 1, "replica": await served_by(page), "answers": answers})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import ROOT, chromium, draw_strokes, streamlit_server
+from tests.support.browser import ROOT, chromium, draw_strokes, press_clear, streamlit_server
 from tests.support.drawings import strokes_in_box
 
 pytestmark = pytest.mark.browser
@@ -140,7 +140,7 @@ def test_clear_pressed_right_after_a_stroke_always_takes_effect(server):
         draw_strokes(page, strokes_in_box(round_number % 10, 40, 40, 190), steps=3)
         if round_number % 3:
             page.wait_for_timeout(100 * (round_number % 4))  # before, during and after the send
-        page.get_by_role("button", name="Clear").click()
+        press_clear(page)
         expect(readings).to_have_count(0, timeout=30_000)
         expect(page.get_by_text("Draw a digit in the black box")).to_be_visible(timeout=30_000)
     page.context.close()

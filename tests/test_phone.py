@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.browser import PHONE, chromium, streamlit_server, touch_strokes
+from tests.support.browser import PHONE, chromium, press_clear, streamlit_server, touch_strokes
 from tests.support.drawings import strokes_in_box
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ def test_a_digit_drawn_with_a_finger_is_read_and_the_answer_is_on_screen_with_th
     )
     viewport = PHONE["viewport"]
     assert on_screen(canvas, viewport) and on_screen(answer, viewport), (canvas.bounding_box(), answer.bounding_box())
-    phone.get_by_role("button", name="Clear").click()
+    press_clear(phone)
     expect(answer).to_have_count(0, timeout=30_000)
 
 

@@ -4,16 +4,12 @@ streamlit-drawable-canvas raises when imported outside a running app, so it is i
 in ui/, and only pages import this module.
 """
 
-import hashlib
-import json
-
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from ui.session import (
     CANVAS_CLEARS,
     CANVAS_PREFIX,
-    CLEARED_DRAWINGS,
     RESTORE_PREFIX,
     SAVED_DRAWINGS,
 )
@@ -22,21 +18,14 @@ CANVAS_SIZE = 280
 
 
 def clear_canvas():
-    # A changed initial drawing makes the canvas reload it, i.e. empty itself, and send the empty
-    # drawing back; forgetting the old drawing here means this very rerun shows no stale answer.
-    # The drawings on screen at this moment are remembered as cleared: should one of them reach
-    # the server again afterwards (a send already on its way when Clear was pressed), it is not
-    # read. Only a new stroke, which changes the drawing, brings an answer back.
+    # Every Clear starts a new canvas (its key counts the clears): an empty one, with an empty
+    # history. A send of the old canvas still on its way when Clear was pressed is addressed to a
+    # widget that no longer exists, so it is never read; whatever the new canvas sends is, even a
+    # drawing identical to the one just cleared. The guard is the send's order, not its content.
     st.session_state[CANVAS_CLEARS] = st.session_state.get(CANVAS_CLEARS, 0) + 1
-    saved = st.session_state.get(SAVED_DRAWINGS, {})
-    st.session_state[CLEARED_DRAWINGS] = {drawing_fingerprint(drawing["objects"]) for drawing in saved.values()}
     st.session_state[SAVED_DRAWINGS] = {}
-    for key in [key for key in st.session_state if str(key).startswith(CANVAS_PREFIX)]:
+    for key in [key for key in st.session_state if str(key).startswith((CANVAS_PREFIX, RESTORE_PREFIX))]:
         del st.session_state[key]
-
-
-def drawing_fingerprint(objects):
-    return hashlib.sha256(json.dumps(objects, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=None):
@@ -46,10 +35,11 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
     the canvas is mounted again it starts from the saved strokes. ``pen_width`` fixes the pen
     (otherwise a slider sets it); ``clear_shortcut`` is a key that presses Clear.
     """
-    key = f"{CANVAS_PREFIX}{width}x{height}"
+    size = f"{width}x{height}"
+    key = f"{CANVAS_PREFIX}{size}-{st.session_state.get(CANVAS_CLEARS, 0)}"
     saved = st.session_state.setdefault(SAVED_DRAWINGS, {})
-    if key not in st.session_state:  # (re)mounted: on first visit, or back from another page
-        st.session_state[RESTORE_PREFIX + key] = saved.get(key)
+    if key not in st.session_state:  # (re)mounted: on first visit, after Clear, or back from another page
+        st.session_state[RESTORE_PREFIX + key] = saved.get(size)
     restored = st.session_state.get(RESTORE_PREFIX + key)
     stroke_width = pen_width or st.slider("Pen width", 6, 40, 20, key="pen_width")
     result = st_canvas(
@@ -61,11 +51,8 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
         width=width,
         drawing_mode="freedraw",
         return_image_data=True,
-        # Constant while the page is shown (a change would make the canvas reload it).
-        initial_drawing={
-            "objects": restored["objects"] if restored else [],
-            "clears": st.session_state.get(CANVAS_CLEARS, 0),
-        },
+        # Constant while this canvas is shown (a change would make it reload the drawing).
+        initial_drawing={"objects": restored["objects"] if restored else []},
         key=key,
     )
     st.button(
@@ -77,13 +64,10 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
     )
     objects = (result.json_data or {}).get("objects", [])
     if not objects:  # an empty canvas (after Clear or Reset): no PNG to decode, nothing to read
-        saved.pop(key, None)
+        saved.pop(size, None)
         return None
-    cleared = st.session_state.get(CLEARED_DRAWINGS)
-    if cleared and drawing_fingerprint(objects) in cleared:
-        return None  # a drawing from before the last Clear, arriving late
     image = result.image_data  # decodes the canvas' PNG: once per stroke, not once per use
     if image is None:  # nothing sent since the canvas was (re)mounted from the saved strokes
         return restored["image"] if restored else None
-    saved[key] = {"objects": objects, "image": image}
+    saved[size] = {"objects": objects, "image": image}
     return image

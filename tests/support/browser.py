@@ -147,14 +147,42 @@ def draw_strokes(page, strokes, steps=6):
             getattr(page.mouse, action[0])()
 
 
+def canvas_key(page):
+    """The widget key of the canvas on the page: each Clear starts a new canvas, with a new key."""
+    return page.locator('[class*="st-key-canvas-"]').first.evaluate(
+        "element => element.className.match(/st-key-(canvas-\\S+)/)[1]"
+    )
+
+
+def press_clear(page, timeout_ms=30_000):
+    """Press Clear and wait until the new, empty canvas has taken the old one's place."""
+    from playwright.sync_api import expect
+
+    before = canvas_key(page)
+    page.get_by_role("button", name="Clear").click()
+    expect(page.locator(f".st-key-{before}")).to_have_count(0, timeout=timeout_ms)
+    expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=timeout_ms)
+
+
+async def press_clear_async(page, timeout_ms=30_000):
+    """``press_clear`` for Playwright's async API (the benchmarks' many browsers)."""
+    from playwright.async_api import expect
+
+    before = await page.locator('[class*="st-key-canvas-"]').first.evaluate(
+        "element => element.className.match(/st-key-(canvas-\\S+)/)[1]"
+    )
+    await page.get_by_role("button", name="Clear").click()
+    await expect(page.locator(f".st-key-{before}")).to_have_count(0, timeout=timeout_ms)
+    await expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=timeout_ms)
+
+
 def clear_canvas(page, timeout_ms=30_000):
     """Press Clear and wait until the page shows no reading any more (the canvas is empty)."""
     from playwright.sync_api import expect
 
-    page.get_by_role("button", name="Clear").click()
+    press_clear(page, timeout_ms)
     readings = page.get_by_test_id("stMetric").filter(has_text=re.compile("Prediction|Number"))
     expect(readings).to_have_count(0, timeout=timeout_ms)
-    expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=timeout_ms)
 
 
 def touch_strokes(page, strokes, steps=4):
