@@ -39,6 +39,20 @@ def test_retention_bounds_bytes(tmp_path, monkeypatch):
     assert prune_runs(runs, limits(), owners_in_use={"session"}) == [first] and second.exists()
 
 
+def test_a_dead_servers_half_saved_files_go_and_a_live_save_stays(tmp_path):
+    runs = tmp_path / "runs"
+    kept = make_model(runs / "livelivelive", "m")
+    stale = runs / "livelivelive" / ".m.0123abcd.tmp.keras"
+    saving_now = runs / "livelivelive" / ".n.4567ef01.tmp.keras"
+    for path in (stale, saving_now):
+        path.write_bytes(b"")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    removed = prune_runs(runs, limits(), owners_in_use={"livelivelive"})
+    assert removed == [stale] and not stale.exists()
+    assert saving_now.exists() and kept.exists()
+
+
 def test_memory_of_this_process_tree_is_at_least_its_own():
     own = resident_mb(os.getpid())
     assert own > 10 and process_tree_mb(os.getpid()) >= own

@@ -7,20 +7,27 @@ nothing that happens in it can take the server down.
 """
 
 import contextlib
-import multiprocessing
+import logging
 import os
-import queue
+import pickle
+import signal
+import subprocess
+import sys
 import threading
-import time
 from pathlib import Path
+
+from model.hosting.child import PARENT_GONE_EXIT_CODE
+
+log = logging.getLogger(__name__)
 
 
 class BackgroundTraining:
-    """``training.train`` + ``storage.save_model`` in a child process, watched by a thread.
+    """``training.train`` + ``storage.save_model`` in a child process (``child.py``), watched by a thread.
 
     ``progress`` is the latest Progress. When ``done``: ``card`` and ``saved_path`` describe the
     saved model (``stopped`` says whether Stop ended it early), or ``error`` says why the run
-    failed. Each run saves under the path it is given, so runs never overwrite each other.
+    failed, in words for the page (the log has the cause). Each run saves under the path it is
+    given, so runs never overwrite each other.
     """
 
     def __init__(self, architecture, data_source, save_to, max_seconds=None, **train_options):
@@ -28,40 +35,41 @@ class BackgroundTraining:
         child loads the data itself: a pickled copy of the arrays would cost the server their
         bytes again on every start, and the child would hold them twice. ``max_seconds`` stops
         the run (keeping the model as it is then) after that much training."""
-        # "spawn": forking a process that has already loaded TensorFlow is not safe.
-        context = multiprocessing.get_context("spawn")
         self.architecture = architecture
         self.save_to = Path(save_to)
         self.progress = None
         self.card = None
         self.saved_path = None
         self.error = None
-        self._messages = context.Queue()
-        self._stop_requested = context.Event()
+        self._request = (architecture, data_source, str(self.save_to), max_seconds, train_options)
+        self._process = None
+        self._stop_requested = threading.Event()
         self._finished = threading.Event()
-        self._process = context.Process(
-            target=_train_in_child_process,
-            args=(
-                architecture,
-                data_source,
-                str(self.save_to),
-                max_seconds,
-                train_options,
-                self._messages,
-                self._stop_requested,
-            ),
-            name=f"training-{architecture}",
-            daemon=True,
-        )
-        self._listener = threading.Thread(target=self._listen, name=f"training-{architecture}-listener", daemon=True)
 
     def start(self):
-        self._process.start()
-        self._listener.start()
+        # A new interpreter that imports only training (not the app, as multiprocessing's spawn
+        # would), its messages on a pipe of their own: TensorFlow may print to stdout.
+        messages_read, messages_write = os.pipe()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "model.hosting.child", str(messages_write)],
+            stdin=subprocess.PIPE,
+            pass_fds=(messages_write,),
+            env=_with_this_code_importable(os.environ),
+        )
+        os.close(messages_write)
+        pickle.dump(self._request, self._process.stdin)
+        self._process.stdin.flush()
+        threading.Thread(
+            target=self._listen, args=(messages_read,), name=f"training-{self.architecture}-listener", daemon=True
+        ).start()
         return self
 
     def stop(self):
         self._stop_requested.set()
+        if self._process is not None:
+            with contextlib.suppress(OSError, ValueError):  # the child may have ended already
+                self._process.stdin.write(b"stop\n")
+                self._process.stdin.flush()
 
     @property
     def stop_requested(self):
@@ -78,47 +86,54 @@ class BackgroundTraining:
     def wait(self, timeout=None):
         return self._finished.wait(timeout)
 
-    def _listen(self):
+    def _listen(self, messages_read):
         try:
-            while True:
-                try:
-                    kind, payload = self._messages.get(timeout=1)
-                except queue.Empty:
-                    if self._process.is_alive() or not self._messages.empty():
-                        continue
-                    self.error = f"the training process ended unexpectedly (exit code {self._process.exitcode})"
-                    return
-                if kind == "progress":
-                    self.progress = payload
-                elif kind == "finished":
-                    self.card, self.saved_path = payload, self.save_to
-                    return
-                else:
-                    self.error = payload
-                    return
+            with os.fdopen(messages_read, "rb") as messages:
+                while True:
+                    try:
+                        kind, payload = pickle.load(messages)
+                    except (EOFError, pickle.UnpicklingError):
+                        break  # the child ended without a last word
+                    if kind == "progress":
+                        self.progress = payload
+                    elif kind == "finished":
+                        self.card, self.saved_path = payload, self.save_to
+                        return
+                    else:
+                        self.error = payload
+                        log.warning("training run %s failed: %s", self.save_to.name, payload)
+                        return
+            exit_code = self._process.wait()
+            self.error = _why_it_ended(exit_code)
+            log.warning("training run %s: the child process ended (exit code %s)", self.save_to.name, exit_code)
         finally:
-            self._process.join(timeout=60)
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()  # lets the child go, if it still waits
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=60)
+            _remove_temporary_files(self.save_to)
             self._finished.set()
 
 
-def _train_in_child_process(architecture, data_source, save_to, max_seconds, train_options, messages, stop_requested):
-    with contextlib.suppress(AttributeError, OSError):
-        os.nice(10)  # people drawing come first
-    try:
-        from model.data import load_from_source
-        from model.making.training import train
-        from model.storage import save_model
+def _why_it_ended(exit_code):
+    if exit_code is not None and exit_code < 0:
+        if -exit_code == signal.SIGKILL:
+            return "the training process was killed (the system may have run short of memory)"
+        return f"the training process was stopped by a signal ({signal.strsignal(-exit_code) or -exit_code})"
+    if exit_code == PARENT_GONE_EXIT_CODE:
+        return "the training process lost its server"
+    return f"the training process ended unexpectedly (exit code {exit_code})"
 
-        data = load_from_source(data_source)
-        deadline = time.monotonic() + max_seconds if max_seconds else None
-        result = train(
-            architecture,
-            data,
-            on_progress=lambda progress: messages.put(("progress", progress)),
-            should_stop=lambda: stop_requested.is_set() or (deadline is not None and time.monotonic() > deadline),
-            **train_options,
-        )
-        save_model(result.model, result.card, save_to)
-        messages.put(("finished", result.card))
-    except Exception as error:  # reported on the page; the run must never fail silently
-        messages.put(("error", f"{type(error).__name__}: {error}"))
+
+def _remove_temporary_files(save_to):
+    """A child killed while saving leaves its temporary files (``storage.save_model``'s names)."""
+    for leftover in save_to.parent.glob(f".{save_to.stem}.*.tmp.*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _with_this_code_importable(environment):
+    """The server's environment, with this project's root first on the child's import path (the
+    server may have been started from another folder; relative paths in it still hold)."""
+    root = str(Path(__file__).resolve().parents[2])
+    path = environment.get("PYTHONPATH")
+    return {**environment, "PYTHONPATH": root + (os.pathsep + path if path else "")}

@@ -5,6 +5,7 @@ longer seen go first, then the oldest; the shipped model and anything outside se
 (the command line's runs/*.keras) are never touched.
 """
 
+import contextlib
 import logging
 import shutil
 import time
@@ -12,6 +13,7 @@ import time
 from model.storage import SHIPPED_MODEL_PATH, card_path_for
 
 log = logging.getLogger(__name__)
+STALE_TEMPORARY_SECONDS = 600
 
 
 def prune_runs(runs_folder, limits, owners_in_use=(), now=None):
@@ -44,11 +46,25 @@ def prune_runs(runs_folder, limits, owners_in_use=(), now=None):
             file.unlink(missing_ok=True)
         removed.append(path)
         count, total_mb = count - 1, total_mb - size / 2**20
+    removed += _remove_stale_temporary_files(runs_folder, now)
     for session_folder in runs_folder.iterdir():
         if session_folder.is_dir() and not any(session_folder.iterdir()):
             shutil.rmtree(session_folder, ignore_errors=True)
     if removed:
         log.info("retention removed %d trained models", len(removed))
+    return removed
+
+
+def _remove_stale_temporary_files(runs_folder, now):
+    """A save cut short (its process killed with the server) leaves ``storage.save_model``'s
+    temporary files. A save takes seconds: one older than ``STALE_TEMPORARY_SECONDS`` belongs to
+    no live process, even with several servers sharing the folder."""
+    removed = []
+    for leftover in runs_folder.glob("*/.*.tmp.*"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                leftover.unlink()
+                removed.append(leftover)
     return removed
 
 

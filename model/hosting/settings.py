@@ -54,7 +54,7 @@ def limits():
     return Limits(
         memory_budget_mb=_number("DIGITS_MEMORY_BUDGET_MB", 2500.0),
         server_reserve_mb=_number("DIGITS_SERVER_RESERVE_MB", 1000.0),
-        training_process_mb=_number("DIGITS_TRAINING_PROCESS_MB", 900.0),
+        training_process_mb=_number("DIGITS_TRAINING_PROCESS_MB", 1000.0),
         max_trainings=_number("DIGITS_MAX_TRAININGS", 0, int),
         max_queue=_number("DIGITS_MAX_QUEUE", 20, int),
         run_max_image_epochs=_number("DIGITS_RUN_MAX_IMAGE_EPOCHS", 300_000, int),

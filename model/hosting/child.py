@@ -1,0 +1,85 @@
+"""The training child process: ``python -m model.hosting.child MESSAGES_FD``, started by ``jobs.py``.
+
+It imports only what training needs (never the app), lowers its own priority before TensorFlow
+loads, and lives only as long as its server: the server holds the child's stdin open, so when the
+server ends in any way (``kill -9``, an out-of-memory kill, a container restart) the child reads
+the end of stdin and exits at once. Nothing trains on for a server that is gone.
+
+Protocol: the server writes one pickled request ``(architecture, data_source, save_to,
+max_seconds, train_options)`` to stdin, then a line "stop" to stop early; the child writes pickled
+``(kind, payload)`` messages to the file descriptor it is given: ("progress", Progress),
+("finished", card) or ("error", a sentence for the page). Both ends are this code.
+"""
+
+import contextlib
+import errno
+import os
+import pickle
+import sys
+import threading
+import time
+import traceback
+
+PARENT_GONE_EXIT_CODE = 70
+
+
+def failure_sentence(error: BaseException) -> str:
+    """Why a run failed, for the page: plain words, never a server path."""
+    if isinstance(error, OSError):
+        if error.errno == errno.ENOSPC:
+            return "the server's disk is full, so the model could not be saved"
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "the server cannot write to its folder for trained models"
+        return f"the server could not read or write a file ({os.strerror(error.errno) if error.errno else 'I/O error'})"
+    if isinstance(error, MemoryError):
+        return "the training ran out of memory"
+    if isinstance(error, ValueError):
+        return str(error)  # the options' own checks: sentences written for people
+    return f"an unexpected error ({type(error).__name__}); the server's log has the details"
+
+
+def _watch_the_server(stdin, stop_requested: threading.Event) -> None:
+    for line in stdin:
+        if line.strip() == b"stop":
+            stop_requested.set()
+    os._exit(PARENT_GONE_EXIT_CODE)  # stdin ended: the server is gone, or let go of this run
+
+
+def main(messages_fd: int) -> None:
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(10)  # people drawing come first; before TensorFlow loads, so its threads inherit it
+    messages = os.fdopen(messages_fd, "wb")
+
+    def send(kind, payload):
+        pickle.dump((kind, payload), messages)
+        messages.flush()
+
+    architecture, data_source, save_to, max_seconds, train_options = pickle.load(sys.stdin.buffer)
+    stop_requested = threading.Event()
+    threading.Thread(target=_watch_the_server, args=(sys.stdin.buffer, stop_requested), daemon=True).start()
+    try:
+        from model.data import load_from_source
+        from model.making.training import train
+        from model.storage import save_model
+
+        data = load_from_source(data_source)
+        deadline = time.monotonic() + max_seconds if max_seconds else None
+        result = train(
+            architecture,
+            data,
+            on_progress=lambda progress: send("progress", progress),
+            should_stop=lambda: stop_requested.is_set() or (deadline is not None and time.monotonic() > deadline),
+            **train_options,
+        )
+        save_model(result.model, result.card, save_to)
+        send("finished", result.card)
+    except Exception as error:  # reported on the page and in the log; never a silent failure
+        traceback.print_exc(file=sys.stderr)
+        send("error", failure_sentence(error))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
+    sys.stderr.flush()
+    # Straight out: a normal shutdown would wait on the thread still reading stdin (and abort).
+    os._exit(0)
