@@ -4,13 +4,19 @@ A thin entry point: page config, navigation and the sidebar. The pages live in p
 Streamlit glue they share in ui/, everything they compute in model/.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.keras_session import keep_tensorflow_warm
 from ui.test_set import warm_up_the_gallery
 from ui.widgets import show_model_picker
 
-st.set_page_config(page_title="Digit recognition", page_icon=":material/draw:", layout="wide")
+PAGE_ICON = Path(__file__).resolve().parent / "ui" / "icon.png"
+
+# The icon ships with the app: a Material icon here would be fetched from a font server, which a
+# lecture hall's closed network does not reach.
+st.set_page_config(page_title="Digit recognition", page_icon=str(PAGE_ICON), layout="wide")
 keep_tensorflow_warm()
 
 if "room" in st.query_params:

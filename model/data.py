@@ -15,10 +15,10 @@ import functools
 import gzip
 import hashlib
 import io
+import logging
 import os
 import pickle
 import struct
-import sys
 import zipfile
 from pathlib import Path
 
@@ -27,6 +27,7 @@ import numpy as np
 from model.storage import PACKAGE_DIR, sha256_of_files
 
 SAMPLE_PATH = PACKAGE_DIR / "mnist_sample.npz"
+log = logging.getLogger(__name__)
 SAMPLE_SOURCE, KERAS_SOURCE = "bundled sample", "keras"
 ACCEPTED_FORMATS = (
     "a Keras mnist.npz (x_train, y_train, x_test, y_test), "
@@ -89,8 +90,26 @@ def load_mnist(path=None, use_keras=True):
     if use_keras:
         keras_data = _load_from_keras()
         if keras_data is not None:
+            _say_once("MNIST: Keras' copy in ~/.keras/datasets (set MNIST_PATH to use another file).")
             return keras_data
+        sample = load_sample()
+        _say_once(
+            f"MNIST: Keras' download failed (no network here?), so the bundled sample is used: "
+            f"{len(sample.y_train):,} training and {len(sample.y_test):,} test images. Set MNIST_PATH to a full "
+            "mnist.npz for the real figures."
+        )
+        return sample
     return load_sample()
+
+
+_said: set[str] = set()
+
+
+def _say_once(message):
+    """Which MNIST a process uses, said once in its log: a fallback must never be silent."""
+    if message not in _said:
+        _said.add(message)
+        log.warning(message)
 
 
 def load_sample():
@@ -145,8 +164,9 @@ def _load_from_keras():
     try:
         import keras
 
-        # Keras announces its download on stdout, where our tools print their JSON.
-        with contextlib.redirect_stdout(sys.stderr):
+        # Keras announces its download on stdout, where our tools print their JSON; the outcome
+        # is said once, plainly, by load_mnist.
+        with contextlib.redirect_stdout(io.StringIO()):
             (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     except Exception:  # no network, no cache: the bundled sample is the answer
         return None

@@ -111,6 +111,19 @@ def test_falls_back_to_the_bundled_sample_with_a_notice(monkeypatch):
     assert data.is_sample and "sample" in data.notice
 
 
+def test_when_keras_cannot_download_the_log_says_once_which_mnist_is_used(monkeypatch, caplog):
+    from model import data as data_module
+
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    monkeypatch.setattr(data_module, "_load_from_keras", lambda: None)  # as on a machine offline
+    monkeypatch.setattr(data_module, "_said", set())
+    with caplog.at_level("WARNING", logger="model.data"):
+        first, second = load_mnist(), load_mnist()
+    assert first.is_sample and second.is_sample
+    said = [record.getMessage() for record in caplog.records if record.name == "model.data"]
+    assert len(said) == 1 and "bundled sample" in said[0] and "MNIST_PATH" in said[0]
+
+
 def test_mnist_path_to_the_bundled_sample_is_marked_as_the_sample(monkeypatch):
     from model.data import SAMPLE_PATH
 
