@@ -18,6 +18,8 @@ PAGE_ICON = Path(__file__).resolve().parent / "ui" / "icon.png"
 # lecture hall's closed network does not reach.
 st.set_page_config(page_title="Digit recognition", page_icon=str(PAGE_ICON), layout="wide")
 keep_tensorflow_warm()
+# Streamlit's default top margin (6 rem) pushes the answer below the fold of a 900 px screen.
+st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>")
 
 if "room" in st.query_params:
     # A phone that followed a room's join link: the room's own view, nothing else.

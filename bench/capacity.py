@@ -141,7 +141,7 @@ def phone_check(url):
             answer_box["y"] + answer_box["height"] <= PHONE["viewport"]["height"] and canvas_box["y"] >= 0
         )
         page.get_by_test_id("stButtonGroup").get_by_text("A number").click()
-        page.get_by_text("Write a number").wait_for(timeout=30_000)
+        page.get_by_role("heading", name="Write a number").wait_for(timeout=30_000)
         number_box = page.locator("canvas.upper-canvas").first.bounding_box()
         context.close()
     return {

@@ -37,7 +37,7 @@ def main():
 
             clear_canvas(page)
             page.get_by_test_id("stButtonGroup").get_by_text("A number").click()
-            expect(page.get_by_text("Write a number")).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("heading", name="Write a number")).to_be_visible(timeout=30_000)
             expect(page.locator("canvas.upper-canvas")).to_have_count(1, timeout=30_000)
             expect(page.locator("canvas.upper-canvas")).to_have_attribute("width", "560", timeout=30_000)
             strokes = []  # written fast: every digit runs into the next, one blob of ink

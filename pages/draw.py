@@ -11,6 +11,7 @@ from ui.canvas import CANVAS_SIZE, drawing_canvas
 from ui.entry import enter_through_the_app
 from ui.reading import probability_bars, read, show_answer_line, with_article
 from ui.resources import active_predictor
+from ui.session import on_a_phone
 from ui.widgets import slide_download
 
 enter_through_the_app()
@@ -55,19 +56,25 @@ def show_reading(prediction):
         )
         if prediction.is_uncertain:
             st.warning(f"Not sure: {with_article(prediction.digit)} or {with_article(prediction.runner_up)}?")
-    probability_bars(prediction.probabilities, prediction.digit)
+    probability_bars(prediction.probabilities, prediction.digit, height=170)
 
 
-def show_what_the_model_saw(predictor, image, prediction):
-    why = st.toggle("Why? Show which pixels drove the answer", key="explain")
-    pictures = st.columns(2 if why else 1)
-    pictures[0].image(enlarge(image), caption="What the model saw (28×28)", width=224)
+def show_what_the_model_saw(predictor, source, image, prediction):
+    """The 28x28 the network read, on request what drove the answer, and the slide: one row, so
+    that at 1400x900 all of it is on screen with the answer."""
+    toggle_column, download_column = st.columns([1.4, 1])
+    why = toggle_column.toggle("Why? Show which pixels drove it", key="explain")
+    with download_column:
+        digit = prediction.digit if prediction.is_digit else None
+        slide_download(source, image, prediction.probabilities, digit, predictor.card)
+    pictures = st.columns(2)
+    pictures[0].image(enlarge(image), caption="What the model saw (28×28)", width=168)
     if why:
         attribution = predictor.explain(image, prediction.digit)
         pictures[1].image(
             attribution_picture(image, attribution),
             caption=f"Red pushed towards {prediction.digit}, blue against",
-            width=224,
+            width=168,
         )
 
 
@@ -76,20 +83,13 @@ def read_one_digit(predictor, source, answer_line):
     if reading.is_empty:
         st.info("Draw a digit in the black box: the answer appears as you draw.", icon=":material/draw:")
         return
-    show_answer_line(answer_line, reading)
+    if answer_line is not None:
+        show_answer_line(answer_line, reading)
     if reading.prediction is None:  # preprocessing already knew: ink scattered like text
         st.warning(f"That does not look like a digit: {reading.refusal.detail}.", icon=":material/block:")
         return
-    prediction = reading.prediction
-    show_reading(prediction)
-    show_what_the_model_saw(predictor, reading.image, prediction)
-    slide_download(
-        source,
-        reading.image,
-        prediction.probabilities,
-        prediction.digit if prediction.is_digit else None,
-        predictor.card,
-    )
+    show_reading(reading.prediction)
+    show_what_the_model_saw(predictor, source, reading.image, reading.prediction)
 
 
 def show_number(predictor, source, answer_line):
@@ -102,21 +102,35 @@ def show_number(predictor, source, answer_line):
         return
     digits, predictions = reading.images, reading.predictions
     number = "".join(str(prediction.digit) if prediction.is_digit else "?" for prediction in predictions)
-    answer_line.markdown(f"#### :material/neurology: {number}")
-    st.metric("Number", number, f"{len(digits)} digit{'s' * (len(digits) > 1)}", delta_color="off", delta_arrow="off")
-    for column, image, prediction in zip(st.columns(max(len(digits), 4)), digits, predictions, strict=False):
-        column.image(enlarge(image, scale=4), width=112)
-        if not prediction.is_digit:
-            column.markdown("**?** not a digit")
-            continue
-        doubt = f" (or {prediction.runner_up}?)" if prediction.is_uncertain else ""
-        column.markdown(f"**{prediction.digit}**{doubt} · {prediction.confidence:.0%}")
+    if answer_line is not None:
+        answer_line.markdown(f"#### :material/neurology: {number}")
+    metric_column, *digit_columns = st.columns([1.2, 1, 1, 1, 1, 1, 1])
+    metric_column.metric(
+        "Number", number, f"{len(digits)} digit{'s' * (len(digits) > 1)}", delta_color="off", delta_arrow="off"
+    )
+    if len(digits) <= len(digit_columns):
+        for column, image, prediction in zip(digit_columns, digits, predictions, strict=False):
+            show_one_of_the_digits(column, image, prediction)
+        return
+    columns_per_row = 6
+    for start in range(0, len(digits), columns_per_row):
+        row = st.columns(columns_per_row)
+        for column, image, prediction in zip(row, digits[start:], predictions[start:], strict=False):
+            show_one_of_the_digits(column, image, prediction)
+
+
+def show_one_of_the_digits(column, image, prediction):
+    column.image(enlarge(image, scale=4), width=96)
+    if not prediction.is_digit:
+        column.markdown("**?** not a digit")
+        return
+    doubt = f" (or {prediction.runner_up}?)" if prediction.is_uncertain else ""
+    column.markdown(f"**{prediction.digit}**{doubt} · {prediction.confidence:.0%}")
 
 
 def number_canvas_width():
     """Twice the digit canvas, or what fits a phone's screen (390 px wide, less the margins)."""
-    user_agent = st.context.headers.get("User-Agent", "") or ""
-    return PHONE_NUMBER_WIDTH if "Mobi" in user_agent else CANVAS_SIZE * 2
+    return PHONE_NUMBER_WIDTH if on_a_phone() else CANVAS_SIZE * 2
 
 
 @st.fragment
@@ -125,7 +139,8 @@ def one_digit():
     canvas_column, answer_column = st.columns([1, 1.3], gap="large")
     with canvas_column:
         drawing = drawing_canvas(CANVAS_SIZE)
-        answer_line = st.empty()
+        # On a phone the answer column comes below the fold: a line under the canvas says it.
+        answer_line = st.empty() if on_a_phone() else None
         photo = uploaded_image()
     with answer_column:
         # Loaded after the canvas is on screen: on a cold start the canvas need not wait for it.
@@ -136,15 +151,19 @@ def one_digit():
 
 @st.fragment
 def a_number():
-    drawing = drawing_canvas(number_canvas_width())
-    answer_line = st.empty()
+    # Canvas, results, then the upload: the number canvas is too wide to share a row on a
+    # laptop, and this way the digits read are on screen with it at 1400x900.
+    drawing = drawing_canvas(number_canvas_width(), pen_slider_width=CANVAS_SIZE)
+    answer_line = st.empty() if on_a_phone() else None
+    answer_place = st.container()
     photo = uploaded_image()
-    predictor = active_predictor()
-    if predictor is not None:
-        show_number(predictor, photo if photo is not None else drawing, answer_line)
+    with answer_place:
+        predictor = active_predictor()
+        if predictor is not None:
+            show_number(predictor, photo if photo is not None else drawing, answer_line)
 
 
-st.title("Draw a digit")
+st.title("Write a number" if st.session_state.get("mode") == NUMBER else "Draw a digit")
 mode = st.segmented_control("Read", [ONE_DIGIT, NUMBER], default=ONE_DIGIT, required=True, key="mode")
 if mode == ONE_DIGIT:
     one_digit()

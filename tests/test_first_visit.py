@@ -44,7 +44,10 @@ def test_a_page_address_opened_first_on_a_fresh_server_opens_the_app(tmp_path, a
 def test_no_page_fetches_anything_from_outside_the_server(tmp_path):
     # A lecture hall's network may be closed: the icon and everything else ship with the app.
     log = tmp_path / "streamlit.log"
-    with streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": str(tmp_path / "runs")}) as (url, _), chromium() as browser:
+    with (
+        streamlit_server(log, extra_env={"DIGITS_RUNS_DIR": str(tmp_path / "runs")}) as (url, _),
+        chromium() as browser,
+    ):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         outside = []
         page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(url) else None)

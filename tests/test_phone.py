@@ -52,7 +52,7 @@ def test_a_digit_drawn_with_a_finger_is_read_and_the_answer_is_on_screen_with_th
 
 def test_the_number_canvas_fits_the_phones_screen(phone):
     phone.get_by_test_id("stButtonGroup").get_by_text("A number").click()
-    expect(phone.get_by_text("Write a number")).to_be_visible(timeout=30_000)
+    expect(phone.get_by_role("heading", name="Write a number")).to_be_visible(timeout=30_000)
     canvas = phone.locator("canvas.upper-canvas").first
     expect(canvas).to_be_visible(timeout=30_000)
     box = canvas.bounding_box()

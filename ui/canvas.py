@@ -28,12 +28,13 @@ def clear_canvas():
         del st.session_state[key]
 
 
-def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=None):
+def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=None, pen_slider_width=None):
     """The canvas with its Clear button; returns its RGBA image, or None while nothing is drawn.
 
     What is drawn is kept in the session, so a visit to another page does not lose it: when
     the canvas is mounted again it starts from the saved strokes. ``pen_width`` fixes the pen
-    (otherwise a slider sets it); ``clear_shortcut`` is a key that presses Clear.
+    (otherwise a slider, ``pen_slider_width`` pixels wide, sets it); ``clear_shortcut`` is a key
+    that presses Clear.
     """
     size = f"{width}x{height}"
     key = f"{CANVAS_PREFIX}{size}-{st.session_state.get(CANVAS_CLEARS, 0)}"
@@ -41,7 +42,7 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
     if key not in st.session_state:  # (re)mounted: on first visit, after Clear, or back from another page
         st.session_state[RESTORE_PREFIX + key] = saved.get(size)
     restored = st.session_state.get(RESTORE_PREFIX + key)
-    stroke_width = pen_width or st.slider("Pen width", 6, 40, 20, key="pen_width")
+    stroke_width = pen_width or st.slider("Pen width", 6, 40, 20, key="pen_width", width=pen_slider_width or "stretch")
     result = st_canvas(
         stroke_width=stroke_width,
         stroke_color="#FFFFFF",

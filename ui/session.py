@@ -87,3 +87,8 @@ def gallery_seed() -> int:
 
 def reshuffle_gallery() -> None:
     st.session_state[GALLERY_SEED] = gallery_seed() + 1
+
+
+def on_a_phone() -> bool:
+    """Whether this browser says it is a phone: the pages stack what sits side by side elsewhere."""
+    return "Mobi" in (st.context.headers.get("User-Agent", "") or "")
