@@ -3,6 +3,7 @@ ten probabilities as big bars, the 28x28 the network saw - and the audience room
 
 import streamlit as st
 
+from model.plots import enlarge
 from ui.canvas import drawing_canvas
 from ui.entry import enter_through_the_app
 from ui.projector import big_answer, big_probability_bars, projector_style
@@ -14,7 +15,7 @@ from ui.widgets import slide_download
 
 enter_through_the_app()
 
-PRESENT_CANVAS = 420
+PRESENT_CANVAS = 520  # fits its column at 1400x900 and fills half the screen's height
 CLEAR_KEY = "Delete"
 
 
@@ -32,7 +33,8 @@ def projector(dark):
         if prediction is not None:
             big_probability_bars(prediction.probabilities, prediction.digit, dark)
             picture, download = st.columns([1, 1.2])
-            picture.image(reading.image, caption="What the network saw (28×28)", width=168, clamp=True)
+            # Square pixels, as on the Draw page: the browser would smooth a 28x28 stretched to 168.
+            picture.image(enlarge(reading.image, scale=6), caption="What the network saw (28×28)", width=168)
             with download:
                 digit = prediction.digit if prediction.is_digit else None
                 slide_download(
@@ -50,13 +52,14 @@ def projector(dark):
 
 dark = st.session_state.get(PRESENT_DARK, False)
 projector_style(dark)
-view = st.segmented_control(
+# The controls in one row at the top: nothing moves when an answer appears below them.
+view_column, dark_column, back_column = st.columns([2.2, 0.8, 0.8], vertical_alignment="center")
+view = view_column.segmented_control(
     "View", ["Draw", "Audience room"], default="Draw", required=True, key="present_view", label_visibility="collapsed"
 )
+dark_column.toggle("Dark room", key=PRESENT_DARK)
+back_column.page_link("pages/draw.py", label="Back to the app", icon=":material/arrow_back:")
 if view == "Draw":
     projector(dark)
 else:
     presenter_room(dark)
-room_toggle, back_link = st.columns([3, 1])
-room_toggle.toggle("Dark room", key=PRESENT_DARK, help="Light text on black, for a dark room; off for a bright one.")
-back_link.page_link("pages/draw.py", label="Back to the app", icon=":material/arrow_back:")

@@ -53,6 +53,37 @@ def test_the_projector_shows_the_digit_huge_and_the_slide_is_1920_by_1080(server
     page.context.close()
 
 
+def test_the_projector_at_1400_by_900_in_a_dark_room(server):
+    url, browser = server
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.goto(f"{url}/present")
+    canvas = page.locator("canvas.upper-canvas").first
+    expect(canvas).to_be_visible(timeout=60_000)
+    toggle = page.get_by_text("Dark room")
+    toggle.click()
+    expect(page.locator(".stApp")).to_have_css("background-color", "rgb(13, 17, 23)", timeout=30_000)
+    # The canvas has a visible edge on the dark page.
+    edge = page.locator('[class*="st-key-canvas-"]').first
+    expect(edge).to_have_css("outline-style", "solid")
+    expect(edge).not_to_have_css("outline-color", "rgb(13, 17, 23)")
+    where_the_toggle_was = toggle.bounding_box()
+    box = canvas.bounding_box()
+    scale = box["width"] / 420
+    draw_strokes(page, [[(x * scale, y * scale) for x, y in stroke] for stroke in strokes_in_box(3, 90, 60, 300)])
+    answer = page.get_by_test_id("big-answer")
+    expect(answer).to_have_text("3", timeout=30_000)
+    expect(page.get_by_role("button", name="Download slide (PNG)")).to_be_visible(timeout=30_000)
+    assert toggle.bounding_box() == where_the_toggle_was  # nothing jumps when the answer comes
+    assert answer.bounding_box()["height"] >= 0.28 * 900  # readable from the back: about a third
+    # The 28x28 is sent with square pixels already, so the browser does not smooth it.
+    seen = page.get_by_test_id("stImage").filter(has_text="What the network saw").locator("img")
+    assert seen.evaluate("image => image.naturalWidth") >= 168
+    page.get_by_role("link", name="Back to the app").click()
+    expect(page.get_by_role("heading", name="Draw a digit")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stSidebar")).to_be_visible()
+    page.context.close()
+
+
 def phone_draws(page, digit):
     canvas = page.locator("canvas.upper-canvas").first
     expect(canvas).to_be_visible(timeout=60_000)
@@ -103,15 +134,16 @@ def test_phones_join_a_room_and_the_wall_shows_their_drawings(server):
         page.context.close()
 
 
-def test_on_a_laptop_the_qr_code_points_at_its_network_address_which_phones_reach(tmp_path):
+def test_on_a_laptop_the_qr_code_points_at_its_network_address_which_phones_reach(server, tmp_path):
     from streamlit import net_util
 
+    _, browser = server  # the module's Chromium; the server is a laptop's own, below
     network_ip = net_util.get_internal_ip()  # what Streamlit prints as the "Network URL"
     assert network_ip and not network_ip.startswith("127."), "this test needs a machine with a network address"
     environment = {"DIGITS_RUNS_DIR": str(tmp_path / "runs"), "DIGITS_DATA_DIR": str(tmp_path / "data")}
     # A plain `streamlit run app.py`: every interface; the presenter opens it as localhost.
     log = tmp_path / "streamlit.log"
-    with streamlit_server(log, extra_env=environment, address=None) as (url, _), chromium() as browser:
+    with streamlit_server(log, extra_env=environment, address=None) as (url, _):
         presenter = open_present(browser, url.replace("127.0.0.1", "localhost"))
         presenter.get_by_text("Audience room").click()
         presenter.get_by_role("button", name="Open a room").click()

@@ -24,15 +24,17 @@ def projector_style(dark):
     .stApp button {{ background-color: {palette["button"]}; color: {palette["text"]};
                      border-color: {palette["muted"]}; }}
     .stApp button[kind="primary"], .stApp button[aria-checked="true"] {{ background-color: #1f6feb; color: #ffffff; }}
-    .big-answer {{ font-size: min(30vh, 19vw); line-height: 1; font-weight: 800; text-align: center;
+    .big-answer {{ font-size: min(46vh, 30vw); line-height: 1; font-weight: 800; text-align: center;
                    color: {palette["text"]}; font-variant-numeric: tabular-nums; }}
     .big-answer.none {{ font-size: min(9vh, 5vw); color: {palette["muted"]}; padding-top: 12vh; }}
     .big-sure {{ font-size: min(5vh, 3vw); text-align: center; color: {palette["muted"]}; }}
+    /* The canvas' edge, visible in a dark room too (the canvas itself lives in a shadow root). */
+    [class*="st-key-canvas-"] {{ outline: 2px solid {palette["muted"]}; outline-offset: 2px; width: fit-content; }}
     </style>""")
 
 
 def big_answer(reading):
-    """The digit, as tall as a third of the screen (over 300 px at 1920x1080), and how sure."""
+    """The digit, a third of the screen's height (about 360 px at 1920x1080, 300 at 1400x900), and how sure."""
     if reading.refusal is not None:
         st.markdown('<div class="big-answer none" data-testid="big-answer">not a digit</div>', unsafe_allow_html=True)
         return
