@@ -76,21 +76,26 @@ def confusion_matrix_figure(matrix, title="Confusion matrix"):
 
 
 def training_curves_figure(history):
-    """Loss and accuracy per epoch, training and test, side by side."""
+    """Loss and accuracy as training goes, side by side: the training figures as a line through
+    every progress report (so a single epoch draws one), the test accuracy at each epoch's end."""
     epochs = np.arange(1, len(history.get("loss", [])) + 1)
+    seen = history.get("seen_epochs") or []
     figure = Figure(figsize=(9, 3.4), layout="constrained")
     loss_axis, accuracy_axis = figure.subplots(1, 2)
-    loss_axis.plot(epochs, history.get("loss", []), marker="o", label="training")
+    if seen:
+        loss_axis.plot(seen, history["running_loss"], label="training")
+        accuracy_axis.plot(seen, history["running_accuracy"], label="training")
+    else:  # a card written before the reports were kept: one point per epoch
+        loss_axis.plot(epochs, history.get("loss", []), marker="o", label="training")
+        accuracy_axis.plot(epochs, history.get("accuracy", []), marker="o", label="training")
+    accuracy_axis.plot(epochs, history.get("test_accuracy", []), marker="o", linestyle="--", label="test")
     loss_axis.set_title("Loss")
-    accuracy_axis.plot(epochs, history.get("accuracy", []), marker="o", label="training")
-    accuracy_axis.plot(epochs, history.get("test_accuracy", []), marker="o", label="test")
     accuracy_axis.set_title("Accuracy")
     for axis in (loss_axis, accuracy_axis):
         axis.set_xlabel("epoch")
+        axis.set_xlim(0, max(1, len(epochs), max(seen, default=0)))
         axis.grid(alpha=0.3)
         axis.legend()
-        if len(epochs):
-            axis.set_xticks(epochs if len(epochs) <= 15 else epochs[:: max(1, len(epochs) // 10)])
     return figure
 
 

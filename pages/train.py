@@ -52,7 +52,10 @@ def training_settings(training_images):
     size_choices = sorted({size for size in TRAINING_SIZES if size < training_images} | {training_images})
     train_size = first.select_slider("Training images", size_choices, start["train_size"], key=f"size-{architecture}")
     augment = second.toggle(
-        "Augmentation (shifts, slant, stroke width)", start["augment"], key=f"augment-{architecture}"
+        "Augmentation",
+        start["augment"],
+        key=f"augment-{architecture}",
+        help="Each epoch sees the training digits moved, slanted and drawn thinner or thicker.",
     )
     return architecture, dict(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, train_size=train_size, augment=augment
@@ -141,7 +144,7 @@ def live_status():
 def model_label(card):
     """What a trained model is, for people: network, accuracy, when it finished (no file names)."""
     created = datetime.datetime.fromisoformat(card["created"]).astimezone().strftime("%H:%M:%S")
-    return f"{card['architecture']} · {card['test_accuracy']:.2%} · {created}"
+    return f"{get_recipe(card['architecture']).title} · {card['test_accuracy']:.2%} · {created}"
 
 
 def show_result(run):
@@ -156,14 +159,14 @@ def show_result(run):
         st.error(f"Training failed: {reason}. Nothing was saved; the active model is unchanged.")
         return
     card = run.card
-    show_progress(run, downloadable=True)
+    label = model_label(card)
+    remember_trained_model(label, run.saved_path)  # selectable in the sidebar from now on
     if run.stopped:
         st.warning(
             f"Stopped after {card['epochs_completed']} of {card['epochs']} epochs; the model is kept as it was then."
         )
-    label = model_label(card)
-    remember_trained_model(label, run.saved_path)  # selectable in the sidebar from now on
-    first, second = st.columns(2)
+    # What a person waits for first, right under Start: how good it is and the button to use it.
+    first, second, third = st.columns([1, 1, 1.3], vertical_alignment="center")
     first.metric(
         "Test accuracy",
         f"{card['test_accuracy']:.2%}",
@@ -179,28 +182,33 @@ def show_result(run):
         delta_arrow="off",
     )
     if active_model_label() == label:
-        st.success("This model is active: the Draw and Gallery pages use it.")
+        third.success("This model is active: the Draw and Gallery pages use it.")
     else:
-        st.button(
+        third.button(
             "Use this model", type="primary", on_click=use_model, args=(label, run.saved_path), icon=":material/check:"
         )
-    show_figure(
-        confusion_matrix_figure(card["confusion_matrix"]), "Download the confusion matrix (PNG)", "confusion-matrix.png"
-    )
+    curves_column, matrix_column = st.columns([1.7, 1], gap="large")
+    with curves_column:
+        show_progress(run, downloadable=True)
+    with matrix_column:
+        show_figure(
+            confusion_matrix_figure(card["confusion_matrix"]),
+            "Download the confusion matrix (PNG)",
+            "confusion-matrix.png",
+        )
 
 
 st.title("Train a network")
 data = load_data()
 limits = training_queue().limits
-st.caption(
-    (
-        f":material/info: {data.notice}"
-        if data.is_sample
-        else f"{len(data.y_train):,} training images from {data.public_name}."
-    )
-    + f" This server trains up to {limits.run_max_image_epochs:,} image-epochs per run (epochs × images)"
+limits_sentence = (
+    f"This server trains up to {limits.run_max_image_epochs:,} image-epochs per run (epochs × images)"
     f" and at most {limits.run_max_seconds:.0f} s."
 )
+if data.is_sample:
+    st.info(f"{data.notice} {limits_sentence}", icon=":material/info:")
+else:
+    st.caption(f"{len(data.y_train):,} training images from {data.public_name}. {limits_sentence}")
 run = training_run()
 active = run is not None and not run.done
 architecture, options = training_settings(len(data.y_train))

@@ -26,6 +26,20 @@ def test_gallery_titles_predictions_like_the_tutorial_and_marks_mistakes_in_red(
     assert to_hex(titled[0].title.get_color()) != MISTAKE_COLOUR
 
 
+def test_one_epoch_of_training_draws_a_line_not_a_dot():
+    history = {
+        "loss": [0.2],
+        "accuracy": [0.95],
+        "test_accuracy": [0.97],
+        "seen_epochs": [0.25, 0.5, 0.75, 1.0],
+        "running_loss": [0.9, 0.5, 0.3, 0.2],
+        "running_accuracy": [0.7, 0.85, 0.92, 0.95],
+    }
+    loss_axis, accuracy_axis = training_curves_figure(history).axes
+    assert len(loss_axis.lines[0].get_xdata()) == 4
+    assert [len(line.get_xdata()) for line in accuracy_axis.lines] == [4, 1]  # training, then test
+
+
 def test_png_export_is_slide_resolution():
     matrix = np.diag([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
     for figure in (

@@ -20,6 +20,10 @@ def test_short_training_run_on_the_sample_beats_chance_by_far(sample, tmp_path):
     # Progress came within epochs, not only at their ends, and finished at 100 %.
     assert any(report.batch < report.batches for report in reports)
     assert reports[-1].fraction == pytest.approx(1.0) and reports[-1].epoch == 2
+    # Every report is kept for the curves, so that even one epoch draws a line.
+    seen = result.history["seen_epochs"]
+    assert len(seen) > 4 and seen == sorted(seen) and seen[-1] == pytest.approx(2.0)
+    assert len(result.history["running_loss"]) == len(seen)
 
     path = save_model(result.model, result.card, tmp_path / "run.keras")
     loaded = Predictor.load(path)

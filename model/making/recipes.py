@@ -15,6 +15,7 @@ import dataclasses
 @dataclasses.dataclass(frozen=True)
 class Recipe:
     architecture: str
+    title: str  # what people call it: the Train page's result, the sidebar's model picker
     description: str
     builder: str  # the function in model/making/networks.py that builds the uncompiled model
     optimizer: str  # a key of _OPTIMIZERS
@@ -79,6 +80,7 @@ RECIPES = {
     for recipe in (
         Recipe(
             architecture="cnn",
+            title="Our CNN",
             description="Our CNN (batch norm, global pooling, augmentation) - one of the shipped model's two",
             builder="build_cnn",
             optimizer="adam with warm-up and cosine decay",
@@ -90,6 +92,7 @@ RECIPES = {
         ),
         Recipe(
             architecture="strided_cnn",
+            title="Strided CNN",
             description="Strided CNN after Chris Deotte's Kaggle study - the other of the shipped model's two",
             builder="build_strided_cnn",
             optimizer="adam with warm-up and cosine decay",
@@ -101,7 +104,8 @@ RECIPES = {
         ),
         Recipe(
             architecture="quick_cnn",
-            description="Quick CNN for live demos: 99 % after one epoch",
+            title="Quick CNN",
+            description="Quick CNN for live demos: 99 % after one epoch of the full MNIST",
             builder="build_quick_cnn",
             optimizer="adam with warm-up and cosine decay",
             loss=_CROSS_ENTROPY,
@@ -112,6 +116,7 @@ RECIPES = {
         ),
         Recipe(
             architecture="mlp",
+            title="Keras tutorial MLP",
             description="Keras tutorial MLP 512-512 with dropout, RMSprop",
             builder="build_mlp",
             optimizer="rmsprop",
@@ -123,6 +128,7 @@ RECIPES = {
         ),
         Recipe(
             architecture="sigmoid",
+            title="Nielsen's network",
             description="Nielsen's [784, 30, 10] sigmoid network, quadratic cost, plain SGD",
             builder="build_sigmoid_network",
             optimizer="sgd",
@@ -134,6 +140,7 @@ RECIPES = {
         ),
         Recipe(
             architecture="tensorflow_tutorial_cnn",
+            title="TensorFlow tutorial CNN",
             description="TensorFlow tutorial CNN (Conv2D 32-64-64, Dense 64), Adam",
             builder="build_tensorflow_tutorial_cnn",
             optimizer="adam",
@@ -145,6 +152,7 @@ RECIPES = {
         ),
         Recipe(
             architecture="keras_tutorial_cnn",
+            title="Keras tutorial CNN",
             description="Keras tutorial CNN (Conv2D 28, Dense 128, dropout), Adam",
             builder="build_keras_tutorial_cnn",
             optimizer="adam",
@@ -157,6 +165,7 @@ RECIPES = {
         # The reference of the training-speed benchmark, trained there as keras-io does it.
         Recipe(
             architecture="keras_io_cnn",
+            title="keras-io convnet",
             description="keras-io mnist_convnet example, Adam",
             builder="build_keras_io_cnn",
             optimizer="adam",

@@ -32,7 +32,9 @@ class Progress:
     loss: float
     accuracy: float
     elapsed_seconds: float
-    history: dict[str, list[float]]  # per finished epoch: "loss", "accuracy", "test_accuracy"
+    # Per finished epoch: "loss", "accuracy", "test_accuracy"; and at every report, so that even
+    # one epoch draws a line: "seen_epochs" (how far, in epochs), "running_loss", "running_accuracy".
+    history: dict[str, list[float]]
 
     @property
     def fraction(self) -> float:
@@ -209,7 +211,14 @@ class _ProgressReporter(keras.callbacks.Callback):
         super().__init__()
         self.epochs, self.batches, self.every = epochs, batches, every
         self.on_progress, self.should_stop = on_progress, should_stop
-        self.history: dict[str, list[float]] = {"loss": [], "accuracy": [], "test_accuracy": []}
+        self.history: dict[str, list[float]] = {
+            "loss": [],
+            "accuracy": [],
+            "test_accuracy": [],
+            "seen_epochs": [],
+            "running_loss": [],
+            "running_accuracy": [],
+        }
         self.stopped = False
         self.epoch = 1
         self.last_reported_batch = 0
@@ -237,9 +246,14 @@ class _ProgressReporter(keras.callbacks.Callback):
         self._report(self.batches, logs)
 
     def _report(self, batch: int, logs: dict[str, Any] | None) -> None:
+        logs = logs or {}
+        seen = round(self.epoch - 1 + min(batch, self.batches) / self.batches, 4)
+        if not self.history["seen_epochs"] or seen > self.history["seen_epochs"][-1]:
+            self.history["seen_epochs"].append(seen)
+            self.history["running_loss"].append(float(logs.get("loss", np.nan)))
+            self.history["running_accuracy"].append(float(logs.get("accuracy", np.nan)))
         if self.on_progress is None:
             return
-        logs = logs or {}
         self.on_progress(
             Progress(
                 epoch=self.epoch,
