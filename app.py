@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.keras_session import keep_tensorflow_warm
+from ui.resources import give_back_memory_regularly
 from ui.test_set import warm_up_the_gallery
 from ui.widgets import show_model_picker
 
@@ -38,3 +39,4 @@ if "room" not in st.query_params:
     # After the page, so the canvas shows before TensorFlow is imported on a cold start.
     show_model_picker()
     warm_up_the_gallery()
+give_back_memory_regularly()

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from model.recognition.preprocess import UnreadableImageError, open_image, preprocess
+from model.recognition.preprocess import MAX_SIDE, UnreadableImageError, open_image, preprocess
 from model.recognition.refusal import NoDigitError
 from tests.support.drawings import draw_digit, render, strokes_in_box
 
@@ -88,6 +88,16 @@ def test_huge_image_is_downscaled_and_still_read():
         Image.fromarray(draw_digit(8, background=(0, 0, 0))).convert("L").resize((4000, 4000), Image.Resampling.NEAREST)
     )
     assert np.abs(preprocess(huge) - preprocess(draw_digit(8, background=(0, 0, 0)))).mean() < 0.05
+
+
+def test_a_big_png_is_refused_above_what_is_decoded_in_full_and_reduced_below_it():
+    buffer = io.BytesIO()
+    Image.new("L", (4000, 3500)).save(buffer, format="PNG")  # 14 megapixels: fine as a JPEG, not as a PNG
+    with pytest.raises(UnreadableImageError, match="12 megapixels accepted for a PNG image"):
+        open_image(buffer.getvalue())
+    buffer = io.BytesIO()
+    Image.new("L", (4000, 2500), 255).save(buffer, format="PNG")  # 10 megapixels: read, then kept small
+    assert max(open_image(buffer.getvalue()).size) <= 2 * MAX_SIDE
 
 
 def test_decompression_bomb_is_refused_before_decoding():

@@ -1,7 +1,7 @@
 import os
 import time
 
-from model.hosting.memory import process_tree_mb, resident_mb
+from model.hosting.memory import give_back_freed_memory, process_tree_mb, resident_mb
 from model.hosting.retention import prune_runs
 from model.hosting.settings import limits
 
@@ -56,3 +56,12 @@ def test_a_dead_servers_half_saved_files_go_and_a_live_save_stays(tmp_path):
 def test_memory_of_this_process_tree_is_at_least_its_own():
     own = resident_mb(os.getpid())
     assert own > 10 and process_tree_mb(os.getpid()) >= own
+
+
+def test_memory_freed_by_python_is_given_back_to_the_system():
+    # What an ended session leaves: many small objects, freed, whose pages glibc would keep.
+    objects = [bytearray(1000) for _ in range(200_000)]
+    with_them = resident_mb(os.getpid())
+    del objects
+    assert give_back_freed_memory()
+    assert resident_mb(os.getpid()) < with_them - 100

@@ -5,11 +5,14 @@ data, the training queue, the room store. (The Gallery's test-set figures: ``ui/
 import gc
 import logging
 import os
+import threading
+import time
 
 import streamlit as st
 
 from model.data import load_mnist
 from model.hosting.admission import TrainingQueue
+from model.hosting.memory import give_back_freed_memory
 from model.hosting.settings import limits, room_limits
 from model.recognition.gate import shipped_gate
 from model.recognition.predictor import ModelLoadError, Predictor
@@ -89,3 +92,22 @@ def active_predictor():
         logging.getLogger(__name__).warning("cannot load the active model", exc_info=True)
         st.error("This model cannot be used: its file is missing or damaged. Choose another model in the sidebar.")
         return None
+
+
+_memory_keeper_started = threading.Event()
+GIVE_BACK_EVERY_S = 30.0
+
+
+def give_back_memory_regularly():
+    """Once per server process: a thread that hands the memory of ended sessions back to the
+    system every half minute, so it is there for the next visitors and for training admission."""
+    if _memory_keeper_started.is_set():
+        return
+    _memory_keeper_started.set()
+
+    def keep():
+        while True:
+            time.sleep(GIVE_BACK_EVERY_S)  # a background loop's period, not a wait on a result
+            give_back_freed_memory()
+
+    threading.Thread(target=keep, name="memory-keeper", daemon=True).start()

@@ -5,6 +5,8 @@ resident set of the server and of every training child. Elsewhere the figures ar
 and admission falls back to counting processes.
 """
 
+import ctypes
+import ctypes.util
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -45,3 +47,18 @@ def _children_by_parent():
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
     return children
+
+
+def give_back_freed_memory():
+    """Return the heap pages Python has freed to the system; True if it could (glibc only).
+
+    When a visitor's session ends, Python frees its objects, but glibc's allocator keeps the
+    pages for reuse, so the process' resident memory (what a container's limit and the training
+    admission count) does not come down (measured: BENCHMARKS.md, "Memory as visitors come and
+    go"). ``malloc_trim(0)`` hands them back; it takes milliseconds.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to ask
+        return False

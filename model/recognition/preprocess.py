@@ -15,6 +15,7 @@ scattered like text): "no digit" is an answer, never a guess.
 
 import io
 import re
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +30,11 @@ DIGIT_BOX = 20  # MNIST's long side
 MNIST_CENTRE = 14.0  # where MNIST's centres of mass sit (measured: 13.99, 14.00)
 MAX_SIDE = 1024  # larger images are downscaled before any other work
 MAX_PIXELS = 40_000_000  # refuse anything bigger than a 40-megapixel photo outright
+# A JPEG is decoded at 1/2, 1/4 or 1/8 scale; any other format only in full (4 bytes a pixel), so
+# it is held to less: 12 megapixels (a 4K screenshot is 8) is at most ~48 MB while decoding.
+MAX_PIXELS_DECODED_IN_FULL = 12_000_000
+# Decoding is the one step whose memory grows with the upload: two at a time per process.
+DECODING_AT_ONCE = threading.BoundedSemaphore(2)
 NOISE_FLOOR = 0.2  # ink weaker than this fraction of the strongest ink is background
 PAPER_GRAIN_BLUR = 1.0  # pixels: the Gaussian that smooths a paper photo's grain
 SPECK_FRACTION = 0.03  # a blob with less than 3 % of the ink is noise, not part of a digit
@@ -42,21 +48,28 @@ def open_image(source: str | Path | bytes | bytearray | IO[bytes]) -> Image.Imag
     """A PIL image from a path, bytes or a file object; UnreadableImageError with a reason if not.
 
     The size is checked from the header before any pixel is decoded, so a decompression bomb
-    (a small file claiming 30000x30000 pixels) is refused without using the memory.
+    (a small file claiming 30000x30000 pixels) is refused without using the memory. A big image
+    is decoded small (JPEG) or reduced right after decoding, and at most two are decoded at once.
     """
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
     try:
-        image = Image.open(source)
+        image: Image.Image = Image.open(source)
         width, height = image.size
-        if width * height > MAX_PIXELS:
+        limit = MAX_PIXELS if image.format == "JPEG" else MAX_PIXELS_DECODED_IN_FULL
+        if width * height > limit:
+            kind = "a JPEG photo" if image.format == "JPEG" else f"a {image.format or 'non-JPEG'} image"
             raise UnreadableImageError(
-                f"the image is {width}x{height} pixels, more than the {MAX_PIXELS // 1_000_000} megapixels accepted"
+                f"the image is {width}x{height} pixels, more than the {limit // 1_000_000} megapixels accepted "
+                f"for {kind}"
             )
-        if image.format == "JPEG":
-            # JPEG can decode at 1/2, 1/4 or 1/8 scale for free: big photos never load in full.
-            image.draft("RGB" if image.mode not in ("L", "1") else "L", (MAX_SIDE, MAX_SIDE))
-        image.load()
+        with DECODING_AT_ONCE:
+            if image.format == "JPEG":
+                # JPEG can decode at 1/2, 1/4 or 1/8 scale for free: big photos never load in full.
+                image.draft("RGB" if image.mode not in ("L", "1") else "L", (MAX_SIDE, MAX_SIDE))
+            image.load()
+            if max(image.size) > 2 * MAX_SIDE:  # keep no more than the work below needs
+                image = image.reduce(max(image.size) // MAX_SIDE)
     except UnreadableImageError:
         raise
     except Image.DecompressionBombError:
