@@ -58,6 +58,9 @@ def main():
             page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
             page.get_by_role("button", name="Start training").click()
             expect(page.get_by_role("button", name="Use this model")).to_be_visible(timeout=300_000)
+            # The sidebar is redrawn just after the page: wait until it no longer says "Training 53%".
+            sidebar_status = page.get_by_test_id("stSidebar").get_by_text(re.compile(r"Training \d+%"))
+            expect(sidebar_status).to_have_count(0, timeout=30_000)
             page.screenshot(path=OUT / "train.png")
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.png')))} to {OUT}")
 
