@@ -6,7 +6,8 @@ the answer, opens the Gallery (its grid on screen) and the Train page, comes bac
 stays open. The server's resident memory (with its children) is read after the first visit has come
 and gone ("0 sessions"), with each number of visitors open, and after all of them have left and
 their sessions have ended (Streamlit keeps a closed tab's session for
-``server.disconnectedSessionTTL`` seconds, set short here). ``--root`` measures another checkout.
+``server.disconnectedSessionTTL`` seconds, set short here). ``--rounds 2`` sends a second crowd
+after the first has left: what stays is reused or grows again. ``--root`` measures another checkout.
 """
 
 import argparse
@@ -57,6 +58,7 @@ def main():
     parser.add_argument("--sessions", type=int, nargs="+", default=[40, 100])
     parser.add_argument("--settle", type=float, default=SESSION_TTL_S + 75, help="seconds to wait after leaving")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to run (default: this one)")
+    parser.add_argument("--rounds", type=int, default=1, help="crowds that come and go, one after another")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
     environment = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)}
@@ -68,17 +70,17 @@ def main():
             context = browser.new_context(viewport={"width": 1200, "height": 900})
             visit(context, url, 0).close()  # loads TensorFlow and the model
             rows.append(("0 sessions (after the first visit left)", settled_mb(server.pid, arguments.settle)))
-            pages = []
-            for count in sorted(arguments.sessions):
-                while len(pages) < count:
-                    pages.append(visit(context, url, len(pages) % 10))
-                rows.append((f"{count} sessions open", settled_mb(server.pid, 5)))
-            for page in pages:
-                page.close()
+            for round_number in range(1, arguments.rounds + 1):
+                pages = []
+                for count in sorted(arguments.sessions):
+                    while len(pages) < count:
+                        pages.append(visit(context, url, len(pages) % 10))
+                    rows.append((f"round {round_number}: {count} sessions open", settled_mb(server.pid, 5)))
+                for page in pages:
+                    page.close()
+                after = settled_mb(server.pid, arguments.settle)
+                rows.append((f"round {round_number}: all {len(pages)} left, {arguments.settle:.0f} s later", after))
             context.close()
-            rows.append(
-                (f"all {len(pages)} left, {arguments.settle:.0f} s later", settled_mb(server.pid, arguments.settle))
-            )
     result = {"memory_mb": dict(rows), "root": str(arguments.root)}
     if arguments.json:
         print_json(result)
