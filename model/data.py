@@ -12,7 +12,6 @@ black as in the original set, and uint8 labels 0-9.
 import contextlib
 import dataclasses
 import functools
-import gzip
 import hashlib
 import io
 import logging
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model.mnist_formats import ARRAY_NAMES, read_idx_folder, read_npz, read_pickle
 from model.storage import PACKAGE_DIR, sha256_of_files
 
 SAMPLE_PATH = PACKAGE_DIR / "mnist_sample.npz"
@@ -137,15 +137,15 @@ def load_mnist_file(path):
         raise ValueError(f"MNIST not found at {path}: expected {ACCEPTED_FORMATS}.")
     try:
         if path.is_dir():
-            arrays = _read_idx_folder(path)
+            arrays = read_idx_folder(path)
             checksum = sha256_of_files(sorted(p for p in path.iterdir() if p.is_file()))
         elif path.name.endswith((".pkl.gz", ".pkl")):
-            arrays = _read_pickle(path)
+            arrays = read_pickle(path)
             checksum = sha256_of_files([path])
         else:
-            arrays = _read_npz(path)
+            arrays = read_npz(path)
             checksum = sha256_of_files([path])
-        arrays = [_validated(name, array) for name, array in zip(_ARRAY_NAMES, arrays, strict=False)]
+        arrays = [_validated(name, array) for name, array in zip(ARRAY_NAMES, arrays, strict=False)]
         _check_lengths_match(arrays)
     except ValueError as error:
         raise ValueError(f"Cannot read MNIST from {path}: {error}. Expected {ACCEPTED_FORMATS}.") from None
@@ -154,9 +154,6 @@ def load_mnist_file(path):
             f"Cannot read MNIST from {path} ({type(error).__name__}: {error}). Expected {ACCEPTED_FORMATS}."
         ) from None
     return MnistData(*arrays, source=str(path), sha256=checksum)
-
-
-_ARRAY_NAMES = ("x_train", "y_train", "x_test", "y_test")
 
 
 def _load_from_keras():
@@ -173,76 +170,6 @@ def _load_from_keras():
     cached = Path(os.path.expanduser("~/.keras/datasets/mnist.npz"))
     checksum = sha256_of_files([cached]) if cached.exists() else ""
     return MnistData(x_train, y_train, x_test, y_test, source=KERAS_SOURCE, sha256=checksum)
-
-
-def _read_npz(path):
-    with np.load(path, allow_pickle=False) as archive:
-        missing = [name for name in _ARRAY_NAMES if name not in archive.files]
-        if missing:
-            raise ValueError(f"the .npz lacks {', '.join(missing)}")
-        return [archive[name] for name in _ARRAY_NAMES]
-
-
-def _read_pickle(path):
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rb") as file:
-        # The tutorials' file was pickled by Python 2; latin1 is how it must be read.
-        splits = pickle.load(file, encoding="latin1")
-    if not (isinstance(splits, (tuple, list)) and len(splits) == 3):
-        raise ValueError("the pickle does not hold (train, valid, test)")
-    (x_train, y_train), (x_valid, y_valid), (x_test, y_test) = splits
-    # The tutorials split the 60,000 training images into 50,000 + 10,000; we keep all 60,000.
-    x_train = np.concatenate([np.asarray(x_train), np.asarray(x_valid)])
-    y_train = np.concatenate([np.asarray(y_train), np.asarray(y_valid)])
-    return [_float_pixels_to_uint8(x_train), y_train, _float_pixels_to_uint8(np.asarray(x_test)), y_test]
-
-
-def _float_pixels_to_uint8(pixels):
-    pixels = np.asarray(pixels, dtype=np.float64)
-    if pixels.size and (pixels.min() < 0 or pixels.max() > 1):
-        raise ValueError("the pickle's pixels are not floats in [0, 1]")
-    # mnist.pkl.gz stores value/256 (its maximum is 255/256), other copies value/255.
-    scale = 256.0 if pixels.size and pixels.max() < 1.0 else 255.0
-    return np.clip(np.rint(pixels * scale), 0, 255).astype(np.uint8)
-
-
-_IDX_FILES = {
-    "x_train": ("train-images", 2051),
-    "y_train": ("train-labels", 2049),
-    "x_test": ("t10k-images", 2051),
-    "y_test": ("t10k-labels", 2049),
-}
-
-
-def _read_idx_folder(folder):
-    arrays = []
-    for name in _ARRAY_NAMES:
-        prefix, magic = _IDX_FILES[name]
-        # The files come as "train-images-idx3-ubyte", "train-images.idx3-ubyte", with or without .gz.
-        candidates = sorted(p for p in folder.iterdir() if p.name.startswith(prefix) and "idx" in p.name)
-        if not candidates:
-            raise ValueError(f"the folder has no {prefix} IDX file")
-        arrays.append(_read_idx_file(candidates[0], magic))
-    return arrays
-
-
-def _read_idx_file(path, expected_magic):
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rb") as file:
-        content = file.read()
-    magic, count = struct.unpack(">II", content[:8])
-    if magic != expected_magic:
-        raise ValueError(f"{path.name} has magic number {magic}, expected {expected_magic}")
-    if magic == 2051:
-        rows, columns = struct.unpack(">II", content[8:16])
-        pixels = np.frombuffer(content, dtype=np.uint8, offset=16)
-        if pixels.size != count * rows * columns:
-            raise ValueError(f"{path.name} is truncated")
-        return pixels.reshape(count, rows, columns)
-    labels = np.frombuffer(content, dtype=np.uint8, offset=8)
-    if labels.size != count:
-        raise ValueError(f"{path.name} is truncated")
-    return labels
 
 
 def _validated(name, array):

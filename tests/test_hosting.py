@@ -53,7 +53,7 @@ def open_train_page(browser, url, epochs=1):
 
 
 def training_children(server_process):
-    """The server's training processes (multiprocessing's spawn children), from /proc."""
+    """The server's training processes (python -m model.hosting.child), from /proc."""
     children = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -63,7 +63,7 @@ def training_children(server_process):
             command = (entry / "cmdline").read_bytes()
         except (OSError, IndexError):
             continue
-        if parent == server_process.pid and b"spawn_main" in command:
+        if parent == server_process.pid and b"model.hosting.child" in command:
             children.append(int(entry.name))
     return children
 

@@ -9,6 +9,7 @@ import threading
 import time
 
 import streamlit as st
+from streamlit import runtime
 
 from model.data import load_mnist
 from model.hosting.admission import TrainingQueue
@@ -101,8 +102,8 @@ GIVE_BACK_EVERY_S = 30.0
 def give_back_memory_regularly():
     """Once per server process: a thread that hands the memory of ended sessions back to the
     system every half minute, so it is there for the next visitors and for training admission."""
-    if _memory_keeper_started.is_set():
-        return
+    if _memory_keeper_started.is_set() or not runtime.exists():
+        return  # (no server: app.py imported by another process, e.g. multiprocessing's spawn)
     _memory_keeper_started.set()
 
     def keep():

@@ -5,6 +5,7 @@ import threading
 
 import numpy as np
 import streamlit as st
+from streamlit import runtime
 
 from model.metrics import confusion_matrix, recorded_answers
 from model.plots import confusion_matrix_figure, figure_to_png, gallery_figure
@@ -73,8 +74,8 @@ def warm_up_the_gallery():
     """Once per server process, in the background after the first page has shown: load MNIST and
     draw the shipped model's first grid and confusion matrix, so that the Gallery's first visit
     (a talk's usual first click) pays for none of them in front of an audience."""
-    if _warm_up_started.is_set():
-        return
+    if _warm_up_started.is_set() or not runtime.exists():
+        return  # (no server: app.py imported by another process, e.g. multiprocessing's spawn)
     _warm_up_started.set()
 
     def warm_up():
