@@ -141,8 +141,9 @@ def phone_check(url):
             answer_box["y"] + answer_box["height"] <= PHONE["viewport"]["height"] and canvas_box["y"] >= 0
         )
         page.get_by_test_id("stButtonGroup").get_by_text("A number").click()
-        page.get_by_role("heading", name="Write a number").wait_for(timeout=30_000)
-        number_box = page.locator("canvas.upper-canvas").first.bounding_box()
+        number_canvas = page.locator('[class*="st-key-canvas-340x280-"]')  # the phone's number canvas
+        number_canvas.wait_for(timeout=30_000)
+        number_box = number_canvas.locator("canvas.upper-canvas").first.bounding_box()
         context.close()
     return {
         "read_7_by_touch": True,

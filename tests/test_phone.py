@@ -53,7 +53,10 @@ def test_a_digit_drawn_with_a_finger_is_read_and_the_answer_is_on_screen_with_th
 def test_the_number_canvas_fits_the_phones_screen(phone):
     phone.get_by_test_id("stButtonGroup").get_by_text("A number").click()
     expect(phone.get_by_role("heading", name="Write a number")).to_be_visible(timeout=30_000)
-    canvas = phone.locator("canvas.upper-canvas").first
+    # The title changes first; the number canvas (340 px wide on a phone) replaces the digit's a moment later.
+    number_canvas = phone.locator('[class*="st-key-canvas-340x280-"]')
+    expect(number_canvas).to_be_visible(timeout=30_000)
+    canvas = number_canvas.locator("canvas.upper-canvas").first
     expect(canvas).to_be_visible(timeout=30_000)
     box = canvas.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"], box
