@@ -15,6 +15,7 @@ from model.making.recipes import RECIPES, TRAIN_PAGE_MENU, get_recipe, train_pag
 from model.plots import confusion_matrix_figure, training_curves_figure
 from model.rooms.errors import RoomError
 from ui.entry import enter_through_the_app
+from ui.first_layer import show_first_layer
 from ui.resources import load_data, room_store, training_queue
 from ui.session import (
     OWN_ROOM,
@@ -119,6 +120,7 @@ def show_progress(run, downloadable=False):
             show_figure(figure, "Download the curves (PNG)", "training-curves.png")
         else:
             st.pyplot(figure, width="content")
+    show_first_layer(progress, finished=run.done)
 
 
 def live_status():

@@ -8,11 +8,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from model.data import as_floats
 from model.hosting.child import failure_sentence
-from model.hosting.jobs import BackgroundTraining
+from model.hosting.jobs import BackgroundTraining, with_latest_snapshot
+from model.inside.weights import first_layer_weights
+from model.making.networks import build_sigmoid_network
 from model.recognition.predictor import Predictor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +65,30 @@ def test_a_run_that_cannot_save_says_so_without_a_path(sample, tmp_path):
     assert job.wait(120)
     assert job.card is None and job.error.startswith("the server could not read or write a file")
     assert str(tmp_path) not in job.error
+
+
+@pytest.mark.slow
+def test_the_first_layers_snapshot_crosses_from_the_child_to_the_page(sample, tmp_path):
+    job = BackgroundTraining("sigmoid", sample.source, tmp_path / "nielsen.keras", epochs=1, train_size=500).start()
+    assert job.wait(120) and job.error is None, job.error
+    snapshot = job.progress.first_layer
+    assert snapshot.kind == "dense" and snapshot.pictures.shape == (30, 28, 28)
+    saved = first_layer_weights(Predictor.load(job.saved_path).model).snapshot()
+    np.testing.assert_array_equal(snapshot.pictures, saved.pictures)  # the trained network's, at its end
+
+
+def test_a_report_without_a_snapshot_keeps_showing_the_latest_one():
+    from model.making.training import Progress
+
+    def report(batch, snapshot):
+        return Progress(1, 1, batch, 10, 0.5, 0.5, 1.0, {}, first_layer=snapshot)
+
+    earlier, later = first_layer_weights(build_sigmoid_network()), first_layer_weights(build_sigmoid_network())
+    assert with_latest_snapshot(report(1, earlier), None).first_layer is earlier
+    kept = with_latest_snapshot(report(2, None), report(1, earlier))
+    assert kept.first_layer is earlier and kept.batch == 2
+    assert with_latest_snapshot(report(3, later), kept).first_layer is later
+    assert with_latest_snapshot(report(1, None), None).first_layer is None
 
 
 @pytest.mark.parametrize(

@@ -179,6 +179,10 @@ def test_a_tiny_training_run_fills_the_bar_and_gives_a_usable_model():
     assert not app.exception and run.error is None
     assert run.progress.fraction == pytest.approx(1.0)
     assert [bar.value for bar in app.get("progress")] == [100]
+    # Under the curves, the first layer as the last report left it: the MLP's hidden units' weights.
+    [weights] = [image for image in app.get("image") if "hidden units" in str(image.proto)]
+    assert "first 32 of its 512 hidden units" in str(weights.proto)
+    assert any(text.value == "**What the first layer learned**" for text in app.markdown)
     next(button for button in app.button if button.label == "Use this model").click().run()
     assert app.session_state["active_model"].startswith("Keras tutorial MLP ·")  # what the Train page calls it
     app.switch_page("pages/draw.py")

@@ -8,7 +8,8 @@ the end of stdin and exits at once. Nothing trains on for a server that is gone.
 Protocol: the server writes one pickled request ``(architecture, data_source, save_to,
 max_seconds, train_options)`` to stdin, then a line "stop" to stop early; the child writes pickled
 ``(kind, payload)`` messages to the file descriptor it is given: ("progress", Progress),
-("finished", card) or ("error", a sentence for the page). Both ends are this code.
+("finished", card) or ("error", a sentence for the page). Both ends are this code. A Progress holds
+the first layer's weights (49 KB at most) only when it took a snapshot, at most twice a second.
 """
 
 import contextlib

@@ -7,6 +7,7 @@ nothing that happens in it can take the server down.
 """
 
 import contextlib
+import dataclasses
 import logging
 import os
 import pickle
@@ -24,10 +25,10 @@ log = logging.getLogger(__name__)
 class BackgroundTraining:
     """``training.train`` + ``storage.save_model`` in a child process (``child.py``), watched by a thread.
 
-    ``progress`` is the latest Progress. When ``done``: ``card`` and ``saved_path`` describe the
-    saved model (``stopped`` says whether Stop ended it early), or ``error`` says why the run
-    failed, in words for the page (the log has the cause). Each run saves under the path it is
-    given, so runs never overwrite each other.
+    ``progress`` is the latest Progress, with the latest snapshot of the first layer. When ``done``:
+    ``card`` and ``saved_path`` describe the saved model (``stopped`` says whether Stop ended it
+    early), or ``error`` says why the run failed, in words for the page (the log has the cause).
+    Each run saves under the path it is given, so runs never overwrite each other.
     """
 
     def __init__(self, architecture, data_source, save_to, max_seconds=None, **train_options):
@@ -95,7 +96,7 @@ class BackgroundTraining:
                     except (EOFError, pickle.UnpicklingError):
                         break  # the child ended without a last word
                     if kind == "progress":
-                        self.progress = payload
+                        self.progress = with_latest_snapshot(payload, self.progress)
                     elif kind == "finished":
                         self.card, self.saved_path = payload, self.save_to
                         return
@@ -113,6 +114,14 @@ class BackgroundTraining:
                 self._process.wait(timeout=60)
             _remove_temporary_files(self.save_to)
             self._finished.set()
+
+
+def with_latest_snapshot(progress, previous):
+    """``progress``, holding ``previous``'s snapshot of the first layer when it took none itself: the
+    child sends each snapshot once (``training.SNAPSHOT_EVERY_SECONDS``), the page shows the latest."""
+    if progress.first_layer is None and previous is not None and previous.first_layer is not None:
+        return dataclasses.replace(progress, first_layer=previous.first_layer)
+    return progress
 
 
 def _why_it_ended(exit_code):

@@ -16,11 +16,14 @@ import numpy as np
 import tensorflow as tf
 
 from model.data import MnistData
+from model.inside.weights import FirstLayer, first_layer_weights
 from model.making.augment import make_augmenter, written_styles
 from model.making.cards import created_now, measured_on_test_split
 from model.making.recipes import Recipe, get_recipe
 from model.making.synthetic.pieces import make_pieces
 from model.recognition.predictor import Predictor
+
+SNAPSHOT_EVERY_SECONDS = 0.5  # the Train page redraws twice a second: more snapshots would go unseen
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Progress:
     # Per finished epoch: "loss", "accuracy", "test_accuracy"; and at every report, so that even
     # one epoch draws a line: "seen_epochs" (how far, in epochs), "running_loss", "running_accuracy".
     history: dict[str, list[float]]
+    first_layer: FirstLayer | None = None  # its first 32 units, float16 (<= 49 KB), on reports with a snapshot
 
     @property
     def fraction(self) -> float:
@@ -211,17 +215,10 @@ class _ProgressReporter(keras.callbacks.Callback):
         super().__init__()
         self.epochs, self.batches, self.every = epochs, batches, every
         self.on_progress, self.should_stop = on_progress, should_stop
-        self.history: dict[str, list[float]] = {
-            "loss": [],
-            "accuracy": [],
-            "test_accuracy": [],
-            "seen_epochs": [],
-            "running_loss": [],
-            "running_accuracy": [],
-        }
-        self.stopped = False
-        self.epoch = 1
-        self.last_reported_batch = 0
+        names = ("loss", "accuracy", "test_accuracy", "seen_epochs", "running_loss", "running_accuracy")
+        self.history: dict[str, list[float]] = {name: [] for name in names}
+        self.stopped, self.epoch, self.last_reported_batch = False, 1, 0
+        self.last_snapshot = -np.inf  # when the first layer's weights were last sent; the first report sends them
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.started = time.perf_counter()
@@ -232,20 +229,18 @@ class _ProgressReporter(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         finished = batch + 1
         if self.should_stop is not None and self.should_stop():
-            self.stopped = True
-            self.model.stop_training = True
+            self.stopped = self.model.stop_training = True
         if finished - self.last_reported_batch >= self.every or finished == self.batches:
             self.last_reported_batch = finished
             self._report(finished, logs)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
-        self.history["loss"].append(float(logs.get("loss", np.nan)))
-        self.history["accuracy"].append(float(logs.get("accuracy", np.nan)))
-        self.history["test_accuracy"].append(float(logs.get("val_accuracy", np.nan)))
-        self._report(self.batches, logs)
+        for name, key in (("loss", "loss"), ("accuracy", "accuracy"), ("test_accuracy", "val_accuracy")):
+            self.history[name].append(float(logs.get(key, np.nan)))
+        self._report(self.batches, logs, epoch_end=True)
 
-    def _report(self, batch: int, logs: dict[str, Any] | None) -> None:
+    def _report(self, batch: int, logs: dict[str, Any] | None, epoch_end: bool = False) -> None:
         logs = logs or {}
         seen = round(self.epoch - 1 + min(batch, self.batches) / self.batches, 4)
         if not self.history["seen_epochs"] or seen > self.history["seen_epochs"][-1]:
@@ -264,8 +259,18 @@ class _ProgressReporter(keras.callbacks.Callback):
                 accuracy=float(logs.get("accuracy", np.nan)),
                 elapsed_seconds=time.perf_counter() - self.started,
                 history={key: list(values) for key, values in self.history.items()},
+                first_layer=self._snapshot(epoch_end),
             )
         )
+
+    def _snapshot(self, epoch_end: bool) -> FirstLayer | None:
+        """The first layer on the first report, each epoch's last and at most every SNAPSHOT_EVERY_SECONDS
+        between, else None: reports come up to 600 an epoch (Nielsen's 10-image batches), 49 KB each would add up."""
+        if not epoch_end and time.perf_counter() - self.last_snapshot < SNAPSHOT_EVERY_SECONDS:
+            return None
+        self.last_snapshot = time.perf_counter()
+        layer = first_layer_weights(self.model)
+        return None if layer is None else layer.snapshot()
 
 
 def _model_card(
