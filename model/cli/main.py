@@ -15,6 +15,10 @@
 - ``numbers [--data PATH]``: train the number model (reads touching digits) on lines of MNIST digits.
 - ``ensemble MODEL... --out PATH``: average trained models into one model, measured on the test split.
 - ``sample --data PATH``: write the bundled sample from a full MNIST.
+- ``map [--model PATH] [--data PATH] [--out PATH] [--perplexity P]``: the map of the test digits (t-SNE of
+  the model's penultimate features) that the Inside page places a drawing on.
+- ``tutorials [--data PATH] [--only ARCH...]``: train the four tutorials' networks with their recipes and ship
+  slim copies in model/tutorials/ for the Inside page.
 
 TensorFlow is imported only once the arguments are good: a mistake is reported at once. The
 commands live in ``reading.py`` (predict, evaluate) and ``making.py`` (the rest).
@@ -24,6 +28,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from model.inside.tutorials import TUTORIAL_ARCHITECTURES
 from model.making.gate import TRUNKS
 
 DATA_HELP = "MNIST file or folder (default: $MNIST_PATH, Keras' cache, the bundled sample)"
@@ -35,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     from model.storage import SHIPPED_MODEL_PATH
 
     parser = argparse.ArgumentParser(prog="python -m model", description="The digit-recognition demo's tools.")
-    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,gate,numbers,ensemble,sample}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="{train,evaluate,predict,gate,numbers,ensemble,sample,map,tutorials}"
+    )
 
     predict = commands.add_parser("predict", help="read the digit (or with --number, the number) in each image file")
     predict.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
@@ -88,13 +95,25 @@ def main(argv: list[str] | None = None) -> int:
     sample.add_argument("--data", required=True, help="a full MNIST in any supported format")
     sample.add_argument("--out", help="default: the bundled sample's own path")
 
+    digit_map = commands.add_parser(
+        "map", help="map the test digits as the model sees them (t-SNE), for the Inside page"
+    )
+    digit_map.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
+    digit_map.add_argument("--data", help=DATA_HELP)
+    digit_map.add_argument("--out", help="a .npz file (default: the shipped map's path, model/mnist_map.npz)")
+    digit_map.add_argument("--perplexity", type=float, default=30.0, help="t-SNE's perplexity (default: 30)")
+
+    tutorials = commands.add_parser("tutorials", help="train and ship the four tutorials' networks (model/tutorials/)")
+    tutorials.add_argument("--data", help="a full MNIST (the tutorials' networks ship trained on all of it)")
+    tutorials.add_argument("--only", nargs="+", choices=TUTORIAL_ARCHITECTURES, help="default: all four")
+
     arguments = parser.parse_args(argv)
     if arguments.command is None:
         parser.print_help()
         return 0
     if arguments.command != "sample":
         import_tensorflow_quietly()
-    from model.cli.making import run_ensemble, run_gate, run_numbers, run_sample, run_train
+    from model.cli.making import run_ensemble, run_gate, run_map, run_numbers, run_sample, run_train, run_tutorials
     from model.cli.reading import run_evaluate, run_predict
 
     runners = {
@@ -105,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         "numbers": run_numbers,
         "ensemble": run_ensemble,
         "sample": run_sample,
+        "map": run_map,
+        "tutorials": run_tutorials,
     }
     run: Callable[[argparse.Namespace], int] = runners[arguments.command]
     return run(arguments)

@@ -1,5 +1,5 @@
-"""``train``, ``gate``, ``numbers``, ``ensemble`` and ``sample``: make a network (or the bundled
-sample) from MNIST and save it with its card."""
+"""``train``, ``gate``, ``numbers``, ``ensemble``, ``sample`` and ``map``: make a network (or the bundled
+sample, or the map of the test digits) from MNIST and save it with its card."""
 
 import argparse
 import sys
@@ -164,4 +164,59 @@ def run_sample(arguments: argparse.Namespace) -> int:
     out = arguments.out or str(SAMPLE_PATH)
     np.savez_compressed(out, **sample)
     print(f"wrote {out}: {len(sample['x_train'])} train, {len(sample['x_test'])} test images")
+    return 0
+
+
+# --- map -----------------------------------------------------------------------------------
+
+
+def run_map(arguments: argparse.Namespace) -> int:
+    import time
+
+    from model.data import load_mnist
+    from model.inside.digit_map import MAP_PATH
+    from model.making.digit_map import make_digit_map, save_digit_map
+    from model.recognition.predictor import Predictor
+    from model.storage import SHIPPED_MODEL_PATH
+
+    started = time.monotonic()
+    out = Path(arguments.out or MAP_PATH)
+    command = " ".join(
+        ["python -m model map"]
+        + ([f"--model {arguments.model}"] if Path(arguments.model).resolve() != SHIPPED_MODEL_PATH else [])
+        + ([f"--out {arguments.out}"] if arguments.out else [])
+        + [f"--perplexity {arguments.perplexity:g}"]
+    )
+    try:
+        if out.suffix != ".npz":
+            raise ValueError(f"--out must end in .npz, got {out}")
+        data = load_mnist(arguments.data)
+        predictor = Predictor.load(arguments.model)
+        if data.is_sample:
+            print(data.notice, file=sys.stderr)
+        print(f"Mapping {len(data.x_test):,} test digits from {data.source}", file=sys.stderr)
+        digit_map = make_digit_map(predictor.model, data, arguments.model, arguments.perplexity, command=command)
+    except ValueError as error:  # ModelLoadError is one
+        return fail(error, 2)
+    save_digit_map(digit_map, out)
+    card = digit_map.card
+    print(
+        f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {card['n']:,} test digits, {card['mistakes']} mistakes, "
+        f"perplexity {card['perplexity']:g}, in {time.monotonic() - started:.0f} s"
+    )
+    return 0
+
+
+def run_tutorials(arguments: argparse.Namespace) -> int:
+    from model.inside.tutorials import TUTORIAL_ARCHITECTURES
+    from model.making.tutorials import make_tutorials
+    from model.storage import read_card
+
+    try:
+        written = make_tutorials(arguments.data, tuple(arguments.only or TUTORIAL_ARCHITECTURES))
+    except ValueError as error:
+        return fail(error, 2)
+    for path in written:
+        card = read_card(path)
+        print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): test accuracy {card['test_accuracy']:.2%}")
     return 0
