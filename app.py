@@ -29,6 +29,7 @@ else:
     navigation = st.navigation(
         [
             st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
+            st.Page("pages/inside.py", title="Inside", icon=":material/neurology:"),
             st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:"),
             st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
             st.Page("pages/present.py", title="Present", icon=":material/co_present:", url_path="present"),

@@ -6,6 +6,7 @@ import streamlit as st
 from model.plots import enlarge
 from ui.canvas import drawing_canvas
 from ui.entry import enter_through_the_app
+from ui.inside_present import projector_inside
 from ui.projector import big_answer, big_probability_bars, projector_style
 from ui.reading import read
 from ui.resources import active_predictor
@@ -55,11 +56,18 @@ projector_style(dark)
 # The controls in one row at the top: nothing moves when an answer appears below them.
 view_column, dark_column, back_column = st.columns([2.2, 0.8, 0.8], vertical_alignment="center")
 view = view_column.segmented_control(
-    "View", ["Draw", "Audience room"], default="Draw", required=True, key="present_view", label_visibility="collapsed"
+    "View",
+    ["Draw", "Inside", "Audience room"],
+    default="Draw",
+    required=True,
+    key="present_view",
+    label_visibility="collapsed",
 )
 dark_column.toggle("Dark room", key=PRESENT_DARK)
 back_column.page_link("pages/draw.py", label="Back to the app", icon=":material/arrow_back:")
 if view == "Draw":
     projector(dark)
+elif view == "Inside":
+    projector_inside(dark)
 else:
     presenter_room(dark)

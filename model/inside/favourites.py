@@ -1,0 +1,68 @@
+"""What a deeper unit learned, shown by the test digits that excite it most.
+
+A first-layer unit's weights are a picture (``weights.py``); a unit deeper in the network
+combines many of those, and the plainest honest view of it is the handful of test digits it
+fires for most strongly. A convolution's unit is one feature map: it counts by its strongest
+position (it fires for a stroke wherever the stroke is).
+"""
+
+import dataclasses
+
+import numpy as np
+
+from model.data import as_floats
+from model.inside.activations import LayerTracer
+
+FAVOURITES_PER_UNIT = 6
+BATCH = 128  # images per traced call: a 28x28x32 output is 25 MB at this size
+
+
+@dataclasses.dataclass(frozen=True)
+class Favourites:
+    """Per layer name: (units, FAVOURITES_PER_UNIT) indices into the images, the most exciting first."""
+
+    by_layer: dict[str, np.ndarray]
+    images_seen: int
+
+
+def firing_layers(tracer: LayerTracer) -> list[str]:
+    """The layers whose units are worth a row of favourites: after the first, up to the output,
+    skipping a convolution or dense layer whose activation function is a layer of its own (the
+    activation's output is the unit's firing)."""
+    names = []
+    layers = tracer.layers
+    for index, layer in enumerate(layers[:-1]):
+        kind = type(layer).__name__
+        activation = getattr(getattr(layer, "activation", None), "__name__", "linear")
+        if kind in ("Conv2D", "Dense") and activation == "linear":
+            continue
+        if kind in ("ReLU", "Activation", "Conv2D", "Dense") and index > 0:
+            names.append(layer.name)
+    return names
+
+
+def unit_strengths(output: np.ndarray) -> np.ndarray:
+    """(images, units): a feature map's strongest position, or a dense unit's value."""
+    if output.ndim == 4:
+        return output.max(axis=(1, 2))
+    return output.reshape(len(output), -1)
+
+
+def find_favourites(tracer: LayerTracer, images: np.ndarray, per_unit: int = FAVOURITES_PER_UNIT) -> Favourites:
+    """For every firing layer, each unit's ``per_unit`` most exciting ``images`` (uint8, MNIST's format)."""
+    if len(images) < per_unit:
+        raise ValueError(f"need at least {per_unit} images to pick favourites from, got {len(images)}")
+    names = firing_layers(tracer)
+    positions = [index for index, layer in enumerate(tracer.layers) if layer.name in names]
+    strengths: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    for start in range(0, len(images), BATCH):
+        outputs = tracer.outputs(as_floats(images[start : start + BATCH]))
+        for name, position in zip(names, positions, strict=True):
+            strengths[name].append(unit_strengths(outputs[position]).astype(np.float32))
+    by_layer = {}
+    for name in names:
+        table = np.concatenate(strengths[name])  # (images, units)
+        best = np.argpartition(-table, per_unit - 1, axis=0)[:per_unit]  # (per_unit, units), unordered
+        order = np.argsort(-np.take_along_axis(table, best, axis=0), axis=0)
+        by_layer[name] = np.take_along_axis(best, order, axis=0).T.astype(np.int32)
+    return Favourites(by_layer, len(images))

@@ -1,0 +1,79 @@
+"""A layer's activations as one picture: a grid of feature maps, or a strip of units.
+
+Plain numpy and a colour map lookup, no figure: the Inside page draws one picture per layer on
+every pen stroke. Each picture is scaled to its own strongest value, so a layer's pattern is
+visible whatever its range; the caption gives the range.
+"""
+
+import numpy as np
+from matplotlib import colormaps
+
+from model.inside.activations import LayerActivation
+
+SHOWN_MAPS = 16  # feature maps shown per layer: the strongest, so a 128-map layer stays readable
+GAP = 2  # pixels between tiles
+UNITS_PER_ROW = 32
+_FIRING = colormaps["magma"]  # dark = silent, bright = firing: reads on light and dark pages
+_SIGNED = colormaps["RdBu_r"]  # a layer before its activation function can be negative (blue)
+_BACKGROUND = np.array([128, 128, 128], dtype=np.uint8)
+
+
+def strongest_maps(values: np.ndarray, count: int = SHOWN_MAPS) -> np.ndarray:
+    """Indices of the ``count`` feature maps (last axis) with the largest mean |activation|, strongest first."""
+    strength = np.abs(values).reshape(-1, values.shape[-1]).mean(axis=0)
+    return np.argsort(-strength, kind="stable")[:count]
+
+
+def coloured(values: np.ndarray) -> np.ndarray:
+    """Values -> RGB uint8: magma from 0 to the largest value, or blue-white-red around 0 if any is negative."""
+    values = np.asarray(values, dtype=np.float32)
+    largest = float(np.abs(values).max()) if values.size else 0.0
+    if largest == 0.0:
+        return (_FIRING(np.zeros(values.shape))[..., :3] * 255).astype(np.uint8)
+    if values.min() < 0:
+        rgb = _SIGNED(0.5 + 0.5 * values / largest)
+    else:
+        rgb = _FIRING(values / largest)
+    return (rgb[..., :3] * 255).astype(np.uint8)
+
+
+def tiled(tiles: np.ndarray, columns: int, scale: int) -> np.ndarray:
+    """RGB tiles (n, h, w, 3) in a grid ``columns`` wide, each enlarged ``scale`` times, gaps between."""
+    count, height, width = tiles.shape[:3]
+    rows = -(-count // columns)
+    columns = min(columns, count)
+    tile_height, tile_width = height * scale, width * scale
+    grid = np.empty((rows * (tile_height + GAP) - GAP, columns * (tile_width + GAP) - GAP, 3), dtype=np.uint8)
+    grid[:] = _BACKGROUND
+    for index, tile in enumerate(tiles):
+        row, column = divmod(index, columns)
+        top, left = row * (tile_height + GAP), column * (tile_width + GAP)
+        grid[top : top + tile_height, left : left + tile_width] = tile.repeat(scale, axis=0).repeat(scale, axis=1)
+    return grid
+
+
+def activation_picture(activation: LayerActivation, width_px: int = 320) -> np.ndarray:
+    """One layer as an RGB picture about ``width_px`` wide: its strongest feature maps in a grid,
+    or its units as a strip of cells (rows of 32), in the order of the network."""
+    values = activation.values
+    if activation.is_spatial:
+        shown = strongest_maps(values)
+        maps = np.moveaxis(values[..., shown], -1, 0)  # (maps, height, width)
+        columns = 4 if len(shown) > 4 else len(shown)
+        scale = max(1, width_px // (columns * maps.shape[2]))
+        return tiled(coloured(maps), columns, scale)
+    units = values.reshape(-1)
+    columns = min(UNITS_PER_ROW, len(units))
+    rows = -(-len(units) // columns)
+    padded = np.full(rows * columns, np.nan, dtype=np.float32)
+    padded[: len(units)] = units
+    cells = coloured(np.nan_to_num(padded)).reshape(rows, columns, 3)
+    cells[np.isnan(padded).reshape(rows, columns)] = _BACKGROUND
+    scale = max(4, width_px // columns)
+    return cells.repeat(scale, axis=0).repeat(scale, axis=1)
+
+
+def value_range(activation: LayerActivation) -> str:
+    """The range a picture's colours span, for its caption."""
+    values = activation.values
+    return f"{float(values.min()):.2f} to {float(values.max()):.2f}"

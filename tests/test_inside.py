@@ -1,0 +1,148 @@
+"""The Inside page's model side: activations, pictures, moves, favourites, the tutorials' networks."""
+
+import keras
+import numpy as np
+import pytest
+
+from model.data import as_floats
+from model.inside.activations import LayerActivation, LayerTracer, networks_inside
+from model.inside.favourites import find_favourites, firing_layers, unit_strengths
+from model.inside.pictures import SHOWN_MAPS, activation_picture, coloured, strongest_maps
+from model.inside.transform import moved
+from model.inside.tutorials import TUTORIAL_ARCHITECTURES, load_tutorials, tutorial_path
+from model.making import networks
+from model.storage import SHIPPED_MODEL_PATH, read_card
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return keras.saving.load_model(SHIPPED_MODEL_PATH, compile=False)
+
+
+def test_an_ensemble_is_looked_inside_member_by_member(shipped):
+    members = networks_inside(shipped)
+    assert list(members) == ["member_0", "member_1", "member_2"]
+    tutorial = networks.build_tensorflow_tutorial_cnn()
+    assert list(networks_inside(tutorial).values()) == [tutorial]
+
+
+@pytest.mark.parametrize("member", ["member_0", "member_1"])
+def test_every_layer_matches_calling_its_keras_sub_model(shipped, sample, member):
+    network = networks_inside(shipped)[member]
+    tracer = LayerTracer(network)
+    image = as_floats(sample.x_test[7])
+    activations = tracer.activations(image)
+    assert [activation.name for activation in activations] == [layer.name for layer in network.layers[1:]]
+    assert activations[-1].kind == "output" and activations[-1].shape == (10,)
+    for activation in activations:
+        sub_model = keras.Model(network.inputs, network.get_layer(activation.name).output)
+        expected = sub_model(image.reshape(1, 28, 28, 1), training=False).numpy()[0]
+        np.testing.assert_allclose(activation.values, expected, rtol=1e-4, atol=1e-5)
+    # The last layer of a member is its own probabilities: the same as the member's answer.
+    np.testing.assert_allclose(activations[-1].values, network(image.reshape(1, 28, 28, 1)).numpy()[0], atol=1e-6)
+
+
+def test_a_sequential_tutorial_network_is_traced_too():
+    network = networks.build_sigmoid_network()
+    activations = LayerTracer(network).activations(np.ones((28, 28), np.float32))
+    assert [(activation.kind, activation.shape) for activation in activations] == [
+        ("flatten", (784,)),
+        ("dense", (30,)),
+        ("output", (10,)),
+    ]
+
+
+def test_the_strongest_feature_maps_come_first_and_at_most_sixteen_are_shown():
+    values = np.zeros((5, 5, 40), np.float32)
+    values[..., 33] = 3.0
+    values[..., 2] = 1.0
+    values[0, 0, 9] = -2.0  # |mean| counts: a strongly negative map is strong too
+    assert list(strongest_maps(values)[:3]) == [33, 2, 9]
+    picture = activation_picture(LayerActivation("conv", "convolution", np.abs(values)), width_px=320)
+    tiles_across, tiles_down = 4, SHOWN_MAPS // 4
+    scale = 320 // (4 * 5)
+    assert picture.shape == (tiles_down * (5 * scale + 2) - 2, tiles_across * (5 * scale + 2) - 2, 3)
+    # The first tile is the strongest map (uniformly at the top of the scale), the last a silent one.
+    assert picture[0, 0].tolist() == coloured(np.array([1.0]))[0].tolist()
+    assert picture[-1, -1].tolist() == coloured(np.array([0.0, 1.0]))[0].tolist()
+
+
+def test_a_dense_layer_is_a_strip_and_negative_values_are_blue():
+    strip = activation_picture(LayerActivation("dense", "dense", np.linspace(0, 1, 64, dtype=np.float32)), 320)
+    assert strip.shape == (2 * 10, 32 * 10, 3)
+    signed = coloured(np.array([-1.0, 0.0, 1.0]))
+    assert signed[0, 2] > signed[0, 0] and signed[2, 0] > signed[2, 2]  # blue below zero, red above
+
+
+def test_moving_turning_and_re_penning_the_drawing():
+    image = np.zeros((28, 28), np.float32)
+    image[8:20, 13:15] = 1.0  # a vertical bar
+    shifted = moved(image, right=5, down=-3)
+    assert np.array_equal(shifted[5:17, 18:20], image[8:20, 13:15]) and shifted.sum() == image.sum()
+    turned = moved(image, degrees=60)
+    rows, columns = np.nonzero(turned > 0.5)
+    assert np.ptp(columns) > 6  # no longer a vertical bar
+    assert moved(image, pen=2).sum() > moved(image, pen=1).sum() > image.sum() > moved(image, pen=-1).sum()
+    with pytest.raises(ValueError, match="at most"):
+        moved(image, right=9)
+
+
+def test_each_units_favourites_are_the_test_digits_it_fires_for_most(shipped, sample):
+    tracer = LayerTracer(networks_inside(shipped)["member_0"])
+    images = sample.x_test[:300]
+    favourites = find_favourites(tracer, images)
+    assert set(favourites.by_layer) == set(firing_layers(tracer))
+    assert "conv2d" not in favourites.by_layer and "re_lu_4" in favourites.by_layer  # linear convs skipped
+    outputs = tracer.outputs(as_floats(images))
+    names = [layer.name for layer in tracer.layers]
+    for layer_name in ("re_lu_1", "re_lu_4"):
+        strengths = unit_strengths(outputs[names.index(layer_name)])
+        for unit in (0, 5, 17):
+            chosen = favourites.by_layer[layer_name][unit]
+            best = np.sort(strengths[:, unit])[::-1][: len(chosen)]
+            np.testing.assert_allclose(strengths[chosen, unit], best, rtol=1e-6)
+
+
+@pytest.mark.parametrize("architecture", TUTORIAL_ARCHITECTURES)
+def test_the_shipped_tutorial_networks_read_the_sample_as_their_cards_say(sample, architecture):
+    card = read_card(tutorial_path(architecture))
+    assert card["architecture"] == architecture and card["test_images"] == 10_000 and not card["data_is_sample"]
+    predictor = load_tutorials()[architecture]
+    accuracy = float(np.mean(predictor.predict_uint8(sample.x_test) == sample.y_test))
+    # 2,000 sample digits: within two points of the full test set's figure on the card.
+    assert abs(accuracy - card["test_accuracy"]) < 0.02, (architecture, accuracy, card["test_accuracy"])
+
+
+def test_a_damaged_tutorial_file_leaves_its_network_out(tmp_path, monkeypatch):
+    from model.inside import tutorials
+
+    for architecture in TUTORIAL_ARCHITECTURES:
+        (tmp_path / f"{architecture}.keras").write_bytes(tutorial_path(architecture).read_bytes())
+    (tmp_path / "mlp.keras").write_bytes(b"not a zip")
+    monkeypatch.setattr(tutorials, "TUTORIALS_DIR", tmp_path)
+    assert list(tutorials.load_tutorials()) == ["sigmoid", "tensorflow_tutorial_cnn", "keras_tutorial_cnn"]
+
+
+def test_a_tutorial_network_ships_slim_and_reads_as_it_did(sample, tmp_path, monkeypatch):
+    from model.inside import tutorials
+    from model.making.training import train
+    from model.making.tutorials import PER_REPORT_HISTORY, ship_tutorial
+    from model.recognition.predictor import Predictor
+    from model.storage import save_model
+
+    trained = tmp_path / "trained.keras"
+    result = train("sigmoid", sample, epochs=1, train_size=500)
+    save_model(result.model, result.card, trained)
+    monkeypatch.setattr(tutorials, "TUTORIALS_DIR", tmp_path / "shipped")
+    shipped = ship_tutorial(trained, "sigmoid")
+    assert shipped == tmp_path / "shipped" / "sigmoid.keras"
+    assert shipped.stat().st_size < trained.stat().st_size  # the optimizer's state is left behind
+    card = read_card(shipped)
+    assert not set(PER_REPORT_HISTORY) & set(card["history"]) and len(card["history"]["loss"]) == 1
+    assert card["test_accuracy"] == result.card["test_accuracy"] and "made_by" in card
+    images = as_floats(sample.x_test[:50])
+    np.testing.assert_allclose(
+        Predictor.load(shipped).predict_probabilities(images), Predictor.load(trained).predict_probabilities(images)
+    )
+    with pytest.raises(ValueError, match="not 'mlp'"):
+        ship_tutorial(trained, "mlp")

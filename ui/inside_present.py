@@ -1,0 +1,101 @@
+"""The Present page's Inside view: a canvas, the layers that tell the story big enough for the back
+row, where the drawing lands on the map, every network's answer, and the slide of it all."""
+
+import numpy as np
+import streamlit as st
+
+from model.inside.activations import LayerActivation
+from model.inside.digit_map import map_picture
+from model.inside.pictures import activation_picture
+from model.inside.slide import inside_slide_figure, story_layers
+from model.inside.tutorials import TUTORIAL_ARCHITECTURES
+from model.plots import enlarge, slide_to_png
+from ui.canvas import drawing_canvas
+from ui.inside import digit_map, networks_to_look_inside, tracer_for, tutorial_title, tutorials
+from ui.projector import colours
+from ui.reading import read
+from ui.resources import active_predictor
+from ui.session import active_model_label
+
+INSIDE_CANVAS = 400
+KIND_TITLES = {"activation": "fires", "pooling": "pooled", "dense": "dense", "convolution": "fires", "output": "0 … 9"}
+
+
+def every_answer(predictor, image: np.ndarray) -> list[tuple[str, int, float]]:
+    """(network, digit, how sure) for the four tutorials' networks and the active model."""
+    loaded = tutorials()
+    readers = [(tutorial_title(architecture), loaded.get(architecture)) for architecture in TUTORIAL_ARCHITECTURES]
+    answers = []
+    for title, reader in [*readers, (active_model_label(), predictor)]:
+        if reader is None:
+            continue
+        probabilities = reader.predict_probabilities(image)[0]
+        digit = int(np.argmax(probabilities))
+        answers.append((title, digit, float(probabilities[digit])))
+    return answers
+
+
+def layer_title(activation: LayerActivation) -> str:
+    return f"{activation.name} ({KIND_TITLES.get(activation.kind, activation.kind)})"
+
+
+def answer_in_big(reading, dark: bool) -> None:
+    """The shipped model's answer, a fifth of the screen's height: the map and layers share the screen."""
+    prediction = reading.prediction
+    text = "–" if prediction is None or not prediction.is_digit else str(prediction.digit)
+    sure = "not a digit" if prediction is None or not prediction.is_digit else f"{prediction.confidence:.0%} sure"
+    palette = colours(dark)
+    st.markdown(
+        f'<div data-testid="inside-answer" style="font-size:min(22vh,12vw);line-height:1;font-weight:800;'
+        f'text-align:center;color:{palette["text"]}">{text}</div>'
+        f'<div style="font-size:min(4vh,2.4vw);text-align:center;color:{palette["muted"]}">{sure}</div>',
+        unsafe_allow_html=True,
+    )
+
+
+@st.fragment
+def projector_inside(dark: bool) -> None:
+    canvas_column, flow_column = st.columns([1, 2.6], gap="large")
+    with canvas_column:
+        drawing = drawing_canvas(INSIDE_CANVAS, INSIDE_CANVAS, pen_width=28, clear_shortcut="Delete")
+    predictor = active_predictor()
+    reading = read(predictor, drawing)
+    if reading.image is None or predictor is None:
+        flow_column.markdown("### Draw a digit: each layer of the network lights up.")
+        return
+    image = reading.image
+    network = networks_to_look_inside()[0]
+    layers = story_layers(tracer_for(network).activations(image))
+    with flow_column:
+        st.markdown(f"#### {network.label}: the 28×28, then layer after layer")
+        columns = st.columns(len(layers) + 1)
+        columns[0].image(enlarge(image, scale=6), caption="input", width="stretch")
+        pictures = []
+        for column, activation in zip(columns[1:], layers, strict=True):
+            picture = activation_picture(activation, width_px=240)
+            pictures.append((layer_title(activation), picture))
+            column.image(picture, caption=layer_title(activation), width="stretch")
+        map_column, answer_column, table_column = st.columns([1.3, 0.8, 1.2])
+        loaded = digit_map()
+        the_map = None
+        if loaded is not None:
+            placement = loaded[0].place(loaded[1].features(image))
+            the_map = map_picture(loaded[0], placement, dark=dark, size_px=560)
+            map_column.image(the_map, caption="Where it lands among the test digits", width="stretch")
+        with answer_column:
+            answer_in_big(reading, dark)
+        answers = every_answer(predictor, image)
+        table_column.markdown(
+            "\n".join(f"- {title}: **{digit}** · {confidence:.0%}" for title, digit, confidence in answers)
+        )
+        table_column.download_button(
+            "Download slide (PNG)",
+            lambda: slide_to_png(
+                inside_slide_figure(image, pictures, the_map, answers, f"Looking inside: {network.label}", dark=dark)
+            ),
+            file_name="inside.png",
+            mime="image/png",
+            icon=":material/slideshow:",
+            on_click="ignore",
+            key="inside-slide",
+        )
