@@ -25,6 +25,7 @@ def main():
         log = Path(scratch) / "streamlit.log"
         environment = {"DIGITS_RUNS_DIR": scratch, "DIGITS_DATA_DIR": scratch, "DIGITS_ROOM_RATE_COUNT": "100"}
         with streamlit_server(log, extra_env=environment) as (url, _), chromium() as browser:
+            inside(browser, url)
             phone_and_present(browser, url)
             # A laptop's screen, shot as a person sees it: what is above the fold is what counts.
             page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -63,6 +64,59 @@ def main():
             expect(sidebar_status).to_have_count(0, timeout=30_000)
             page.screenshot(path=OUT / "train.png")
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.png')))} to {OUT}")
+
+
+def inside(browser, url):
+    """The Inside page at 1400x900, a section per shot as a person scrolls to it; on a phone; and
+    the Present page's Inside view at 1920x1080, light and dark, with its slide."""
+    seven = strokes_in_box(7, 50, 40, 190)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}/inside")
+    expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=60_000)
+    draw_strokes(page, seven)
+    expect(page.get_by_text("nearest test digits")).to_be_visible(timeout=120_000)
+    page.screenshot(path=OUT / "inside.png")
+    for heading, name in (
+        ("1 · Layer by layer", "inside-layers"),
+        ("2 · What", "inside-units"),
+        ("3 · The four", "inside-tutorials"),
+        ("4 · Where", "inside-map"),
+    ):
+        page.get_by_role("heading", name=re.compile(heading)).evaluate(
+            "element => element.scrollIntoView({block: 'start'})"
+        )
+        page.screenshot(path=OUT / f"{name}.png")
+    page.close()
+
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{url}/inside")
+    canvas = phone.locator("canvas.upper-canvas").first
+    expect(canvas).to_be_visible(timeout=60_000)
+    canvas.scroll_into_view_if_needed()
+    touch_strokes(phone, seven)
+    layers = phone.get_by_role("heading", name=re.compile("1 · Layer by layer"))
+    expect(layers).to_be_visible(timeout=120_000)
+    layers.evaluate("element => element.scrollIntoView({block: 'start'})")
+    phone.screenshot(path=OUT / "inside-phone.png")
+    phone.context.close()
+
+    for dark in (False, True):
+        page = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True).new_page()
+        page.goto(f"{url}/present?view=inside")
+        expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=60_000)
+        if dark:
+            page.get_by_text("Dark room").click()
+            expect(page.locator(".stApp")).to_have_css("background-color", "rgb(13, 17, 23)", timeout=30_000)
+        scale = page.locator("canvas.upper-canvas").first.bounding_box()["width"] / 280
+        draw_strokes(page, [[(x * scale, y * scale) for x, y in stroke] for stroke in seven])
+        expect(page.get_by_test_id("inside-answer")).to_have_text("7", timeout=120_000)
+        expect(page.get_by_role("button", name="Download slide (PNG)")).to_be_visible(timeout=30_000)
+        page.screenshot(path=OUT / f"present-inside-1920x1080{'-dark' if dark else ''}.png")
+        if not dark:
+            with page.expect_download() as download:
+                page.get_by_role("button", name="Download slide (PNG)").click()
+            download.value.save_as(OUT / "slide-inside.png")
+        page.context.close()
 
 
 def phone_and_present(browser, url):

@@ -55,10 +55,13 @@ dark = st.session_state.get(PRESENT_DARK, False)
 projector_style(dark)
 # The controls in one row at the top: nothing moves when an answer appears below them.
 view_column, dark_column, back_column = st.columns([2.2, 0.8, 0.8], vertical_alignment="center")
+VIEWS = ["Draw", "Inside", "Audience room"]
+# ?view=inside opens that view: a presenter's bookmark for the talk's part about the inside.
+asked = str(st.query_params.get("view", "")).lower()
 view = view_column.segmented_control(
     "View",
-    ["Draw", "Inside", "Audience room"],
-    default="Draw",
+    VIEWS,
+    default=next((name for name in VIEWS if name.lower().startswith(asked)), "Draw") if asked else "Draw",
     required=True,
     key="present_view",
     label_visibility="collapsed",

@@ -13,7 +13,13 @@ pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
 expect = playwright_api.expect
 
-PAGES = {"draw": "Draw a digit", "gallery": "Gallery", "train": "Train a network", "present": None}
+PAGES = {
+    "draw": "Draw a digit",
+    "inside": "Inside the network",
+    "gallery": "Gallery",
+    "train": "Train a network",
+    "present": None,
+}
 
 
 @pytest.mark.parametrize("address", sorted(PAGES))
@@ -32,7 +38,7 @@ def test_a_page_address_opened_first_on_a_fresh_server_opens_the_app(tmp_path, a
         else:
             expect(page.get_by_role("heading", name=PAGES[address])).to_be_visible(timeout=60_000)
             # Each link reads its icon's name, then its title.
-            titles = [re.compile(f"{title}$") for title in ("Draw", "Gallery", "Train", "Present")]
+            titles = [re.compile(f"{title}$") for title in ("Draw", "Inside", "Gallery", "Train", "Present")]
             expect(navigation.get_by_role("link")).to_have_text(titles)
             expect(page.get_by_text("Active model", exact=True)).to_be_visible(timeout=60_000)
         # Streamlit's file list would name the entry script and the phone's page.

@@ -146,3 +146,22 @@ def test_a_tutorial_network_ships_slim_and_reads_as_it_did(sample, tmp_path, mon
     )
     with pytest.raises(ValueError, match="not 'mlp'"):
         ship_tutorial(trained, "mlp")
+
+
+def test_the_projector_tells_the_story_in_a_few_layers_and_the_slide_is_1920_by_1080(shipped, sample):
+    from model.inside.slide import STORY_LAYERS, inside_slide_figure, story_layers
+    from model.plots import slide_to_png
+
+    activations = LayerTracer(networks_inside(shipped)["member_0"]).activations(as_floats(sample.x_test[0]))
+    story = story_layers(activations)
+    assert len(story) == STORY_LAYERS + 1 and story[-1] is activations[-1]
+    assert not {activation.kind for activation in story} & {"normalisation", "dropout", "flatten"}
+    names = [activation.name for activation in activations]
+    assert [names.index(activation.name) for activation in story] == sorted(names.index(a.name) for a in story)
+    pictures = [(activation.name, activation_picture(activation)) for activation in story]
+    png = slide_to_png(inside_slide_figure(as_floats(sample.x_test[0]), pictures, None, [("Ours", 7, 0.99)], "x"))
+    import io
+
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(png)).size == (1920, 1080)

@@ -94,9 +94,8 @@ def test_on_a_phone_the_layers_stack_and_nothing_runs_off_the_screen(server):
 def test_the_projector_inside_view_makes_a_1920_by_1080_slide(server):
     url, browser = server
     page = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True).new_page()
-    page.goto(f"{url}/present")
-    page.get_by_role("radio", name="Inside").click()
-    canvas = page.locator("canvas.upper-canvas").first
+    page.goto(f"{url}/present?view=inside")
+    canvas = page.locator('[class*="st-key-canvas-400x400"] canvas.upper-canvas')
     expect(canvas).to_be_visible(timeout=90_000)
     scale = canvas.bounding_box()["width"] / 280
     draw_strokes(page, [[(x * scale, y * scale) for x, y in stroke] for stroke in SEVEN])

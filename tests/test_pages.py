@@ -2,6 +2,7 @@
 
 import base64
 import io
+import re
 import time
 from pathlib import Path
 
@@ -213,7 +214,9 @@ def assert_no_server_paths(app):
         assert root not in text and "/runs/" not in text and ".keras" not in text, text
 
 
-@pytest.mark.parametrize("page", ["pages/draw.py", "pages/gallery.py", "pages/train.py", "pages/present.py"])
+@pytest.mark.parametrize(
+    "page", ["pages/draw.py", "pages/inside.py", "pages/gallery.py", "pages/train.py", "pages/present.py"]
+)
 def test_no_page_shows_a_server_path(page):
     app = new_app()
     app.switch_page(page).run()
@@ -326,3 +329,21 @@ def test_a_digit_is_named_with_the_article_english_gives_it():
     from ui.reading import with_article
 
     assert [with_article(digit) for digit in (7, 8, 0)] == ["a 7", "an 8", "a 0"]
+
+
+def test_the_inside_page_shows_every_layer_and_every_network_reads_the_drawing():
+    app = new_app()
+    app.switch_page("pages/inside.py")
+    app.session_state[FIRST_CANVAS] = canvas_state(render(strokes_in_box(7, 50, 40, 190)))
+    app.run()
+    assert not app.exception
+    readers = {metric.label: metric.value for metric in app.metric}
+    assert [metric.label for metric in app.metric] == ["Reads"] * 5  # four tutorials and the shipped model
+    assert [metric.value for metric in app.metric][2:] == ["7", "7", "7"]  # the three CNNs
+    layer_titles = [
+        markdown.value for markdown in app.markdown if re.fullmatch(r"\*\*\w+\*\* · [\d ×]+", markdown.value)
+    ]
+    # The shipped model's first member, every layer but its input: the last is its ten outputs.
+    assert len(layer_titles) == 22 and layer_titles[-1] == "**probabilities** · 10", readers
+    assert any("nearest test digits" in markdown.value for markdown in app.markdown)
+    assert_no_server_paths(app)

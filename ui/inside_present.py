@@ -55,6 +55,10 @@ def answer_in_big(reading, dark: bool) -> None:
 
 @st.fragment
 def projector_inside(dark: bool) -> None:
+    st.html("""<style>
+    .stApp [data-testid="stImageCaption"], .stApp [data-testid="stImageCaption"] p { font-size: 1.2rem !important; }
+    .inside-reader { font-size: min(3vh, 1.6vw); line-height: 1.5; white-space: nowrap; }
+    </style>""")
     canvas_column, flow_column = st.columns([1, 2.6], gap="large")
     with canvas_column:
         drawing = drawing_canvas(INSIDE_CANVAS, INSIDE_CANVAS, pen_width=28, clear_shortcut="Delete")
@@ -72,7 +76,8 @@ def projector_inside(dark: bool) -> None:
         columns[0].image(enlarge(image, scale=6), caption="input", width="stretch")
         pictures = []
         for column, activation in zip(columns[1:], layers, strict=True):
-            picture = activation_picture(activation, width_px=240)
+            # 16 units a row: a dense layer of 128 is a block the back row can see, not a thin strip.
+            picture = activation_picture(activation, width_px=240, units_per_row=16)
             pictures.append((layer_title(activation), picture))
             column.image(picture, caption=layer_title(activation), width="stretch")
         map_column, answer_column, table_column = st.columns([1.3, 0.8, 1.2])
@@ -86,7 +91,11 @@ def projector_inside(dark: bool) -> None:
             answer_in_big(reading, dark)
         answers = every_answer(predictor, image)
         table_column.markdown(
-            "\n".join(f"- {title}: **{digit}** · {confidence:.0%}" for title, digit, confidence in answers)
+            "".join(
+                f'<div class="inside-reader">{title}: <b>{digit}</b> · {confidence:.0%}</div>'
+                for title, digit, confidence in answers
+            ),
+            unsafe_allow_html=True,
         )
         table_column.download_button(
             "Download slide (PNG)",

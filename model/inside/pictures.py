@@ -52,9 +52,11 @@ def tiled(tiles: np.ndarray, columns: int, scale: int) -> np.ndarray:
     return grid
 
 
-def activation_picture(activation: LayerActivation, width_px: int = 320) -> np.ndarray:
+def activation_picture(
+    activation: LayerActivation, width_px: int = 320, units_per_row: int = UNITS_PER_ROW
+) -> np.ndarray:
     """One layer as an RGB picture about ``width_px`` wide: its strongest feature maps in a grid,
-    or its units as a strip of cells (rows of 32), in the order of the network."""
+    or its units as cells in rows of ``units_per_row``, in the order of the network."""
     values = activation.values
     if activation.is_spatial:
         shown = strongest_maps(values)
@@ -63,7 +65,7 @@ def activation_picture(activation: LayerActivation, width_px: int = 320) -> np.n
         scale = max(1, width_px // (columns * maps.shape[2]))
         return tiled(coloured(maps), columns, scale)
     units = values.reshape(-1)
-    columns = min(UNITS_PER_ROW, len(units))
+    columns = min(units_per_row, len(units))
     rows = -(-len(units) // columns)
     padded = np.full(rows * columns, np.nan, dtype=np.float32)
     padded[: len(units)] = units

@@ -41,11 +41,13 @@ def inside_slide_figure(
     figure = Figure(figsize=SLIDE_SIZE_INCHES, facecolor=background)
     figure.suptitle("Inside the network", fontsize=34, color=foreground, fontweight="bold", y=0.975)
     panels = [("Input 28×28", np.repeat(np.asarray(image)[..., None], 3, axis=-1)), *layers]
-    flow = figure.add_gridspec(1, len(panels), left=0.03, right=0.97, top=0.86, bottom=0.52, wspace=0.12)
+    flow = figure.add_gridspec(1, len(panels), left=0.03, right=0.97, top=0.84, bottom=0.5, wspace=0.12)
     for column, (title, picture) in enumerate(panels):
         axis = figure.add_subplot(flow[0, column])
         axis.imshow(picture, interpolation="nearest", vmin=0, vmax=1 if picture.dtype != np.uint8 else 255)
-        axis.set_title(title, fontsize=17, color=foreground)
+        # The layer's name over what it does, on two lines: long Keras names would run into each other.
+        axis.set_title(title.replace(" (", "\n("), fontsize=15, color=foreground)
+        axis.set_anchor("N")  # every picture starts under its title, whatever its height
         axis.set_axis_off()
     lower = figure.add_gridspec(1, 2, left=0.03, right=0.97, top=0.47, bottom=0.07, wspace=0.05, width_ratios=[1, 1.4])
     if map_picture is not None:
