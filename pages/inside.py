@@ -1,19 +1,34 @@
 """Inside: the network at work on your drawing - every layer, what its units learned, the four
 tutorials' networks side by side, and where the drawing lands among the 10,000 test digits."""
 
+import numpy as np
 import streamlit as st
 
 from model.inside.transform import moved
-from model.plots import enlarge
 from ui.canvas import CANVAS_SIZE, drawing_canvas
 from ui.entry import enter_through_the_app
-from ui.inside import networks_to_look_inside, tracer_for
+from ui.inside import PIXELATED, networks_to_look_inside, show_picture, tracer_for
 from ui.inside_views import drawing_moves, layer_by_layer, side_by_side, what_units_learned, where_it_lands
 from ui.reading import read
 from ui.resources import active_predictor
 from ui.session import active_model_label
 
 enter_through_the_app()
+
+
+def the_answer(predictor, reading, image, moves):
+    """The active model's reading of the 28x28 as moved, first: the rest of the page follows it.
+    Returns its ten probabilities (the reading's own while the drawing is not moved)."""
+    unmoved = not any(moves.values()) and reading.prediction is not None
+    probabilities = reading.prediction.probabilities if unmoved else predictor.predict_probabilities(image)[0]
+    refusal = reading.refusal
+    digit = int(np.argmax(probabilities))
+    if refusal is not None:
+        st.metric("Prediction", "–", "not a digit", delta_color="off", delta_arrow="off")
+        st.caption(f"The gate says: {refusal.detail}. The network's best guess: {digit}.")
+    else:
+        st.metric("Prediction", str(digit), f"{probabilities[digit]:.1%} sure", delta_color="off", delta_arrow="off")
+    return probabilities
 
 
 @st.fragment
@@ -28,16 +43,15 @@ def inside():
         labels = [network.label for network in networks]
         chosen = st.selectbox("Network to look inside", labels, key="inside_network")
         moves = drawing_moves()
-        if reading.image is None:
+        if reading.image is None or predictor is None:
             st.info("Draw a digit (here or on the Draw page) to see the network at work.", icon=":material/draw:")
             return
         image = moved(reading.image, **moves)
-        picture_column, note_column = st.columns([1, 2], vertical_alignment="center")
-        picture_column.image(enlarge(image, scale=4), caption="What the networks read (28×28)", width=112)
-        if reading.refusal is not None:
-            note_column.warning(
-                f"The gate says this is not a digit: {reading.refusal.detail}.", icon=":material/block:"
-            )
+        picture_column, answer_column = st.columns([1, 2], vertical_alignment="center")
+        with picture_column:
+            show_picture((image * 255).astype(np.uint8), caption="What the networks read (28×28)", width=112)
+        with answer_column:
+            probabilities = the_answer(predictor, reading, image, moves)
     network = networks[labels.index(chosen)]
     tracer = tracer_for(network)
 
@@ -46,10 +60,12 @@ def inside():
     st.subheader("2 · What its units learned")
     what_units_learned(network, tracer, activations)
     st.subheader("3 · The four tutorials' networks side by side")
-    side_by_side(predictor, active_model_label(), image)
+    side_by_side(predictor, active_model_label(), probabilities, image)
     st.subheader("4 · Where your digit lands")
     where_it_lands(image)
 
 
 st.title("Inside the network")
-inside()
+st.html(PIXELATED)
+with st.container(key="inside"):
+    inside()

@@ -7,7 +7,7 @@ import pytest
 from model.data import as_floats
 from model.inside.activations import LayerActivation, LayerTracer, networks_inside
 from model.inside.favourites import find_favourites, firing_layers, unit_strengths
-from model.inside.pictures import SHOWN_MAPS, activation_picture, coloured, strongest_maps
+from model.inside.pictures import GAP, SHOWN_MAPS, activation_picture, coloured, strongest_maps
 from model.inside.transform import moved
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES, load_tutorials, tutorial_path
 from model.making import networks
@@ -58,18 +58,18 @@ def test_the_strongest_feature_maps_come_first_and_at_most_sixteen_are_shown():
     values[..., 2] = 1.0
     values[0, 0, 9] = -2.0  # |mean| counts: a strongly negative map is strong too
     assert list(strongest_maps(values)[:3]) == [33, 2, 9]
-    picture = activation_picture(LayerActivation("conv", "convolution", np.abs(values)), width_px=320)
-    tiles_across, tiles_down = 4, SHOWN_MAPS // 4
-    scale = 320 // (4 * 5)
-    assert picture.shape == (tiles_down * (5 * scale + 2) - 2, tiles_across * (5 * scale + 2) - 2, 3)
+    picture = activation_picture(LayerActivation("conv", "convolution", np.abs(values)))
+    tiles_across, tiles_down = 4, SHOWN_MAPS // 4  # one pixel per value, GAP pixels between maps
+    assert picture.shape == (tiles_down * (5 + GAP) - GAP, tiles_across * (5 + GAP) - GAP, 3)
     # The first tile is the strongest map (uniformly at the top of the scale), the last a silent one.
     assert picture[0, 0].tolist() == coloured(np.array([1.0]))[0].tolist()
     assert picture[-1, -1].tolist() == coloured(np.array([0.0, 1.0]))[0].tolist()
 
 
 def test_a_dense_layer_is_a_strip_and_negative_values_are_blue():
-    strip = activation_picture(LayerActivation("dense", "dense", np.linspace(0, 1, 64, dtype=np.float32)), 320)
-    assert strip.shape == (2 * 10, 32 * 10, 3)
+    strip = activation_picture(LayerActivation("dense", "dense", np.linspace(0, 1, 64, dtype=np.float32)))
+    assert strip.shape == (2, 32, 3)  # rows of 32 units, one pixel each
+    assert strip[0, 0].tolist() != strip[1, 31].tolist()  # silent and firing units differ
     signed = coloured(np.array([-1.0, 0.0, 1.0]))
     assert signed[0, 2] > signed[0, 0] and signed[2, 0] > signed[2, 2]  # blue below zero, red above
 
@@ -165,3 +165,27 @@ def test_the_projector_tells_the_story_in_a_few_layers_and_the_slide_is_1920_by_
     from PIL import Image
 
     assert Image.open(io.BytesIO(png)).size == (1920, 1080)
+
+
+def test_a_picture_sent_before_is_not_encoded_again_and_the_cache_is_bounded(monkeypatch):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from ui import inside
+
+    encodings = []
+    real_png = inside.png
+    monkeypatch.setattr(inside, "png", lambda picture: encodings.append(1) or real_png(picture))
+    monkeypatch.setattr(inside, "ENCODED_KEPT", 3)
+    inside._encoded.clear()
+    picture = np.arange(28 * 56 * 3, dtype=np.uint8).reshape(28, 56, 3)
+    first = inside.png_base64(picture)
+    assert inside.png_base64(picture.copy()) == first and len(encodings) == 1  # same pixels: kept
+    decoded = np.asarray(Image.open(io.BytesIO(base64.b64decode(first))))
+    np.testing.assert_array_equal(decoded, picture)
+    assert inside.png_base64(picture.reshape(56, 28, 3)) != first  # same bytes, another shape
+    for value in range(5):
+        inside.png_base64(np.full((4, 4, 3), value, np.uint8))
+    assert len(inside._encoded) == 3 and len(encodings) == 7

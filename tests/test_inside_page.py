@@ -47,10 +47,11 @@ def test_a_seven_lights_up_every_layer_and_the_networks_answer_side_by_side(serv
     draw_strokes(page, SEVEN)
 
     member = networks_inside(keras.saving.load_model(SHIPPED_MODEL_PATH, compile=False))["member_0"]
-    layers = page.locator('[class*="st-key-layer-"]')
+    layers = page.locator(".st-key-layers figure")
     expect(layers).to_have_count(len(member.layers) - 1, timeout=120_000)  # every layer but the input
-    for index in range(len(member.layers) - 1):
+    for index, layer in enumerate(member.layers[1:]):
         expect(layers.nth(index).locator("img")).to_have_count(1)
+        expect(layers.nth(index)).to_contain_text(f"{layer.name} · ")
     for contender in ("tensorflow-tutorial-cnn", "keras-tutorial-cnn", "shipped-model"):
         expect(reads(page, contender)).to_have_text("7", timeout=60_000)
     for contender in ("nielsens-network", "keras-tutorial-mlp"):
@@ -81,7 +82,7 @@ def test_on_a_phone_the_layers_stack_and_nothing_runs_off_the_screen(server):
     page.goto(f"{url}/inside")
     expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=90_000)
     touch_strokes(page, SEVEN)
-    expect(page.locator('[class*="st-key-layer-"]').first).to_be_visible(timeout=120_000)
+    expect(page.locator(".st-key-layers img").first).to_be_visible(timeout=120_000)
     expect(page.get_by_text("nearest test digits")).to_be_visible(timeout=60_000)
     width = PHONE["viewport"]["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width

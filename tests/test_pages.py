@@ -338,12 +338,13 @@ def test_the_inside_page_shows_every_layer_and_every_network_reads_the_drawing()
     app.run()
     assert not app.exception
     readers = {metric.label: metric.value for metric in app.metric}
-    assert [metric.label for metric in app.metric] == ["Reads"] * 5  # four tutorials and the shipped model
-    assert [metric.value for metric in app.metric][2:] == ["7", "7", "7"]  # the three CNNs
-    layer_titles = [
-        markdown.value for markdown in app.markdown if re.fullmatch(r"\*\*\w+\*\* · [\d ×]+", markdown.value)
-    ]
+    # The active model's answer first, then the four tutorials and the shipped model side by side.
+    assert [metric.label for metric in app.metric] == ["Prediction"] + ["Reads"] * 5
+    assert [metric.value for metric in app.metric][0] == "7"
+    assert [metric.value for metric in app.metric][3:] == ["7", "7", "7"]  # the three CNNs
+    [layers] = [element.proto.body for element in app.get("html") if "conv2d · 28 × 28 × 32" in element.proto.body]
+    captions = re.findall(r"<figcaption>([^<]*)</figcaption>", layers)
     # The shipped model's first member, every layer but its input: the last is its ten outputs.
-    assert len(layer_titles) == 22 and layer_titles[-1] == "**probabilities** · 10", readers
+    assert len(captions) == 22 and captions[-1].startswith("probabilities · 10: output"), readers
     assert any("nearest test digits" in markdown.value for markdown in app.markdown)
     assert_no_server_paths(app)

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from model.inside.pictures import GAP
 from model.inside.weights import CONVOLUTION, DENSE, SNAPSHOT_UNITS, first_layer_weights, weights_grid
 from model.making.networks import build_mlp, build_sigmoid_network
 from model.making.training import train
@@ -60,9 +61,11 @@ def test_a_snapshot_keeps_the_first_units_in_float16(ensemble):
 
 
 def tile(grid, index, tile_size, columns):
-    """The pixels of the grid's ``index``th tile (2 px of gap between tiles)."""
+    """The pixels of the grid's ``index``th tile (GAP pixels between tiles)."""
     row, column = divmod(index, columns)
-    return grid[row * (tile_size + 2) : row * (tile_size + 2) + tile_size, column * (tile_size + 2) :][:, :tile_size]
+    return grid[row * (tile_size + GAP) : row * (tile_size + GAP) + tile_size, column * (tile_size + GAP) :][
+        :, :tile_size
+    ]
 
 
 def test_the_grid_draws_positive_weights_red_negative_blue_and_zero_white():
@@ -71,7 +74,7 @@ def test_the_grid_draws_positive_weights_red_negative_blue_and_zero_white():
     pictures[1] = [[-4.0, 0.0], [0.0, 0.0]]
     pictures[2] = [[np.nan, 2.0], [0.0, 0.0]]
     grid = weights_grid(pictures, tile_px=4, columns=3)
-    assert grid.dtype == np.uint8 and grid.shape == (4, 3 * 4 + 2 * 2, 3)
+    assert grid.dtype == np.uint8 and grid.shape == (4, 3 * 4 + 2 * GAP, 3)
     first = tile(grid, 0, 4, 3)
     assert first.shape == (4, 4, 3)
     # Nearest neighbour: each weight a 2x2 square of one colour.
@@ -80,7 +83,7 @@ def test_the_grid_draws_positive_weights_red_negative_blue_and_zero_white():
     assert tuple(first[3, 3]) == (255, 128, 128)  # half the largest: half way to white
     assert tuple(tile(grid, 1, 4, 3)[0, 0]) == BLUE
     assert tuple(tile(grid, 2, 4, 3)[0, 0]) == WHITE  # a diverged run's NaN draws as zero
-    gap = grid[:, 4:6]
+    gap = grid[:, 4 : 4 + GAP]
     assert (gap == gap[0, 0]).all() and tuple(gap[0, 0]) not in (RED, BLUE, WHITE)
 
 
@@ -97,12 +100,12 @@ def test_the_grid_follows_the_order_and_stops_at_the_limit():
     pictures = np.stack([np.full((3, 3), sign, np.float32) for sign in (1.0, -1.0, 1.0, -1.0, 1.0)])
     pictures[2, 0, 0] = 0.0  # unit 2 is told apart by its white corner
     grid = weights_grid(pictures, order=[2, 1, 0, 3], limit=3, tile_px=3, columns=2)
-    assert grid.shape == (2 * 3 + 2, 2 * 3 + 2, 3)  # three tiles in two columns: two rows
+    assert grid.shape == (2 * 3 + GAP, 2 * 3 + GAP, 3)  # three tiles in two columns: two rows
     assert tuple(tile(grid, 0, 3, 2)[0, 0]) == WHITE and tuple(tile(grid, 0, 3, 2)[1, 1]) == RED
     assert tuple(tile(grid, 1, 3, 2)[1, 1]) == BLUE
     assert tuple(tile(grid, 2, 3, 2)[0, 0]) == RED
-    assert weights_grid(pictures, tile_px=3).shape == (3, 5 * 3 + 4 * 2, 3)  # no order: all, as they come
-    assert weights_grid(np.zeros((40, 3, 3)), tile_px=3).shape == (4 * 3 + 3 * 2, 8 * 3 + 7 * 2, 3)  # 32, 8 a row
+    assert weights_grid(pictures, tile_px=3).shape == (3, 5 * 3 + 4 * GAP, 3)  # no order: all, as they come
+    assert weights_grid(np.zeros((40, 3, 3)), tile_px=3).shape == (4 * 3 + 3 * GAP, 8 * 3 + 7 * GAP, 3)  # 32, 8 a row
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,18 @@
 """What the Inside page loads, once per server process and only when the page is opened: the
 layer tracers, the tutorials' networks, the test digits each unit likes best, and the map."""
 
+import base64
 import dataclasses
+import hashlib
+import html
+import io
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 import streamlit as st
+from PIL import Image
 
 from model.inside.activations import LayerTracer, networks_inside
 from model.inside.digit_map import DigitMap, MapPlacer
@@ -117,9 +124,76 @@ def is_dark() -> bool:
     return bool(theme is not None and getattr(theme, "type", None) == "dark")
 
 
-def digit_tiles(images: np.ndarray, scale: int = 2) -> np.ndarray:
+def digit_tiles(images: np.ndarray) -> np.ndarray:
     """MNIST-format digits (n, 28, 28) as one strip, white on black as the network sees them."""
     from model.inside.pictures import tiled
 
     grey = np.repeat(np.asarray(images, dtype=np.uint8)[..., None], 3, axis=-1)
-    return tiled(grey, columns=len(images), scale=scale)
+    return tiled(grey, columns=len(images), scale=1)
+
+
+def png(picture: np.ndarray) -> bytes:
+    """An RGB or grey uint8 array as PNG bytes, made fast (compression level 1). Given bytes and
+    ``output_format``, st.image sends them as they are; given an array it would encode a PNG,
+    decode it and encode a JPEG of it (its "auto" format), three times the work, and blur the pixels."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(picture, dtype=np.uint8)).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def jpeg(picture: np.ndarray) -> bytes:
+    """A drawn picture (the map) as a JPEG without chroma subsampling: 1.3 ms at 560x560 against
+    8.6 ms for the PNG, with no visible loss on its dots and letters."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(picture, dtype=np.uint8)).save(buffer, format="JPEG", quality=92, subsampling=0)
+    return buffer.getvalue()
+
+
+def show_picture(picture: np.ndarray, caption: str | None = None, width: int | str = "stretch") -> None:
+    st.image(png(picture), caption=caption, width=width, output_format="PNG")  # type: ignore[arg-type]
+
+
+ENCODED_KEPT = 2048  # PNGs kept (a few KB each): the favourite and neighbour digits recur stroke after stroke
+_encoded: OrderedDict[bytes, str] = OrderedDict()
+_encoded_lock = threading.Lock()
+
+
+def png_base64(picture: np.ndarray) -> str:
+    """The picture's PNG in base64; a picture sent before (the same pixels) is not encoded again."""
+    pixels = np.ascontiguousarray(picture, dtype=np.uint8)
+    digest = hashlib.blake2b(pixels.tobytes() + str(pixels.shape).encode(), digest_size=16).digest()
+    with _encoded_lock:
+        if digest in _encoded:
+            _encoded.move_to_end(digest)
+            return _encoded[digest]
+    value = base64.b64encode(png(pixels)).decode()
+    with _encoded_lock:
+        _encoded[digest] = value
+        while len(_encoded) > ENCODED_KEPT:
+            _encoded.popitem(last=False)
+    return value
+
+
+def picture_gallery(pictures: list[np.ndarray], captions: list[str], width: int, key: str) -> None:
+    """Small pictures with captions as one HTML element, the PNGs inline. As st.image, each
+    picture would be a file the browser fetches: some 40 requests a stroke on the Inside page,
+    which cost the server more than drawing the pictures (py-spy, BENCHMARKS.md section 15)."""
+    figures = "".join(
+        f'<figure><img src="data:image/png;base64,{png_base64(picture)}" alt="">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        for picture, caption in zip(pictures, captions, strict=True)
+    )
+    with st.container(key=key):
+        st.html(f'<div class="inside-gallery" style="--picture-width: {width}px">{figures}</div>')
+
+
+# The pictures carry one pixel per value: the browser enlarges them with square pixels. The map
+# is a drawn picture and is smoothed as usual.
+PIXELATED = """<style>
+.st-key-inside img, .st-key-inside-present img { image-rendering: pixelated; }
+.st-key-digit-map img, .st-key-present-map img { image-rendering: auto; }
+.inside-gallery { display: flex; flex-wrap: wrap; gap: 0.8rem 1rem; }
+.inside-gallery figure { margin: 0; width: min(var(--picture-width), 100%); }
+.inside-gallery img { width: 100%; image-rendering: pixelated; border-radius: 0.25rem; }
+.inside-gallery figcaption { font-size: 0.8rem; opacity: 0.7; line-height: 1.3; margin-top: 0.2rem; }
+</style>"""

@@ -9,16 +9,23 @@ from model.inside.digit_map import map_picture
 from model.inside.pictures import activation_picture
 from model.inside.slide import inside_slide_figure, story_layers
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES
-from model.plots import enlarge, slide_to_png
+from model.plots import slide_to_png
 from ui.canvas import drawing_canvas
-from ui.inside import digit_map, networks_to_look_inside, tracer_for, tutorial_title, tutorials
+from ui.inside import PIXELATED, digit_map, networks_to_look_inside, show_picture, tracer_for, tutorial_title, tutorials
 from ui.projector import colours
 from ui.reading import read
 from ui.resources import active_predictor
 from ui.session import active_model_label
 
 INSIDE_CANVAS = 400
-KIND_TITLES = {"activation": "fires", "pooling": "pooled", "dense": "dense", "convolution": "fires", "output": "0 … 9"}
+KIND_TITLES = {
+    "activation": "fires",
+    "pooling": "pooled",
+    "averaging": "averaged",
+    "dense": "dense",
+    "convolution": "fires",
+    "output": "0 … 9",
+}
 
 
 def every_answer(predictor, image: np.ndarray) -> list[tuple[str, int, float]]:
@@ -59,6 +66,7 @@ def projector_inside(dark: bool) -> None:
     .stApp [data-testid="stImageCaption"], .stApp [data-testid="stImageCaption"] p { font-size: 1.2rem !important; }
     .inside-reader { font-size: min(3vh, 1.6vw); line-height: 1.5; white-space: nowrap; }
     </style>""")
+    st.html(PIXELATED)
     canvas_column, flow_column = st.columns([1, 2.6], gap="large")
     with canvas_column:
         drawing = drawing_canvas(INSIDE_CANVAS, INSIDE_CANVAS, pen_width=28, clear_shortcut="Delete")
@@ -70,23 +78,26 @@ def projector_inside(dark: bool) -> None:
     image = reading.image
     network = networks_to_look_inside()[0]
     layers = story_layers(tracer_for(network).activations(image))
-    with flow_column:
+    with flow_column.container(key="inside-present"):
         st.markdown(f"#### {network.label}: the 28×28, then layer after layer")
         columns = st.columns(len(layers) + 1)
-        columns[0].image(enlarge(image, scale=6), caption="input", width="stretch")
+        with columns[0]:
+            show_picture((np.asarray(image) * 255).astype(np.uint8), caption="input")
         pictures = []
         for column, activation in zip(columns[1:], layers, strict=True):
             # 16 units a row: a dense layer of 128 is a block the back row can see, not a thin strip.
-            picture = activation_picture(activation, width_px=240, units_per_row=16)
+            picture = activation_picture(activation, units_per_row=16)
             pictures.append((layer_title(activation), picture))
-            column.image(picture, caption=layer_title(activation), width="stretch")
+            with column:
+                show_picture(picture, caption=layer_title(activation))
         map_column, answer_column, table_column = st.columns([1.3, 0.8, 1.2])
         loaded = digit_map()
         the_map = None
         if loaded is not None:
             placement = loaded[0].place(loaded[1].features(image))
             the_map = map_picture(loaded[0], placement, dark=dark, size_px=560)
-            map_column.image(the_map, caption="Where it lands among the test digits", width="stretch")
+            with map_column.container(key="present-map"):
+                show_picture(the_map, caption="Where it lands among the test digits")
         with answer_column:
             answer_in_big(reading, dark)
         answers = every_answer(predictor, image)

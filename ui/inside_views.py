@@ -11,14 +11,23 @@ from model.inside.pictures import activation_picture, value_range
 from model.inside.transform import LARGEST_SHIFT, LARGEST_TURN, PEN_STEPS
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES
 from model.inside.weights import first_layer_weights, weights_grid
-from model.plots import enlarge
 from model.recognition.predictor import Predictor
-from ui.inside import Network, digit_map, digit_tiles, favourites_for, is_dark, tutorial_title, tutorials
-from ui.reading import probability_bars
+from ui.inside import (
+    Network,
+    digit_map,
+    digit_tiles,
+    favourites_for,
+    is_dark,
+    jpeg,
+    picture_gallery,
+    tutorial_title,
+    tutorials,
+)
+from ui.reading import ANSWER_BLUE, OTHER_BARS
 from ui.resources import load_data
 from ui.session import on_a_phone
 
-LAYER_COLUMNS = 4
+LAYER_WIDTH = 250  # pixels: four to a row on a laptop, one on a phone
 UNITS_SHOWN = 8  # deeper units shown: those firing most for the drawing
 
 KIND_WORDS = {
@@ -26,6 +35,7 @@ KIND_WORDS = {
     "normalisation": "batch normalisation: each map rescaled as in training",
     "activation": "activation: negatives set to 0",
     "pooling": "pooling: the strongest of each small square",
+    "averaging": "averaging: each map down to its mean",
     "dropout": "dropout: acts only in training, passes the input through when reading",
     "flatten": "flatten: the maps laid out as one row of numbers",
     "dense": "dense: each unit weighs every number of the layer before",
@@ -46,21 +56,20 @@ def drawing_moves() -> dict[str, int]:
 
 
 def layer_by_layer(tracer: LayerTracer, image: np.ndarray) -> list[LayerActivation]:
-    """Every layer in order: its name, what it does, its shape, and its output for the drawing."""
+    """Every layer in order, each picture captioned with its name, shape, what it does and the
+    range of its output for the drawing."""
     activations = tracer.activations(image)
-    columns_per_row = 1 if on_a_phone() else LAYER_COLUMNS
-    for start in range(0, len(activations), columns_per_row):
-        row = st.columns(columns_per_row)
-        for column, activation in zip(row, activations[start:], strict=False):
-            with column.container(key=f"layer-{activation.name}"):
-                shape = " × ".join(str(size) for size in activation.shape)
-                st.markdown(f"**{activation.name}** · {shape}")
-                st.image(activation_picture(activation), width="stretch")
-                shown = " (the 16 strongest maps)" if activation.is_spatial and activation.shape[-1] > 16 else ""
-                st.caption(f"{KIND_WORDS.get(activation.kind, activation.kind)}{shown}; {value_range(activation)}")
-                if activation.kind == "output":
-                    digit = int(np.argmax(activation.values))
-                    st.caption(f"Brightest: {digit} ({float(activation.values[digit]):.0%})")
+    captions = []
+    for activation in activations:
+        shape = " × ".join(str(size) for size in activation.shape)
+        shown = " (its 16 strongest maps)" if activation.is_spatial and activation.shape[-1] > 16 else ""
+        caption = f"{activation.name} · {shape}: {KIND_WORDS.get(activation.kind, activation.kind)}{shown}"
+        caption += f"; {value_range(activation)}"
+        if activation.kind == "output":
+            digit = int(np.argmax(activation.values))
+            caption += f". Brightest: {digit} ({float(activation.values[digit]):.0%})"
+        captions.append(caption)
+    picture_gallery([activation_picture(activation) for activation in activations], captions, LAYER_WIDTH, "layers")
     return activations
 
 
@@ -87,8 +96,12 @@ def what_units_learned(network: Network, tracer: LayerTracer, activations: list[
         order = np.argsort(-strengths) if strengths is not None else None
         what = "kernels" if first.kind == "convolution" else "hidden units' weights (each unit's 784 inputs as a 28×28)"
         st.markdown(f"**The first layer's {what}**, the units firing most for your drawing first")
-        st.image(weights_grid(first.pictures, order=order), width=min(640, 80 * 8))
-        st.caption("Red: a bright pixel there makes the unit fire; blue: it holds the unit back.")
+        picture_gallery(
+            [weights_grid(first.pictures, order=order, tile_px=28)],
+            ["Red: a bright pixel there makes the unit fire; blue: it holds the unit back."],
+            width=640,
+            key="first-layer",
+        )
     layers = firing_layers(tracer)
     if not layers:
         return
@@ -101,31 +114,68 @@ def what_units_learned(network: Network, tracer: LayerTracer, activations: list[
         f"**The {UNITS_SHOWN} units of {chosen} firing most for your drawing**, each with the test digits it "
         "fires for most"
     )
-    for unit in np.argsort(-strengths)[:UNITS_SHOWN]:
-        label_column, picture_column = st.columns([1, 3], vertical_alignment="center")
-        label_column.markdown(f"unit {unit} · **{strengths[unit]:.2f}**")
-        picture_column.image(digit_tiles(test_images[favourites[unit]]), width=6 * 56)
+    units = np.argsort(-strengths)[:UNITS_SHOWN]
+    picture_gallery(
+        [digit_tiles(test_images[favourites[unit]]) for unit in units],
+        [f"unit {unit} fires {strengths[unit]:.2f} for your drawing" for unit in units],
+        width=6 * 42,
+        key="favourites",
+    )
 
 
-def side_by_side(shipped: Predictor | None, shipped_label: str, image: np.ndarray) -> None:
-    """The four tutorials' networks and the active model on the same 28x28."""
+def side_by_side(active: Predictor, active_label: str, active_probabilities: np.ndarray, image: np.ndarray) -> None:
+    """The four tutorials' networks and the active model (whose reading the page made already)
+    on the same 28x28: each one's digit, how sure, its test accuracy and size, then everyone's bars."""
     loaded = tutorials()
     contenders = [(tutorial_title(architecture), loaded.get(architecture)) for architecture in TUTORIAL_ARCHITECTURES]
-    contenders.append((shipped_label, shipped))
-    columns = st.columns(len(contenders))
-    for column, (title, predictor) in zip(columns, contenders, strict=True):
+    readings = []
+    columns = st.columns(len(contenders) + 1)
+    for column, (title, predictor) in zip(columns, [*contenders, (active_label, active)], strict=True):
         with column.container(key=f"contender-{title.lower().replace(' ', '-').replace(chr(39), '')}"):
             st.markdown(f"**{title}**")
             if predictor is None:
                 st.caption("Not available: its file is missing or damaged.")
                 continue
-            probabilities = predictor.predict_probabilities(image)[0]
+            probabilities = active_probabilities if predictor is active else predictor.predict_probabilities(image)[0]
             digit = int(np.argmax(probabilities))
+            readings.append((title, probabilities))
             st.metric("Reads", str(digit), f"{probabilities[digit]:.0%} sure", delta_color="off", delta_arrow="off")
-            probability_bars(probabilities, digit, height=110, label_size=11)
             accuracy = predictor.card.get("test_accuracy")
             if accuracy:
                 st.caption(f"MNIST test: {accuracy:.2%} · {predictor.card.get('parameters', 0):,} parameters")
+    everyones_bars(readings)
+
+
+def everyones_bars(readings: list[tuple[str, np.ndarray]]) -> None:
+    """Each network's ten probabilities, one small chart each, as one Vega-Lite chart (five
+    charts cost five times the server's work a stroke); on a phone they stack."""
+    values = [
+        {"network": title, "digit": str(digit), "probability": float(probability), "answer": digit == np.argmax(p)}
+        for title, p in readings
+        for digit, probability in enumerate(p)
+    ]
+    spec = {
+        "data": {"values": values},
+        "facet": {"field": "network", "type": "nominal", "sort": [title for title, _ in readings], "title": None},
+        "columns": 1 if on_a_phone() else len(readings),
+        "spec": {
+            "width": 300 if on_a_phone() else 150,
+            "height": 90,
+            "mark": {"type": "bar", "tooltip": True},
+            "encoding": {
+                "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0, "title": None}},
+                "y": {
+                    "field": "probability",
+                    "type": "quantitative",
+                    "scale": {"domain": [0, 1]},
+                    "axis": {"format": "%", "title": None, "tickCount": 3},
+                },
+                "color": {"condition": {"test": "datum.answer", "value": ANSWER_BLUE}, "value": OTHER_BARS},
+            },
+        },
+    }
+    with st.container(key="everyones-bars"):
+        st.vega_lite_chart(spec=spec, width="content", theme="streamlit")
 
 
 def where_it_lands(image: np.ndarray) -> None:
@@ -137,16 +187,15 @@ def where_it_lands(image: np.ndarray) -> None:
     placement = the_map.place(placer.features(image))
     map_column, neighbour_column = st.columns([1.6, 1]) if not on_a_phone() else (st.container(), st.container())
     with map_column.container(key="digit-map"):
-        st.image(map_picture(the_map, placement, dark=is_dark(), size_px=720), width="stretch")
+        st.image(jpeg(map_picture(the_map, placement, dark=is_dark(), size_px=560)), output_format="JPEG")
         mistakes = int(np.sum(the_map.predicted != the_map.labels))
         st.caption(
             f"The {len(the_map.labels):,} MNIST test digits, placed by t-SNE so that digits the shipped model finds "
             f"alike sit together; coloured by their true label; × marks its {mistakes} mistakes. "
             "The ring is your drawing."
         )
-    with neighbour_column.container(key="neighbours"):
+    with neighbour_column:
         images, captions = neighbour_pictures(the_map, placement)
         common = int(np.bincount(placement.neighbour_labels, minlength=10).argmax())
         st.markdown(f"**Its {len(images)} nearest test digits**: mostly {common}s")
-        # Enlarged here with square pixels: the browser would smooth a 28x28 shown at 84.
-        st.image([enlarge(image / 255.0, scale=3) for image in images], caption=captions, width=84)
+        picture_gallery(images, captions, width=84, key="neighbours")

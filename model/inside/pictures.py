@@ -1,8 +1,9 @@
 """A layer's activations as one picture: a grid of feature maps, or a strip of units.
 
-Plain numpy and a colour map lookup, no figure: the Inside page draws one picture per layer on
-every pen stroke. Each picture is scaled to its own strongest value, so a layer's pattern is
-visible whatever its range; the caption gives the range.
+Plain numpy and a colour table, no figure: the Inside page draws one picture per layer on every
+pen stroke. A picture has one pixel per value (the browser enlarges it with square pixels), so
+it costs little to make and to send. Each is scaled to its own strongest value, so a layer's
+pattern is visible whatever its range; the caption gives the range.
 """
 
 import numpy as np
@@ -11,10 +12,17 @@ from matplotlib import colormaps
 from model.inside.activations import LayerActivation
 
 SHOWN_MAPS = 16  # feature maps shown per layer: the strongest, so a 128-map layer stays readable
-GAP = 2  # pixels between tiles
+GAP = 1  # pixels between tiles
 UNITS_PER_ROW = 32
-_FIRING = colormaps["magma"]  # dark = silent, bright = firing: reads on light and dark pages
-_SIGNED = colormaps["RdBu_r"]  # a layer before its activation function can be negative (blue)
+LEVELS = 256
+
+
+def _table(name: str) -> np.ndarray:
+    return (colormaps[name](np.linspace(0.0, 1.0, LEVELS))[:, :3] * 255).astype(np.uint8)
+
+
+_FIRING = _table("magma")  # dark = silent, bright = firing: reads on light and dark pages
+_SIGNED = _table("RdBu_r")  # a layer before its activation function can be negative (blue)
 _BACKGROUND = np.array([128, 128, 128], dtype=np.uint8)
 
 
@@ -29,12 +37,10 @@ def coloured(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=np.float32)
     largest = float(np.abs(values).max()) if values.size else 0.0
     if largest == 0.0:
-        return (_FIRING(np.zeros(values.shape))[..., :3] * 255).astype(np.uint8)
+        return _FIRING[np.zeros(values.shape, dtype=np.intp)]
     if values.min() < 0:
-        rgb = _SIGNED(0.5 + 0.5 * values / largest)
-    else:
-        rgb = _FIRING(values / largest)
-    return (rgb[..., :3] * 255).astype(np.uint8)
+        return _SIGNED[np.round((0.5 + 0.5 * values / largest) * (LEVELS - 1)).astype(np.intp)]
+    return _FIRING[np.round(values / largest * (LEVELS - 1)).astype(np.intp)]
 
 
 def tiled(tiles: np.ndarray, columns: int, scale: int) -> np.ndarray:
@@ -52,18 +58,14 @@ def tiled(tiles: np.ndarray, columns: int, scale: int) -> np.ndarray:
     return grid
 
 
-def activation_picture(
-    activation: LayerActivation, width_px: int = 320, units_per_row: int = UNITS_PER_ROW
-) -> np.ndarray:
-    """One layer as an RGB picture about ``width_px`` wide: its strongest feature maps in a grid,
-    or its units as cells in rows of ``units_per_row``, in the order of the network."""
+def activation_picture(activation: LayerActivation, units_per_row: int = UNITS_PER_ROW) -> np.ndarray:
+    """One layer as an RGB picture, one pixel per value: its strongest feature maps in a grid four
+    wide, or its units as cells in rows of ``units_per_row``, in the order of the network."""
     values = activation.values
     if activation.is_spatial:
         shown = strongest_maps(values)
         maps = np.moveaxis(values[..., shown], -1, 0)  # (maps, height, width)
-        columns = 4 if len(shown) > 4 else len(shown)
-        scale = max(1, width_px // (columns * maps.shape[2]))
-        return tiled(coloured(maps), columns, scale)
+        return tiled(coloured(maps), columns=min(4, len(shown)), scale=1)
     units = values.reshape(-1)
     columns = min(units_per_row, len(units))
     rows = -(-len(units) // columns)
@@ -71,8 +73,7 @@ def activation_picture(
     padded[: len(units)] = units
     cells = coloured(np.nan_to_num(padded)).reshape(rows, columns, 3)
     cells[np.isnan(padded).reshape(rows, columns)] = _BACKGROUND
-    scale = max(4, width_px // columns)
-    return cells.repeat(scale, axis=0).repeat(scale, axis=1)
+    return cells
 
 
 def value_range(activation: LayerActivation) -> str:

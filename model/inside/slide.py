@@ -18,7 +18,7 @@ def story_layers(activations: list[LayerActivation], count: int = STORY_LAYERS) 
     telling = [
         activation
         for activation in activations[:-1]
-        if activation.kind in ("activation", "dense", "pooling")
+        if activation.kind in ("activation", "dense", "pooling", "averaging")
         or (activation.kind == "convolution" and activation.values.min() >= 0)
     ]
     if len(telling) > count:

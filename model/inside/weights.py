@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from model.inside.pictures import tiled
+
 CONVOLUTION, DENSE = "convolution", "dense"
 SNAPSHOT_UNITS = 32  # units in a training snapshot: 32 x 28 x 28 float16 weights are 49 KB
-GAP_PX = 2
-GAP_GREY = 150  # between tiles: a grey that is neither a weight's red nor blue, nor white for zero
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -92,18 +92,7 @@ def weights_grid(
     # differ several times over in size, so a shared scale would wash the weaker ones out to white.
     largest = np.abs(shown).max(axis=(1, 2), keepdims=True)
     tiles = _red_white_blue(shown / np.where(largest > 0, largest, 1.0))
-    scale = max(1, tile_px // max(pictures.shape[1:]))
-    tiles = tiles.repeat(scale, axis=1).repeat(scale, axis=2)
-
-    count, tile_height, tile_width = tiles.shape[:3]
-    columns = min(columns, count)
-    rows = -(-count // columns)
-    step_y, step_x = tile_height + GAP_PX, tile_width + GAP_PX
-    grid = np.full((rows * step_y - GAP_PX, columns * step_x - GAP_PX, 3), GAP_GREY, np.uint8)
-    for index, tile in enumerate(tiles):
-        row, column = divmod(index, columns)
-        grid[row * step_y : row * step_y + tile_height, column * step_x : column * step_x + tile_width] = tile
-    return grid
+    return tiled(tiles, columns, scale=max(1, tile_px // max(pictures.shape[1:])))
 
 
 def _red_white_blue(values: np.ndarray) -> np.ndarray:
