@@ -189,3 +189,17 @@ def test_a_picture_sent_before_is_not_encoded_again_and_the_cache_is_bounded(mon
     for value in range(5):
         inside.png_base64(np.full((4, 4, 3), value, np.uint8))
     assert len(inside._encoded) == 3 and len(encodings) == 7
+
+
+def test_the_tutorials_read_together_as_each_reads_alone(sample):
+    from model.inside.tutorials import TutorialNetworks
+
+    predictors = load_tutorials()
+    networks = TutorialNetworks(predictors)
+    for index in (0, 1, 2):
+        image = as_floats(sample.x_test[index])
+        together = networks.read(image)
+        assert list(together) == list(TUTORIAL_ARCHITECTURES)
+        for architecture, predictor in predictors.items():
+            np.testing.assert_allclose(together[architecture], predictor.predict_probabilities(image)[0], atol=1e-6)
+    assert TutorialNetworks({}).read(image) == {}

@@ -17,9 +17,8 @@ from PIL import Image
 from model.inside.activations import LayerTracer, networks_inside
 from model.inside.digit_map import DigitMap, MapPlacer
 from model.inside.favourites import Favourites, find_favourites
-from model.inside.tutorials import TUTORIAL_ARCHITECTURES, load_tutorials, tutorial_path
+from model.inside.tutorials import TUTORIAL_ARCHITECTURES, TutorialNetworks, load_tutorials, tutorial_path
 from model.making.recipes import RECIPES
-from model.recognition.predictor import Predictor
 from model.storage import SHIPPED_MODEL_PATH
 from ui.resources import active_predictor, kept_predictor, load_data, modified_time
 from ui.session import active_model_label
@@ -46,8 +45,10 @@ def kept_tracer(path: str, modified: float, member: str) -> LayerTracer:
 
 
 @kept_for_everyone()
-def kept_tutorials() -> dict[str, Predictor]:
-    return {architecture: predictor.warm_up() for architecture, predictor in load_tutorials().items()}
+def kept_tutorials() -> TutorialNetworks:
+    networks = TutorialNetworks(load_tutorials())
+    networks.read(np.zeros((28, 28), np.float32))  # traced before the first visitor waits on it
+    return networks
 
 
 @kept_for_everyone()
@@ -96,7 +97,7 @@ def tracer_for(network: Network) -> LayerTracer:
         return kept_tracer(*key)
 
 
-def tutorials() -> dict[str, Predictor]:
+def tutorials() -> TutorialNetworks:
     if kept_tutorials.is_kept():
         return kept_tutorials()
     with st.spinner("Loading the tutorials' networks…"):

@@ -8,7 +8,6 @@ from model.inside.activations import LayerActivation
 from model.inside.digit_map import map_picture
 from model.inside.pictures import activation_picture
 from model.inside.slide import inside_slide_figure, story_layers
-from model.inside.tutorials import TUTORIAL_ARCHITECTURES
 from model.plots import slide_to_png
 from ui.canvas import drawing_canvas
 from ui.inside import PIXELATED, digit_map, networks_to_look_inside, show_picture, tracer_for, tutorial_title, tutorials
@@ -30,16 +29,10 @@ KIND_TITLES = {
 
 def every_answer(predictor, image: np.ndarray) -> list[tuple[str, int, float]]:
     """(network, digit, how sure) for the four tutorials' networks and the active model."""
-    loaded = tutorials()
-    readers = [(tutorial_title(architecture), loaded.get(architecture)) for architecture in TUTORIAL_ARCHITECTURES]
-    answers = []
-    for title, reader in [*readers, (active_model_label(), predictor)]:
-        if reader is None:
-            continue
-        probabilities = reader.predict_probabilities(image)[0]
-        digit = int(np.argmax(probabilities))
-        answers.append((title, digit, float(probabilities[digit])))
-    return answers
+    read = tutorials().read(image)
+    readings = [(tutorial_title(architecture), probabilities) for architecture, probabilities in read.items()]
+    readings.append((active_model_label(), predictor.predict_probabilities(image)[0]))
+    return [(title, int(np.argmax(p)), float(np.max(p))) for title, p in readings]
 
 
 def layer_title(activation: LayerActivation) -> str:

@@ -127,16 +127,20 @@ def side_by_side(active: Predictor, active_label: str, active_probabilities: np.
     """The four tutorials' networks and the active model (whose reading the page made already)
     on the same 28x28: each one's digit, how sure, its test accuracy and size, then everyone's bars."""
     loaded = tutorials()
-    contenders = [(tutorial_title(architecture), loaded.get(architecture)) for architecture in TUTORIAL_ARCHITECTURES]
+    read = loaded.read(image)
+    contenders = [
+        (tutorial_title(architecture), loaded.predictors.get(architecture), read.get(architecture))
+        for architecture in TUTORIAL_ARCHITECTURES
+    ]
     readings = []
     columns = st.columns(len(contenders) + 1)
-    for column, (title, predictor) in zip(columns, [*contenders, (active_label, active)], strict=True):
+    everyone = [*contenders, (active_label, active, active_probabilities)]
+    for column, (title, predictor, probabilities) in zip(columns, everyone, strict=True):
         with column.container(key=f"contender-{title.lower().replace(' ', '-').replace(chr(39), '')}"):
             st.markdown(f"**{title}**")
-            if predictor is None:
+            if predictor is None or probabilities is None:
                 st.caption("Not available: its file is missing or damaged.")
                 continue
-            probabilities = active_probabilities if predictor is active else predictor.predict_probabilities(image)[0]
             digit = int(np.argmax(probabilities))
             readings.append((title, probabilities))
             st.metric("Reads", str(digit), f"{probabilities[digit]:.0%} sure", delta_color="off", delta_arrow="off")

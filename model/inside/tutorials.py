@@ -7,6 +7,9 @@ on the full MNIST. They read drawings side by side with the shipped model on the
 
 from pathlib import Path
 
+import numpy as np
+
+from model.recognition.forward import DIGIT_SHAPE
 from model.recognition.predictor import ModelLoadError, Predictor
 from model.storage import PACKAGE_DIR
 
@@ -33,3 +36,30 @@ def load_tutorials() -> dict[str, Predictor]:
         except ModelLoadError:
             continue
     return loaded
+
+
+class TutorialNetworks:
+    """The loaded tutorials' networks, read together: one traced call runs all of them on a
+    drawing (one dispatch a stroke instead of four)."""
+
+    def __init__(self, predictors: dict[str, Predictor]) -> None:
+        import tensorflow as tf
+
+        self.predictors = predictors
+        models = [predictor.model for predictor in predictors.values()]
+        self._read_all = tf.function(
+            lambda images: [model(images, training=False) for model in models],
+            input_signature=[tf.TensorSpec(shape=(None, *DIGIT_SHAPE), dtype=tf.float32)],
+        )
+
+    def read(self, image: np.ndarray) -> dict[str, np.ndarray]:
+        """Architecture -> the ten probabilities (summing to one) each network gives the 28x28 ``image``."""
+        if not self.predictors:
+            return {}
+        batch = np.asarray(image, dtype=np.float32).reshape(1, *DIGIT_SHAPE)
+        outputs = [output.numpy()[0] for output in self._read_all(batch)]
+        # Nielsen's sigmoid outputs do not sum to one: normalised as the Predictor does.
+        return {
+            architecture: output / max(float(output.sum()), 1e-12)
+            for architecture, output in zip(self.predictors, outputs, strict=True)
+        }
