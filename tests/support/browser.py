@@ -137,14 +137,27 @@ def mouse_actions(box, strokes, steps):
         yield ("up",)
 
 
-def draw_strokes(page, strokes, steps=6):
-    """Replay strokes with the mouse on the drawing surface (Playwright's sync API)."""
-    box = page.locator("canvas.upper-canvas").first.bounding_box()
-    for action in mouse_actions(box, strokes, steps):
-        if action[0] == "move":
-            page.mouse.move(action[1], action[2], steps=action[3])
-        else:
-            getattr(page.mouse, action[0])()
+def draw_strokes(page, strokes, steps=6, attempts=3):
+    """Replay strokes with the mouse on the drawing surface (Playwright's sync API), again if the
+    canvas took none of them. A canvas just mounted (after Clear, or a page change) ignores input
+    until it has loaded its initial drawing; a stroke in that moment is lost, for a person as for a
+    test, and the person draws again. The canvas has taken a stroke once its Undo is enabled."""
+    from playwright.sync_api import expect
+
+    undo = page.get_by_role("button", name="Undo").first
+    for _ in range(attempts):
+        box = page.locator("canvas.upper-canvas").first.bounding_box()
+        for action in mouse_actions(box, strokes, steps):
+            if action[0] == "move":
+                page.mouse.move(action[1], action[2], steps=action[3])
+            else:
+                getattr(page.mouse, action[0])()
+        try:
+            expect(undo).to_be_enabled(timeout=3_000)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"the canvas took none of the strokes in {attempts} attempts")
 
 
 def canvas_key(page):
