@@ -7,7 +7,7 @@ import streamlit as st
 from model.inside.transform import moved
 from ui.canvas import CANVAS_SIZE, drawing_canvas
 from ui.entry import enter_through_the_app
-from ui.inside import PIXELATED, networks_to_look_inside, show_picture, tracer_for
+from ui.inside import PIXELATED, networks_to_look_inside, picture_gallery, tracer_for
 from ui.inside_views import drawing_moves, layer_by_layer, side_by_side, what_units_learned, where_it_lands
 from ui.reading import read
 from ui.resources import active_predictor
@@ -49,7 +49,7 @@ def inside():
         image = moved(reading.image, **moves)
         picture_column, answer_column = st.columns([1, 2], vertical_alignment="center")
         with picture_column:
-            show_picture((image * 255).astype(np.uint8), caption="What the networks read (28×28)", width=112)
+            picture_gallery([(image * 255).astype(np.uint8)], ["What the networks read (28×28)"], 112, "input")
         with answer_column:
             probabilities = the_answer(predictor, reading, image, moves)
     network = networks[labels.index(chosen)]

@@ -10,7 +10,16 @@ from model.inside.pictures import activation_picture
 from model.inside.slide import inside_slide_figure, story_layers
 from model.plots import slide_to_png
 from ui.canvas import drawing_canvas
-from ui.inside import PIXELATED, digit_map, networks_to_look_inside, show_picture, tracer_for, tutorial_title, tutorials
+from ui.inside import (
+    PIXELATED,
+    digit_map,
+    jpeg,
+    networks_to_look_inside,
+    show_picture,
+    tracer_for,
+    tutorial_title,
+    tutorials,
+)
 from ui.projector import colours
 from ui.reading import read
 from ui.resources import active_predictor
@@ -90,7 +99,7 @@ def projector_inside(dark: bool) -> None:
             placement = loaded[0].place(loaded[1].features(image))
             the_map = map_picture(loaded[0], placement, dark=dark, size_px=560)
             with map_column.container(key="present-map"):
-                show_picture(the_map, caption="Where it lands among the test digits")
+                st.image(jpeg(the_map), caption="Where it lands among the test digits", output_format="JPEG")
         with answer_column:
             answer_in_big(reading, dark)
         answers = every_answer(predictor, image)

@@ -137,16 +137,16 @@ def side_by_side(active: Predictor, active_label: str, active_probabilities: np.
     everyone = [*contenders, (active_label, active, active_probabilities)]
     for column, (title, predictor, probabilities) in zip(columns, everyone, strict=True):
         with column.container(key=f"contender-{title.lower().replace(' ', '-').replace(chr(39), '')}"):
-            st.markdown(f"**{title}**")
             if predictor is None or probabilities is None:
-                st.caption("Not available: its file is missing or damaged.")
+                st.markdown(f"**{title}**  \nNot available: its file is missing or damaged.")
                 continue
+            accuracy = predictor.card.get("test_accuracy")
+            measured = f"MNIST test {accuracy:.2%} · " if accuracy else ""
+            # One element for the name and the card's figures: each element is server work a stroke.
+            st.markdown(f"**{title}**  \n:small[{measured}{predictor.card.get('parameters', 0):,} parameters]")
             digit = int(np.argmax(probabilities))
             readings.append((title, probabilities))
             st.metric("Reads", str(digit), f"{probabilities[digit]:.0%} sure", delta_color="off", delta_arrow="off")
-            accuracy = predictor.card.get("test_accuracy")
-            if accuracy:
-                st.caption(f"MNIST test: {accuracy:.2%} · {predictor.card.get('parameters', 0):,} parameters")
     everyones_bars(readings)
 
 
