@@ -14,6 +14,7 @@
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
@@ -154,6 +155,18 @@ def phone_check(url):
     }
 
 
+@contextlib.contextmanager
+def app_and_bare_canvas(scratch):
+    """The app and the bare canvas app (bench/bare_canvas_app.py), each its own server, logs in
+    ``scratch``: (app URL, app server process, bare app URL)."""
+    environment = {"DIGITS_RUNS_DIR": str(scratch)}
+    with (
+        streamlit_server(scratch / "app.log", extra_env=environment) as (url, server),
+        streamlit_server(scratch / "bare.log", extra_env=environment, script="bench/bare_canvas_app.py") as (bare, _),
+    ):
+        yield url, server, bare
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--digits", type=int, default=10)
@@ -162,36 +175,26 @@ def main():
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
     result = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        environment = {"DIGITS_RUNS_DIR": scratch}
-        with (
-            streamlit_server(Path(scratch) / "app.log", extra_env=environment) as (url, server),
-            streamlit_server(Path(scratch) / "bare.log", extra_env=environment, script="bench/bare_canvas_app.py") as (
-                bare_url,
-                _,
-            ),
-        ):
-            cpu, answered, app_times, bare_times = asyncio.run(
-                cpu_and_latency(url, bare_url, server.pid, arguments.digits, arguments.rounds)
-            )
-            result.update(
-                {
-                    "cpu_ms_per_digit": round(cpu * 1000, 1),
-                    "digits_answered": f"{answered}/{arguments.digits}",
-                    "digits_per_core_second": round(1 / cpu, 1) if cpu else None,
-                    "app_p50_ms": round(percentile_ms(app_times, 50)),
-                    "bare_p50_ms": round(percentile_ms(bare_times, 50)),
-                    "app_p95_ms": round(percentile_ms(app_times, 95)),
-                    "bare_p95_ms": round(percentile_ms(bare_times, 95)),
-                }
-            )
-            result["ratio_p50"] = round(statistics.median(app_times) / statistics.median(bare_times), 2)
-            result["phone"] = phone_check(url)
-            if arguments.strokes:
-                after_20, after_all = asyncio.run(strokes_memory(url, server.pid, arguments.strokes))
-                result.update(
-                    {"rss_after_20_mb": round(after_20), f"rss_after_{arguments.strokes}_mb": round(after_all)}
-                )
+    with tempfile.TemporaryDirectory() as scratch, app_and_bare_canvas(Path(scratch)) as (url, server, bare_url):
+        cpu, answered, app_times, bare_times = asyncio.run(
+            cpu_and_latency(url, bare_url, server.pid, arguments.digits, arguments.rounds)
+        )
+        result.update(
+            {
+                "cpu_ms_per_digit": round(cpu * 1000, 1),
+                "digits_answered": f"{answered}/{arguments.digits}",
+                "digits_per_core_second": round(1 / cpu, 1) if cpu else None,
+                "app_p50_ms": round(percentile_ms(app_times, 50)),
+                "bare_p50_ms": round(percentile_ms(bare_times, 50)),
+                "app_p95_ms": round(percentile_ms(app_times, 95)),
+                "bare_p95_ms": round(percentile_ms(bare_times, 95)),
+            }
+        )
+        result["ratio_p50"] = round(statistics.median(app_times) / statistics.median(bare_times), 2)
+        result["phone"] = phone_check(url)
+        if arguments.strokes:
+            after_20, after_all = asyncio.run(strokes_memory(url, server.pid, arguments.strokes))
+            result.update({"rss_after_20_mb": round(after_20), f"rss_after_{arguments.strokes}_mb": round(after_all)})
     if arguments.json:
         print_json(result)
         return

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright, expect
 
-from bench.capacity import SHOWS, cpu_seconds, draw, one_digit, open_canvas
+from bench.capacity import SHOWS, app_and_bare_canvas, cpu_seconds, draw, one_digit, open_canvas
 from bench.common import percentile_ms, print_json, print_table
 from model.hosting.memory import resident_mb
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, press_clear_async, streamlit_server
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, press_clear_async
 from tests.support.drawings import strokes_in_box
 
 DIGITS = (0, 1, 2, 3, 6, 7)  # single strokes, as in bench/capacity.py
@@ -129,14 +129,7 @@ def main():
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        environment = {"DIGITS_RUNS_DIR": scratch}
-        with (
-            streamlit_server(Path(scratch) / "app.log", extra_env=environment) as (url, server),
-            streamlit_server(Path(scratch) / "bare.log", extra_env=environment, script="bench/bare_canvas_app.py") as (
-                bare_url,
-                _,
-            ),
-        ):
+        with app_and_bare_canvas(Path(scratch)) as (url, server, bare_url):
             result = asyncio.run(measure(url, bare_url, server.pid, arguments.digits, arguments.rounds))
         log = (Path(scratch) / "app.log").read_text()
         result["tracebacks_in_log"] = log.count("Traceback")
