@@ -17,7 +17,9 @@ from PIL import Image
 from model.inside.activations import LayerTracer, networks_inside
 from model.inside.digit_map import DigitMap, MapPlacer
 from model.inside.favourites import Favourites, find_favourites
+from model.inside.pictures import tiled
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES, TutorialNetworks, load_tutorials, tutorial_path
+from model.inside.weights import FirstLayer, first_layer_weights
 from model.making.recipes import RECIPES
 from model.storage import SHIPPED_MODEL_PATH
 from ui.resources import active_predictor, kept_predictor, load_data, modified_time
@@ -36,12 +38,24 @@ class Network:
 
 @kept_for_everyone(max_entries=12)
 def kept_tracer(path: str, modified: float, member: str) -> LayerTracer:
-    import keras
-
-    from model import losses  # noqa: F401 - Nielsen's network names its cost
-
-    keras_model = keras.saving.load_model(path, compile=False, safe_mode=True)
+    # The model the server holds already (the active model's Predictor, or a tutorial's): no
+    # second copy of it is loaded to look inside.
+    tutorial = next(
+        (
+            predictor
+            for architecture, predictor in kept_tutorials().predictors.items()
+            if str(tutorial_path(architecture)) == path
+        ),
+        None,
+    )
+    keras_model = tutorial.model if tutorial is not None else kept_predictor(path, modified).model
     return LayerTracer(networks_inside(keras_model)[member])
+
+
+@kept_for_everyone(max_entries=12)
+def kept_first_layer(path: str, modified: float, member: str) -> FirstLayer | None:
+    # Read off the layer once: the MLP's first kernel alone is 1.6 MB to copy on every stroke.
+    return first_layer_weights(kept_tracer(path, modified, member).network)
 
 
 @kept_for_everyone()
@@ -97,6 +111,10 @@ def tracer_for(network: Network) -> LayerTracer:
         return kept_tracer(*key)
 
 
+def first_layer_for(network: Network) -> FirstLayer | None:
+    return kept_first_layer(network.path, modified_time(network.path), network.member)
+
+
 def tutorials() -> TutorialNetworks:
     if kept_tutorials.is_kept():
         return kept_tutorials()
@@ -127,8 +145,6 @@ def is_dark() -> bool:
 
 def digit_tiles(images: np.ndarray) -> np.ndarray:
     """MNIST-format digits (n, 28, 28) as one strip, white on black as the network sees them."""
-    from model.inside.pictures import tiled
-
     grey = np.repeat(np.asarray(images, dtype=np.uint8)[..., None], 3, axis=-1)
     return tiled(grey, columns=len(images), scale=1)
 

@@ -36,11 +36,12 @@ KIND_TITLES = {
 }
 
 
-def every_answer(predictor, image: np.ndarray) -> list[tuple[str, int, float]]:
-    """(network, digit, how sure) for the four tutorials' networks and the active model."""
+def every_answer(active_probabilities: np.ndarray, image: np.ndarray) -> list[tuple[str, int, float]]:
+    """(network, digit, how sure) for the four tutorials' networks and the active model (whose
+    reading the view made already)."""
     read = tutorials().read(image)
     readings = [(tutorial_title(architecture), probabilities) for architecture, probabilities in read.items()]
-    readings.append((active_model_label(), predictor.predict_probabilities(image)[0]))
+    readings.append((active_model_label(), active_probabilities))
     return [(title, int(np.argmax(p)), float(np.max(p))) for title, p in readings]
 
 
@@ -74,7 +75,7 @@ def projector_inside(dark: bool) -> None:
         drawing = drawing_canvas(INSIDE_CANVAS, INSIDE_CANVAS, pen_width=28, clear_shortcut="Delete")
     predictor = active_predictor()
     reading = read(predictor, drawing)
-    if reading.image is None or predictor is None:
+    if reading.image is None or reading.prediction is None or predictor is None:
         flow_column.markdown("### Draw a digit: each layer of the network lights up.")
         return
     image = reading.image
@@ -102,7 +103,7 @@ def projector_inside(dark: bool) -> None:
                 st.image(jpeg(the_map), caption="Where it lands among the test digits", output_format="JPEG")
         with answer_column:
             answer_in_big(reading, dark)
-        answers = every_answer(predictor, image)
+        answers = every_answer(reading.prediction.probabilities, image)
         table_column.markdown(
             "".join(
                 f'<div class="inside-reader">{title}: <b>{digit}</b> · {confidence:.0%}</div>'

@@ -6,17 +6,18 @@ import streamlit as st
 
 from model.inside.activations import LayerActivation, LayerTracer
 from model.inside.digit_map import map_picture, neighbour_pictures
-from model.inside.favourites import firing_layers, unit_strengths
+from model.inside.favourites import firing, firing_layers, unit_strengths
 from model.inside.pictures import activation_picture, value_range
 from model.inside.transform import LARGEST_SHIFT, LARGEST_TURN, PEN_STEPS
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES
-from model.inside.weights import first_layer_weights, weights_grid
+from model.inside.weights import weights_grid
 from model.recognition.predictor import Predictor
 from ui.inside import (
     Network,
     digit_map,
     digit_tiles,
     favourites_for,
+    first_layer_for,
     is_dark,
     jpeg,
     picture_gallery,
@@ -73,24 +74,8 @@ def layer_by_layer(tracer: LayerTracer, image: np.ndarray) -> list[LayerActivati
     return activations
 
 
-def firing(activations: list[LayerActivation], layer_name: str, units: int) -> np.ndarray | None:
-    """How strongly each unit of ``layer_name`` fires for the drawing: its own output if it has
-    ``units`` values per position, else the next layer's that does (the activation after a
-    linear convolution)."""
-    names = [activation.name for activation in activations]
-    if layer_name not in names:
-        return None
-    for activation in activations[names.index(layer_name) :]:
-        fires = activation.kind == "activation" or (
-            activation.kind in ("dense", "convolution") and activation.values.min() >= 0
-        )
-        if activation.values.shape[-1] == units and fires:
-            return unit_strengths(activation.values[None])[0]
-    return None
-
-
 def what_units_learned(network: Network, tracer: LayerTracer, activations: list[LayerActivation]) -> None:
-    first = first_layer_weights(tracer.network)
+    first = first_layer_for(network)
     if first is not None:
         strengths = firing(activations, first.layer_name, len(first.pictures))
         order = np.argsort(-strengths) if strengths is not None else None

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from model.data import as_floats
-from model.inside.activations import LayerTracer
+from model.inside.activations import LayerActivation, LayerTracer
 from model.recognition.forward import traced_forward
 
 FAVOURITES_PER_UNIT = 6
@@ -48,6 +48,22 @@ def unit_strengths(output: np.ndarray) -> np.ndarray:
     if output.ndim == 4:
         return output.max(axis=(1, 2))
     return output.reshape(len(output), -1)
+
+
+def firing(activations: list[LayerActivation], layer_name: str, units: int) -> np.ndarray | None:
+    """How strongly each unit of ``layer_name`` fires for the drawing: its own output if it has
+    ``units`` values per position, else the next layer's that does (the activation after a
+    linear convolution)."""
+    names = [activation.name for activation in activations]
+    if layer_name not in names:
+        return None
+    for activation in activations[names.index(layer_name) :]:
+        fires = activation.kind == "activation" or (
+            activation.kind in ("dense", "convolution") and activation.values.min() >= 0
+        )
+        if activation.values.shape[-1] == units and fires:
+            return unit_strengths(activation.values[None])[0]
+    return None
 
 
 def strengths_model(tracer: LayerTracer, names: list[str]) -> Any:
