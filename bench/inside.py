@@ -27,11 +27,11 @@ from tests.support.drawings import strokes_in_box
 
 DIGITS = (0, 1, 2, 3, 6, 7)  # single strokes, as in bench/capacity.py
 INSIDE_SHOWS = """digit => {
-    const reading = document.querySelector('.st-key-contender-shipped-model [data-testid="stMetricValue"]');
-    const neighbours = document.querySelectorAll('.st-key-neighbours img').length;
+    const reading = document.querySelector('.contender-shipped-model .reads');
+    const neighbours = document.querySelectorAll('.gallery-neighbours img').length;
     return reading !== null && reading.innerText.trim() === digit && neighbours === 8;
 }"""
-INSIDE_GONE = "() => document.querySelectorAll('.st-key-neighbours img').length === 0"
+INSIDE_GONE = "() => document.querySelectorAll('.gallery-neighbours img').length === 0"
 
 
 async def inside_digit(page, digit):
@@ -64,7 +64,7 @@ async def every_network(page):
         await picker.click()
         await page.get_by_role("option", name=label, exact=True).click()
         await expect(page.get_by_role("heading", name=f"1 · Layer by layer: {label}")).to_be_visible(timeout=120_000)
-        await expect(page.locator(".st-key-neighbours img")).to_have_count(8, timeout=120_000)
+        await expect(page.locator(".gallery-neighbours img")).to_have_count(8, timeout=120_000)
     await press_clear_async(page)
     return labels
 

@@ -14,10 +14,10 @@ from model.inside.digit_map import (
     DigitMap,
     MapPlacer,
     Placement,
-    map_picture,
     neighbour_pictures,
     penultimate_model,
 )
+from model.inside.map_picture import map_picture, marker
 from model.recognition.forward import traced_forward
 from model.recognition.preprocess import preprocess
 from model.storage import SHIPPED_MODEL_PATH, read_card, sha256_of_files
@@ -241,6 +241,29 @@ def test_the_marker_is_drawn_where_the_drawing_lands(shipped_map, dark):
     # The highest point is near the top edge: the picture's rows run downwards.
     rows, columns = changed_rows_and_columns(coordinates[np.argmax(coordinates[:, 1])])
     assert np.sum(rows < 0.1 * size) > 50
+
+
+def test_the_marker_the_page_draws_over_the_map_is_where_the_picture_draws_it(shipped_map):
+    coordinates, size, neighbours = shipped_map.coordinates, 400, np.arange(8)
+
+    def placed_at(position):
+        return Placement(tuple(position), neighbours, shipped_map.labels[:8], np.zeros(8))
+
+    low, high = coordinates.min(axis=0), coordinates.max(axis=0)
+    middle = marker(shipped_map, placed_at((low + high) / 2), size)
+    assert np.allclose(middle.centre, (size / 2, size / 2), atol=1)
+    assert len(middle.ends) == 8 and middle.line >= 2 and middle.radius >= 8
+    # Each line ends where a drawing placed on that neighbour would have its ring.
+    for index in (0, 5):
+        assert np.allclose(middle.ends[index], marker(shipped_map, placed_at(coordinates[index]), size).centre)
+    # The raster picture (the projector's slide) draws its ring at the same place.
+    highest = placed_at(coordinates[np.argmax(coordinates[:, 1])])
+    top = marker(shipped_map, highest, size)
+    assert top.centre[1] < 0.1 * size
+    drawn = np.abs(map_picture(shipped_map, highest, size_px=size).astype(int) - map_picture(shipped_map, size_px=size))
+    rows, columns = np.nonzero(drawn.sum(axis=2) > 60)
+    ring = np.hypot(columns - top.centre[0], rows - top.centre[1])
+    assert np.sum(np.abs(ring - top.radius) < top.line * 2) > 30
 
 
 # --- making it ------------------------------------------------------------------------------

@@ -1,13 +1,23 @@
 """The Inside page's model side: activations, pictures, moves, favourites, the tutorials' networks."""
 
+import io
+
 import keras
 import numpy as np
 import pytest
+from PIL import Image
 
 from model.data import as_floats
 from model.inside.activations import LayerActivation, LayerTracer, networks_inside
 from model.inside.favourites import find_favourites, firing_layers, unit_strengths
-from model.inside.pictures import GAP, SHOWN_MAPS, activation_picture, coloured, strongest_maps
+from model.inside.pictures import (
+    GAP,
+    SHOWN_MAPS,
+    activation_picture,
+    coloured,
+    indexed_activation_picture,
+    strongest_maps,
+)
 from model.inside.transform import moved
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES, load_tutorials, tutorial_path
 from model.making import networks
@@ -72,6 +82,22 @@ def test_a_dense_layer_is_a_strip_and_negative_values_are_blue():
     assert strip[0, 0].tolist() != strip[1, 31].tolist()  # silent and firing units differ
     signed = coloured(np.array([-1.0, 0.0, 1.0]))
     assert signed[0, 2] > signed[0, 0] and signed[2, 0] > signed[2, 2]  # blue below zero, red above
+
+
+@pytest.mark.parametrize(
+    "activation",
+    [
+        LayerActivation("conv", "convolution", np.random.default_rng(0).normal(size=(6, 6, 20)).astype(np.float32)),
+        LayerActivation("dense", "dense", np.random.default_rng(1).random(40, dtype=np.float32)),  # 24 cells empty
+    ],
+    ids=["signed maps", "a strip with empty cells"],
+)
+def test_the_palette_png_the_page_sends_shows_the_same_colours(activation):
+    from ui.inside import png
+
+    sent = Image.open(io.BytesIO(png(indexed_activation_picture(activation))))
+    assert sent.mode == "P"  # a third of the RGB's pixels to encode and send
+    assert np.array_equal(np.asarray(sent.convert("RGB")), activation_picture(activation))
 
 
 def test_moving_turning_and_re_penning_the_drawing():

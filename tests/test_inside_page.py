@@ -2,6 +2,7 @@
 answer side by side, moving the drawing fools the dense ones, the map places the drawing; on a
 phone nothing runs off the screen; the projector's Inside view makes a 1920x1080 slide."""
 
+import base64
 import io
 import re
 
@@ -36,7 +37,7 @@ def server(tmp_path_factory):
 
 
 def reads(page, contender):
-    return page.locator(f".st-key-contender-{contender}").get_by_test_id("stMetricValue")
+    return page.locator(f".contender-{contender} .reads")
 
 
 def test_a_seven_lights_up_every_layer_and_the_networks_answer_side_by_side(server):
@@ -47,7 +48,7 @@ def test_a_seven_lights_up_every_layer_and_the_networks_answer_side_by_side(serv
     draw_strokes(page, SEVEN)
 
     member = networks_inside(keras.saving.load_model(SHIPPED_MODEL_PATH, compile=False))["member_0"]
-    layers = page.locator(".st-key-layers figure")
+    layers = page.locator(".gallery-layers figure")
     expect(layers).to_have_count(len(member.layers) - 1, timeout=120_000)  # every layer but the input
     for index, layer in enumerate(member.layers[1:]):
         expect(layers.nth(index).locator("img")).to_have_count(1)
@@ -58,9 +59,20 @@ def test_a_seven_lights_up_every_layer_and_the_networks_answer_side_by_side(serv
         expect(reads(page, contender)).to_have_text(re.compile(r"^\d$"), timeout=60_000)
 
     expect(page.get_by_text("nearest test digits")).to_be_visible(timeout=60_000)
-    neighbours = page.locator(".st-key-neighbours").locator("img")
+    neighbours = page.locator(".gallery-neighbours").locator("img")
     expect(neighbours).to_have_count(8)
-    expect(page.locator(".st-key-digit-map").locator("img")).to_have_count(1)
+    the_map, marker = page.locator('.st-key-inside [data-testid="stImage"] img'), page.locator("img.map-marker")
+    expect(the_map).to_have_count(1)
+    expect(marker).to_have_count(1)
+    map_box, marker_box = the_map.bounding_box(), marker.bounding_box()  # the marker lies over the map
+    assert all(abs(map_box[side] - marker_box[side]) < 1 for side in ("x", "y", "width", "height")), (
+        map_box,
+        marker_box,
+    )
+    svg = base64.b64decode(marker.get_attribute("src").split(",", 1)[1]).decode()
+    assert svg.count("<circle") == 8 + 2 + 1  # a ring per neighbour, the drawing's halo and ring, its dot
+    map_url = the_map.get_attribute("src")
+    placed = marker.get_attribute("src")
 
     # Moved right: the convolutional networks still read 7; the dense ones no longer do.
     slider = page.get_by_test_id("stSlider").filter(has_text="Right (pixels)").get_by_role("slider")
@@ -72,6 +84,8 @@ def test_a_seven_lights_up_every_layer_and_the_networks_answer_side_by_side(serv
         expect(reads(page, contender)).not_to_have_text("7", timeout=60_000)
     for contender in ("tensorflow-tutorial-cnn", "shipped-model"):
         expect(reads(page, contender)).to_have_text("7", timeout=60_000)
+    assert marker.get_attribute("src") != placed  # the moved drawing lands elsewhere
+    assert the_map.get_attribute("src") == map_url  # on the same map: the browser fetched it once
     page.context.close()
 
 
@@ -82,7 +96,7 @@ def test_on_a_phone_the_layers_stack_and_nothing_runs_off_the_screen(server):
     page.goto(f"{url}/inside")
     expect(page.locator("canvas.upper-canvas").first).to_be_visible(timeout=90_000)
     touch_strokes(page, SEVEN)
-    expect(page.locator(".st-key-layers img").first).to_be_visible(timeout=120_000)
+    expect(page.locator(".gallery-layers img").first).to_be_visible(timeout=120_000)
     expect(page.get_by_text("nearest test digits")).to_be_visible(timeout=60_000)
     width = PHONE["viewport"]["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width

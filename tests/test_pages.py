@@ -340,11 +340,18 @@ def test_the_inside_page_shows_every_layer_and_every_network_reads_the_drawing()
     app.session_state[FIRST_CANVAS] = canvas_state(render(strokes_in_box(7, 50, 40, 190)))
     app.run()
     assert not app.exception
-    readers = {metric.label: metric.value for metric in app.metric}
     # The active model's answer first, then the four tutorials and the shipped model side by side.
-    assert [metric.label for metric in app.metric] == ["Prediction"] + ["Reads"] * 5
-    assert [metric.value for metric in app.metric][0] == "7"
-    assert [metric.value for metric in app.metric][3:] == ["7", "7", "7"]  # the three CNNs
+    assert [(metric.label, metric.value) for metric in app.metric] == [("Prediction", "7")]
+    [cards] = [element.proto.body for element in app.get("html") if 'class="contenders"' in element.proto.body]
+    readers = dict(re.findall(r'class="contender contender-([a-z-]+)">.*?<div class="reads">(\d)</div>', cards))
+    assert list(readers) == [
+        "nielsens-network",
+        "keras-tutorial-mlp",
+        "tensorflow-tutorial-cnn",
+        "keras-tutorial-cnn",
+        "shipped-model",
+    ]
+    assert [readers[name] for name in ("tensorflow-tutorial-cnn", "keras-tutorial-cnn", "shipped-model")] == ["7"] * 3
     [layers] = [element.proto.body for element in app.get("html") if "conv2d · 28 × 28 × 32" in element.proto.body]
     captions = re.findall(r"<figcaption>([^<]*)</figcaption>", layers)
     # The shipped model's first member, every layer but its input: the last is its ten outputs.

@@ -3,11 +3,13 @@ layer tracers, the tutorials' networks, the test digits each unit likes best, an
 
 import base64
 import dataclasses
+import functools
 import hashlib
 import html
 import io
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -15,9 +17,10 @@ import streamlit as st
 from PIL import Image
 
 from model.inside.activations import LayerTracer, networks_inside
-from model.inside.digit_map import DigitMap, MapPlacer
+from model.inside.digit_map import BACKGROUNDS, FOREGROUNDS, DigitMap, MapPlacer, Placement
 from model.inside.favourites import Favourites, find_favourites
-from model.inside.pictures import tiled
+from model.inside.map_picture import base_map, marker
+from model.inside.pictures import IndexedPicture, tiled
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES, TutorialNetworks, load_tutorials, tutorial_path
 from model.inside.weights import FirstLayer, first_layer_weights
 from model.making.recipes import RECIPES
@@ -149,12 +152,18 @@ def digit_tiles(images: np.ndarray) -> np.ndarray:
     return tiled(grey, columns=len(images), scale=1)
 
 
-def png(picture: np.ndarray) -> bytes:
-    """An RGB or grey uint8 array as PNG bytes, made fast (compression level 1). Given bytes and
-    ``output_format``, st.image sends them as they are; given an array it would encode a PNG,
-    decode it and encode a JPEG of it (its "auto" format), three times the work, and blur the pixels."""
+def png(picture: np.ndarray | IndexedPicture) -> bytes:
+    """An RGB or grey uint8 array, or a palette picture, as PNG bytes, made fast (compression
+    level 1). Given bytes and ``output_format``, st.image sends them as they are; given an array it
+    would encode a PNG, decode it and encode a JPEG of it (its "auto" format), three times the
+    work, and blur the pixels."""
+    if isinstance(picture, IndexedPicture):
+        image = Image.fromarray(np.asarray(picture.indices, dtype=np.uint8), mode="P")
+        image.putpalette(picture.palette.tobytes())
+    else:
+        image = Image.fromarray(np.asarray(picture, dtype=np.uint8))
     buffer = io.BytesIO()
-    Image.fromarray(np.asarray(picture, dtype=np.uint8)).save(buffer, format="PNG", compress_level=1)
+    image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
@@ -175,15 +184,18 @@ _encoded: OrderedDict[bytes, str] = OrderedDict()
 _encoded_lock = threading.Lock()
 
 
-def png_base64(picture: np.ndarray) -> str:
+def png_base64(picture: np.ndarray | IndexedPicture) -> str:
     """The picture's PNG in base64; a picture sent before (the same pixels) is not encoded again."""
-    pixels = np.ascontiguousarray(picture, dtype=np.uint8)
-    digest = hashlib.blake2b(pixels.tobytes() + str(pixels.shape).encode(), digest_size=16).digest()
+    if isinstance(picture, IndexedPicture):
+        pixels, palette = np.ascontiguousarray(picture.indices, dtype=np.uint8), picture.palette.tobytes()
+    else:
+        pixels, palette = np.ascontiguousarray(picture, dtype=np.uint8), b""
+    digest = hashlib.blake2b(pixels.tobytes() + palette + str(pixels.shape).encode(), digest_size=16).digest()
     with _encoded_lock:
         if digest in _encoded:
             _encoded.move_to_end(digest)
             return _encoded[digest]
-    value = base64.b64encode(png(pixels)).decode()
+    value = base64.b64encode(png(picture)).decode()
     with _encoded_lock:
         _encoded[digest] = value
         while len(_encoded) > ENCODED_KEPT:
@@ -191,26 +203,69 @@ def png_base64(picture: np.ndarray) -> str:
     return value
 
 
-def picture_gallery(pictures: list[np.ndarray], captions: list[str], width: int, key: str) -> None:
-    """Small pictures with captions as one HTML element, the PNGs inline. As st.image, each
-    picture would be a file the browser fetches: some 40 requests a stroke on the Inside page,
-    which cost the server more than drawing the pictures (py-spy, BENCHMARKS.md section 15)."""
+def picture_gallery(pictures: Sequence[np.ndarray | IndexedPicture], captions: list[str], width: int, key: str) -> None:
+    """Small pictures with captions as one HTML element, the PNGs inline; ``key`` names it (CSS
+    class ``gallery-KEY``). As st.image, each picture would be a file the browser fetches: some 40
+    requests a stroke on the Inside page, which cost the server more than drawing the pictures
+    (py-spy, BENCHMARKS.md section 15)."""
     figures = "".join(
         f'<figure><img src="data:image/png;base64,{png_base64(picture)}" alt="">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
         for picture, caption in zip(pictures, captions, strict=True)
     )
-    with st.container(key=key):
-        st.html(f'<div class="inside-gallery" style="--picture-width: {width}px">{figures}</div>')
+    st.html(f'<div class="inside-gallery gallery-{key}" style="--picture-width: {width}px">{figures}</div>')
+
+
+@functools.lru_cache(maxsize=4)
+def _map_jpeg(digit_map: DigitMap, dark: bool, size_px: int) -> bytes:
+    return jpeg(base_map(digit_map, dark, size_px).pixels)
+
+
+def map_with_marker(digit_map: DigitMap, placement: Placement, dark: bool, size_px: int, caption: str) -> None:
+    """The map, the same picture (the same URL) on every stroke, so the browser fetches it once,
+    with the drawing's marker drawn over it (an SVG in a small HTML element): a stroke sends a
+    few numbers, not a picture made, encoded and fetched. Needs ``PIXELATED``'s style."""
+    where = marker(digit_map, placement, size_px)
+    red, green, blue = FOREGROUNDS[dark]
+    ink, paper, line = f"rgb({red},{green},{blue})", BACKGROUNDS[dark], where.line
+    x, y = where.centre
+    shapes = "".join(
+        f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{end_x:.1f}" y2="{end_y:.1f}" stroke-width="{line}"/>'
+        f'<circle cx="{end_x:.1f}" cy="{end_y:.1f}" r="{line * 2:.1f}" fill="none" stroke-width="{line}"/>'
+        for end_x, end_y in where.ends
+    )
+    ring = where.radius
+    shapes += (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{ring + line * 1.5:.1f}" fill="none" stroke="{paper}" '
+        f'stroke-width="{line * 5}"/>'
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{ring:.1f}" fill="none" stroke-width="{line * 2}"/>'
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{line * 1.5:.1f}" fill="{ink}"/>'
+    )
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size_px} {size_px}" stroke="{ink}">{shapes}</svg>'
+    st.image(_map_jpeg(digit_map, dark, size_px), caption=caption, output_format="JPEG", width="stretch")
+    # st.html keeps no inline <svg> (its sanitiser drops it); as an image it is inert and stays.
+    marker_picture = base64.b64encode(svg.encode()).decode()
+    st.html(f'<img class="map-marker" src="data:image/svg+xml;base64,{marker_picture}" alt="Your drawing on the map">')
 
 
 # The pictures carry one pixel per value: the browser enlarges them with square pixels. The map
 # is a drawn picture and is smoothed as usual.
 PIXELATED = """<style>
 .st-key-inside img, .st-key-inside-present img { image-rendering: pixelated; }
-.st-key-digit-map img, .st-key-present-map img { image-rendering: auto; }
+.st-key-inside [data-testid="stImage"] img, .st-key-present-map img { image-rendering: auto; }
 .inside-gallery { display: flex; flex-wrap: wrap; gap: 0.8rem 1rem; }
 .inside-gallery figure { margin: 0; width: min(var(--picture-width), 100%); }
 .inside-gallery img { width: 100%; image-rendering: pixelated; border-radius: 0.25rem; }
-.inside-gallery figcaption { font-size: 0.8rem; opacity: 0.7; line-height: 1.3; margin-top: 0.2rem; }
+.inside-gallery figcaption {
+  font-size: 0.8rem; opacity: 0.7; line-height: 1.3; margin-top: 0.2rem;
+}
+/* The marker's element lies over the map's picture, the first element of the same block. */
+[data-testid="stVerticalBlock"]:has(> [data-testid="stElementContainer"] .map-marker) { position: relative; }
+[data-testid="stElementContainer"]:has(.map-marker) { position: absolute; top: 0; left: 0; width: 100%; }
+.map-marker { display: block; width: 100%; pointer-events: none; }
+.contenders { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; }
+.contender { flex: 1 1 9rem; display: flex; flex-direction: column; gap: 0.1rem; }
+.contender small { font-size: 0.8rem; opacity: 0.7; }
+.contender span { font-size: 0.9rem; margin-top: 0.3rem; }
+.contender .reads { font-size: 2.25rem; line-height: 1.2; }
 </style>"""

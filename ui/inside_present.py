@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from model.inside.activations import LayerActivation
-from model.inside.digit_map import map_picture
+from model.inside.map_picture import map_picture
 from model.inside.pictures import activation_picture
 from model.inside.slide import inside_slide_figure, story_layers
 from model.plots import slide_to_png

@@ -1,13 +1,16 @@
 """The Inside page's sections, one function each: the layers, the units, the tutorials side by
 side, and the map. Each takes the 28x28 the networks read (after the page's moves)."""
 
+import html
+import re
+
 import numpy as np
 import streamlit as st
 
 from model.inside.activations import LayerActivation, LayerTracer
-from model.inside.digit_map import map_picture, neighbour_pictures
+from model.inside.digit_map import neighbour_pictures
 from model.inside.favourites import firing, firing_layers, unit_strengths
-from model.inside.pictures import activation_picture, value_range
+from model.inside.pictures import indexed_activation_picture, value_range
 from model.inside.transform import LARGEST_SHIFT, LARGEST_TURN, PEN_STEPS
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES
 from model.inside.weights import weights_grid
@@ -19,7 +22,7 @@ from ui.inside import (
     favourites_for,
     first_layer_for,
     is_dark,
-    jpeg,
+    map_with_marker,
     picture_gallery,
     tutorial_title,
     tutorials,
@@ -70,7 +73,9 @@ def layer_by_layer(tracer: LayerTracer, image: np.ndarray) -> list[LayerActivati
             digit = int(np.argmax(activation.values))
             caption += f". Brightest: {digit} ({float(activation.values[digit]):.0%})"
         captions.append(caption)
-    picture_gallery([activation_picture(activation) for activation in activations], captions, LAYER_WIDTH, "layers")
+    picture_gallery(
+        [indexed_activation_picture(activation) for activation in activations], captions, LAYER_WIDTH, "layers"
+    )
     return activations
 
 
@@ -117,21 +122,26 @@ def side_by_side(active: Predictor, active_label: str, active_probabilities: np.
         (tutorial_title(architecture), loaded.predictors.get(architecture), read.get(architecture))
         for architecture in TUTORIAL_ARCHITECTURES
     ]
-    readings = []
-    columns = st.columns(len(contenders) + 1)
-    everyone = [*contenders, (active_label, active, active_probabilities)]
-    for column, (title, predictor, probabilities) in zip(columns, everyone, strict=True):
-        with column.container(key=f"contender-{title.lower().replace(' ', '-').replace(chr(39), '')}"):
-            if predictor is None or probabilities is None:
-                st.markdown(f"**{title}**  \nNot available: its file is missing or damaged.")
-                continue
-            accuracy = predictor.card.get("test_accuracy")
-            measured = f"MNIST test {accuracy:.2%} · " if accuracy else ""
-            # One element for the name and the card's figures: each element is server work a stroke.
-            st.markdown(f"**{title}**  \n:small[{measured}{predictor.card.get('parameters', 0):,} parameters]")
-            digit = int(np.argmax(probabilities))
-            readings.append((title, probabilities))
-            st.metric("Reads", str(digit), f"{probabilities[digit]:.0%} sure", delta_color="off", delta_arrow="off")
+    readings, cards = [], []
+    for title, predictor, probabilities in [*contenders, (active_label, active, active_probabilities)]:
+        name = f"<strong>{html.escape(title)}</strong>"
+        css_class = "contender-" + re.sub(r"[^a-z0-9-]", "", title.lower().replace(" ", "-"))
+        if predictor is None or probabilities is None:
+            missing = "<small>Not available: its file is missing or damaged.</small>"
+            cards.append(f'<div class="contender {css_class}">{name}{missing}</div>')
+            continue
+        accuracy = predictor.card.get("test_accuracy")
+        measured = f"MNIST test {accuracy:.2%} · " if accuracy else ""
+        digit = int(np.argmax(probabilities))
+        readings.append((title, probabilities))
+        cards.append(
+            f'<div class="contender {css_class}">{name}<small>{measured}{predictor.card.get("parameters", 0):,} '
+            f'parameters</small><span>Reads</span><div class="reads">{digit}</div>'
+            f"<small>{probabilities[digit]:.0%} sure</small></div>"
+        )
+    # One element for the five cards: as Streamlit metrics they were some fifteen elements, each
+    # server work on every stroke.
+    st.html(f'<div class="contenders">{"".join(cards)}</div>')
     everyones_bars(readings)
 
 
@@ -163,8 +173,7 @@ def everyones_bars(readings: list[tuple[str, np.ndarray]]) -> None:
             },
         },
     }
-    with st.container(key="everyones-bars"):
-        st.vega_lite_chart(spec=spec, width="content", theme="streamlit")
+    st.vega_lite_chart(spec=spec, width="content", theme="streamlit")
 
 
 def where_it_lands(image: np.ndarray) -> None:
@@ -175,13 +184,16 @@ def where_it_lands(image: np.ndarray) -> None:
     the_map, placer = loaded
     placement = the_map.place(placer.features(image))
     map_column, neighbour_column = st.columns([1.6, 1]) if not on_a_phone() else (st.container(), st.container())
-    with map_column.container(key="digit-map"):
-        st.image(jpeg(map_picture(the_map, placement, dark=is_dark(), size_px=560)), output_format="JPEG")
+    with map_column:
         mistakes = int(np.sum(the_map.predicted != the_map.labels))
-        st.caption(
-            f"The {len(the_map.labels):,} MNIST test digits, placed by t-SNE so that digits the shipped model finds "
-            f"alike sit together; coloured by their true label; × marks its {mistakes} mistakes. "
-            "The ring is your drawing."
+        map_with_marker(
+            the_map,
+            placement,
+            dark=is_dark(),
+            size_px=560,
+            caption=f"The {len(the_map.labels):,} MNIST test digits, placed by t-SNE so that digits the shipped model "
+            f"finds alike sit together; coloured by their true label; × marks its {mistakes} mistakes. "
+            "The ring is your drawing.",
         )
     with neighbour_column:
         images, captions = neighbour_pictures(the_map, placement)
