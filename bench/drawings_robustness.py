@@ -21,7 +21,6 @@ from PIL import Image, ImageFilter
 from bench.common import print_json, print_table
 from bench.heldout.handwriting import RENDERINGS, on_canvas, on_paper, written_digits
 from model.data import load_sample
-from model.recognition.gate import shipped_gate
 from model.recognition.predictor import Predictor
 from model.recognition.preprocess import preprocess
 from model.recognition.refusal import NoDigitError
@@ -75,7 +74,7 @@ def main():
     parser.add_argument("--count", type=int, default=300, help="redrawn MNIST digits per variant")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
-    predictor = Predictor.load(gate=shipped_gate())
+    predictor = Predictor.with_checks()
     result = {"written": {}, "redrawn_mnist": {}}
     for seed, rendering in enumerate(RENDERINGS, start=101):
         accuracy, mistakes = read_written_digits(predictor, arguments.written, rendering, seed)

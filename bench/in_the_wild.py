@@ -4,12 +4,13 @@ Every family comes from ``bench/heldout/wild.py``, code written for this measure
 trained or calibrated on (its own doodles, letters, fonts, photos and pen). Families marked
 "kind trained" are kinds the gate's training also draws, with other code; the rest are kinds
 no training generator makes, the honest figure for what a new kind of drawing gets. Each picture takes
-the whole path a drawing takes (preprocess, then the predictor with its gate):
+the whole path a drawing takes (preprocess, then the predictor with its gate and the familiarity
+check fitted for the model; ``--no-familiarity``: the gate alone):
 
-- a non-digit counts as refused when preprocessing or the gate says it holds no digit;
+- a non-digit counts as refused when preprocessing, the gate or the familiarity says it holds no digit;
 - a digit counts as read when it is not refused and the digit is right (a refusal is a mistake).
 
-Also MNIST's 10,000 test digits: how many the gate refuses (the digit side's false alarms).
+Also MNIST's 10,000 test digits: how many the checks refuse (the digit side's false alarms).
 """
 
 import argparse
@@ -21,6 +22,7 @@ import numpy as np
 from bench.common import machine, print_json, print_table
 from bench.heldout import wild
 from model.data import as_floats, load_mnist
+from model.recognition.familiarity import Familiarity
 from model.recognition.gate import GATE_PATH, Gate
 from model.recognition.predictor import Predictor
 from model.recognition.preprocess import preprocess
@@ -63,15 +65,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--model", type=Path, default=SHIPPED_MODEL_PATH, help="default: the shipped model")
     parser.add_argument("--gate", type=Path, default=GATE_PATH, help="default: the shipped gate")
+    parser.add_argument("--no-familiarity", action="store_true", help="the gate alone, without the familiarity check")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
-    predictor = Predictor.load(arguments.model, gate=Gate.load(arguments.gate))
+    familiarity = None if arguments.no_familiarity else Familiarity.load(arguments.model)
+    predictor = Predictor.load(arguments.model, gate=Gate.load(arguments.gate), familiarity=familiarity)
     started = time.perf_counter()
     families = measure(predictor, arguments.count, arguments.digits, arguments.seed)
     non_digit = [figures for name, figures in families.items() if not wild.families()[name]]
     digit = [figures for name, figures in families.items() if wild.families()[name]]
     data = load_mnist()
-    mnist_refused = predictor.gate.refuses(as_floats(data.x_test)) if predictor.gate is not None else np.zeros(1)
+    mnist_refused = predictor.refuses(as_floats(data.x_test))
     summary = {
         "non-digits refused (all families)": float(
             np.average([f["refused"] for f in non_digit], weights=[f["n"] for f in non_digit])
@@ -93,6 +97,7 @@ def main() -> None:
     result = {
         "machine": machine(),
         "seconds": round(time.perf_counter() - started, 1),
+        "familiarity": "fitted for this model" if predictor.familiarity is not None else "none",
         "families": families,
         "summary": summary,
     }
@@ -116,6 +121,7 @@ def main() -> None:
         ],
     )
     print_table("Summary", ["measure", "value"], [[name, f"{value:.2%}"] for name, value in summary.items()])
+    print(f"familiarity check: {result['familiarity']}")
 
 
 if __name__ == "__main__":

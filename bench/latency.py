@@ -1,7 +1,9 @@
 """Canvas drawing -> digit latency, in process: ``python -m bench.latency [--json]``.
 
 Preprocessing plus prediction for >= 500 varied 280x280 RGBA drawings after a warm-up, against
-Keras' ``model.predict`` on the same preprocessed inputs, in the same run.
+Keras' ``model.predict`` on the same preprocessed inputs, in the same run. Also
+``Predictor.predict`` with both checks against the gate alone (no familiarity check), the two
+alternated drawing by drawing so both see the same machine.
 """
 
 import argparse
@@ -10,7 +12,6 @@ import time
 import numpy as np
 
 from bench.common import percentile_ms, print_json, print_table
-from model.recognition.gate import shipped_gate
 from model.recognition.predictor import Predictor
 from model.recognition.preprocess import preprocess
 from tests.support.drawings import draw_digit
@@ -41,7 +42,7 @@ def main():
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
 
-    predictor = Predictor.load(gate=shipped_gate()).warm_up()
+    predictor = Predictor.with_checks().warm_up()
     drawings = varied_drawings(arguments.count)
     for drawing in drawings[:30]:  # warm-up: first calls trace and allocate
         predictor.predict(preprocess(drawing))
@@ -64,7 +65,17 @@ def main():
         predictor.model.predict(image[None, :, :, None], verbose=0)
         baseline.append(time.perf_counter() - started)
 
+    gate_alone = Predictor(predictor.model, gate=predictor.gate).warm_up()
+    both_checks, gate_only = [], []
+    for image in images:
+        for reader, times in ((predictor, both_checks), (gate_alone, gate_only)):
+            started = time.perf_counter()
+            reader.predict(image)
+            times.append(time.perf_counter() - started)
+
     result = {
+        "predict_with_familiarity_p50_ms": percentile_ms(both_checks, 50),
+        "predict_gate_alone_p50_ms": percentile_ms(gate_only, 50),
         "p50_ms": percentile_ms(ours, 50),
         "p99_ms": percentile_ms(ours, 99),
         "preprocess_p50_ms": percentile_ms(preprocess_only, 50),
@@ -92,6 +103,11 @@ def main():
         ],
     )
     print(f"ratio baseline / ours (p50): {result['baseline_predict_p50_ms'] / result['p50_ms']:.1f}x")
+    with_both, gate_only_p50 = result["predict_with_familiarity_p50_ms"], result["predict_gate_alone_p50_ms"]
+    print(
+        f"Predictor.predict alternated over {len(images)} drawings, p50: with the familiarity check "
+        f"{with_both:.2f} ms, the gate alone {gate_only_p50:.2f} ms ({with_both / gate_only_p50:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from bench.common import print_json, print_table
 from bench.drawings_robustness import VARIANTS, as_drawing
 from model.data import as_floats, load_mnist
 from model.making.synthetic.negatives import HELD_OUT_FONTS, HELD_OUT_WRITTEN, KINDS, negative_pictures
-from model.recognition.gate import shipped_gate
 from model.recognition.predictor import Predictor
 from model.recognition.preprocess import preprocess
 from model.recognition.refusal import NoDigitError
@@ -29,7 +28,7 @@ def main():
     parser.add_argument("--drawings", type=int, default=200, help="per variant")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
-    predictor = Predictor.load(gate=shipped_gate())
+    predictor = Predictor.with_checks()
     if predictor.gate is None:
         parser.error("no gate: train it with python -m model gate")
     result = {}
@@ -53,7 +52,7 @@ def main():
 
     data = load_mnist()
     images = as_floats(data.x_test)
-    gate_refused = predictor.gate.refuses(images)
+    gate_refused = predictor.refuses(images)
     read = np.argmax(predictor.predict_probabilities(images), axis=1)
     result["MNIST test refused"] = float(gate_refused.mean())
     result["MNIST test accuracy, refusal = mistake"] = float(np.mean((read == data.y_test) & ~gate_refused))
@@ -61,15 +60,19 @@ def main():
     for variant in VARIANTS:
         chosen = rng.choice(len(data.y_test), arguments.drawings, replace=False)
         drawings = np.stack([preprocess(as_drawing(data.x_test[index], variant, rng)) for index in chosen])
-        result[f"drawings refused: {variant}"] = float(predictor.gate.refuses(drawings).mean())
+        result[f"drawings refused: {variant}"] = float(predictor.refuses(drawings).mean())
     result["threshold"] = predictor.gate.threshold
+    result["familiarity"] = "fitted for this model" if predictor.familiarity is not None else "none"
     if arguments.json:
         print_json(result)
         return
     print_table(
-        "Refused by the 'is it a digit?' gate (held-out images)",
+        "Refused by the 'is it a digit?' gate and the familiarity check (held-out images)",
         ["images", "refused"],
-        [[name, f"{value:.2%}" if name != "threshold" else f"{value:.4f}"] for name, value in result.items()],
+        [
+            [name, value if isinstance(value, str) else f"{value:.2%}" if name != "threshold" else f"{value:.4f}"]
+            for name, value in result.items()
+        ],
     )
 
 

@@ -28,7 +28,6 @@ from scipy import ndimage
 from bench.common import machine, print_json, print_table
 from bench.heldout.handwriting import on_canvas, on_paper
 from model.data import load_mnist
-from model.recognition.gate import shipped_gate
 from model.recognition.predictor import Predictor
 
 RENDERINGS = ("canvas, thin pen", "canvas, thick pen", "photo of ink on paper")
@@ -140,7 +139,7 @@ def main():
     arguments = parser.parse_args()
 
     data = load_mnist()
-    predictor = Predictor.load(gate=shipped_gate()).warm_up()
+    predictor = Predictor.with_checks().warm_up()
     numbers = make_numbers(data.x_test, data.y_test, arguments.count, seed=arguments.seed)
     right = {"apart": [], "touching": []}
     by_rendering = {rendering: [] for rendering in RENDERINGS}

@@ -25,7 +25,7 @@ def the_answer(predictor, reading, image, moves):
     digit = int(np.argmax(probabilities))
     if refusal is not None:
         st.metric("Prediction", "–", "not a digit", delta_color="off", delta_arrow="off")
-        st.caption(f"The gate says: {refusal.detail}. The network's best guess: {digit}.")
+        st.caption(f"That does not look like a digit: {refusal.detail}. The network's best guess: {digit}.")
     else:
         st.metric("Prediction", str(digit), f"{probabilities[digit]:.1%} sure", delta_color="off", delta_arrow="off")
     return probabilities

@@ -10,10 +10,9 @@ def sample():
 
 @pytest.fixture(scope="session")
 def shipped_predictor():
-    from model.recognition.gate import shipped_gate
     from model.recognition.predictor import Predictor
 
-    return Predictor.load(gate=shipped_gate())
+    return Predictor.with_checks()
 
 
 def pytest_collection_modifyitems(items):

@@ -15,9 +15,9 @@ from model.inside.digit_map import (
     MapPlacer,
     Placement,
     neighbour_pictures,
-    penultimate_model,
 )
 from model.inside.map_picture import map_picture, marker
+from model.recognition.features import penultimate_model
 from model.recognition.forward import traced_forward
 from model.recognition.preprocess import preprocess
 from model.storage import SHIPPED_MODEL_PATH, read_card, sha256_of_files

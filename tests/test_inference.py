@@ -80,14 +80,16 @@ def test_probabilities_are_a_distribution_and_batch_matches_single(sample, shipp
     np.testing.assert_allclose(batch, single, atol=1e-5)
 
 
-def test_one_drawing_is_refused_exactly_when_the_gate_refuses_it(sample, shipped_predictor):
-    # predict() asks the model and the gate in one traced call; the batch paths ask them apart.
+def test_one_drawing_is_refused_exactly_when_the_checks_refuse_it(sample, shipped_predictor):
+    # predict() asks the model, the gate and the familiarity in one traced call; the batch path
+    # (refuses) asks them apart.
     from model.making.synthetic.negatives import make_negatives
 
     images = np.concatenate([sample.x_test[:30] / np.float32(255), make_negatives(40, seed=4) / np.float32(255)])
-    refused = shipped_predictor.gate.refuses(images)
+    refused = shipped_predictor.refuses(images)
     assert 0 < refused.sum() < len(images)
     assert [not shipped_predictor.predict(image).is_digit for image in images] == list(refused)
+    assert np.all(refused[shipped_predictor.gate.refuses(images)])  # the familiarity only adds refusals
 
 
 def test_explanation_points_at_the_ink(sample, shipped_predictor):

@@ -15,7 +15,6 @@ from model.data import load_mnist
 from model.hosting.admission import TrainingQueue
 from model.hosting.memory import give_back_freed_memory
 from model.hosting.settings import limits, room_limits
-from model.recognition.gate import shipped_gate
 from model.recognition.predictor import ModelLoadError, Predictor
 from model.rooms.store import RoomStore
 from model.storage import runs_dir
@@ -26,7 +25,7 @@ from ui.shared import kept_for_everyone
 @kept_for_everyone(max_entries=16)
 def kept_predictor(path, modified_time):
     # modified_time is part of the cache key: a file replaced on disk is loaded afresh.
-    predictor = Predictor.load(path, gate=shipped_gate()).warm_up()
+    predictor = Predictor.with_checks(path).warm_up()
     # TensorFlow, Keras and the model are now in memory for good: frozen, Python's collector
     # no longer walks their millions of objects on each full collection (~0.3 s each here).
     gc.freeze()

@@ -17,6 +17,8 @@
 - ``sample --data PATH``: write the bundled sample from a full MNIST.
 - ``map [--model PATH] [--data PATH] [--out PATH] [--perplexity P]``: the map of the test digits (t-SNE of
   the model's penultimate features) that the Inside page places a drawing on.
+- ``familiarity [--model PATH] [--data PATH] [--out PATH]``: fit the check that refuses drawings whose
+  features lie far from every digit's (model/mnist_familiarity.npz; issue 19).
 - ``tutorials [--data PATH] [--only ARCH...]``: train the four tutorials' networks with their recipes and ship
   slim copies in model/tutorials/ for the Inside page.
 
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m model", description="The digit-recognition demo's tools.")
     commands = parser.add_subparsers(
-        dest="command", metavar="{train,evaluate,predict,gate,numbers,ensemble,sample,map,tutorials}"
+        dest="command", metavar="{train,evaluate,predict,gate,numbers,ensemble,sample,map,familiarity,tutorials}"
     )
 
     predict = commands.add_parser("predict", help="read the digit (or with --number, the number) in each image file")
@@ -103,6 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     digit_map.add_argument("--out", help="a .npz file (default: the shipped map's path, model/mnist_map.npz)")
     digit_map.add_argument("--perplexity", type=float, default=30.0, help="t-SNE's perplexity (default: 30)")
 
+    familiarity = commands.add_parser(
+        "familiarity", help="fit the check that refuses drawings unlike every digit the model learned from"
+    )
+    familiarity.add_argument("--model", default=str(SHIPPED_MODEL_PATH), help=MODEL_HELP)
+    familiarity.add_argument("--data", help="a full MNIST (fitted on its training digits)")
+    familiarity.add_argument("--out", help="a .npz file (default: model/mnist_familiarity.npz)")
+
     tutorials = commands.add_parser("tutorials", help="train and ship the four tutorials' networks (model/tutorials/)")
     tutorials.add_argument("--data", help="a full MNIST (the tutorials' networks ship trained on all of it)")
     tutorials.add_argument("--only", nargs="+", choices=TUTORIAL_ARCHITECTURES, help="default: all four")
@@ -113,7 +122,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if arguments.command != "sample":
         import_tensorflow_quietly()
-    from model.cli.making import run_ensemble, run_gate, run_map, run_numbers, run_sample, run_train, run_tutorials
+    from model.cli.making import (
+        run_ensemble,
+        run_familiarity,
+        run_gate,
+        run_map,
+        run_numbers,
+        run_sample,
+        run_train,
+        run_tutorials,
+    )
     from model.cli.reading import run_evaluate, run_predict
 
     runners = {
@@ -125,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         "ensemble": run_ensemble,
         "sample": run_sample,
         "map": run_map,
+        "familiarity": run_familiarity,
         "tutorials": run_tutorials,
     }
     run: Callable[[argparse.Namespace], int] = runners[arguments.command]

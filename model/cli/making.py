@@ -1,5 +1,6 @@
-"""``train``, ``gate``, ``numbers``, ``ensemble``, ``sample`` and ``map``: make a network (or the bundled
-sample, or the map of the test digits) from MNIST and save it with its card."""
+"""``train``, ``gate``, ``numbers``, ``ensemble``, ``sample``, ``map`` and ``familiarity``: make a network
+(or the bundled sample, the map of the test digits, a model's familiarity check) from MNIST and save
+it with its card."""
 
 import argparse
 import sys
@@ -203,6 +204,31 @@ def run_map(arguments: argparse.Namespace) -> int:
     print(
         f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {card['n']:,} test digits, {card['mistakes']} mistakes, "
         f"perplexity {card['perplexity']:g}, in {time.monotonic() - started:.0f} s"
+    )
+    return 0
+
+
+def run_familiarity(arguments: argparse.Namespace) -> int:
+    from model.data import load_mnist
+    from model.making.familiarity import make_familiarity
+    from model.recognition.familiarity import FAMILIARITY_PATH
+    from model.recognition.predictor import Predictor
+
+    out = Path(arguments.out or FAMILIARITY_PATH)
+    try:
+        if out.suffix != ".npz":
+            raise ValueError(f"--out must end in .npz, got {out}")
+        data = load_mnist(arguments.data)
+        predictor = Predictor.load(arguments.model)
+        familiarity = make_familiarity(predictor.model, arguments.model, data)
+    except ValueError as error:  # ModelLoadError is one
+        return fail(error, 2)
+    familiarity.save(out)
+    card = familiarity.card
+    print(
+        f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): fitted on {card['fitted_digits']:,} digits, "
+        f"threshold {familiarity.threshold:.1f}, refuses {card['calibration_refused']:.2%} of "
+        f"{card['calibration_digits']:,} calibration digits"
     )
     return 0
 

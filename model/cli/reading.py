@@ -12,11 +12,10 @@ from model.recognition.predictor import Predictor
 
 
 def run_predict(arguments: argparse.Namespace) -> int:
-    from model.recognition.gate import shipped_gate
     from model.recognition.predictor import ModelLoadError
 
     try:
-        predictor = Predictor.load(arguments.model, gate=shipped_gate())
+        predictor = Predictor.with_checks(arguments.model)
     except ModelLoadError as error:
         return fail(error, 1)
     failed = False

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from model.recognition.features import penultimate_model
 from model.recognition.forward import DIGIT_SHAPE, traced_forward
 from model.storage import PACKAGE_DIR
 
@@ -27,36 +28,6 @@ MAP_PATH = PACKAGE_DIR / "mnist_map.npz"
 ARRAYS = ("coordinates", "labels", "predicted", "features", "projection_mean", "projection", "images")
 BACKGROUNDS = {True: "#0d1117", False: "#ffffff"}  # dark and light, as the Present page's rooms
 FOREGROUNDS = {True: (240, 246, 252), False: (17, 17, 17)}
-
-
-def penultimate_model(keras_model: Any) -> Any:
-    """A Keras model from the image to the input of ``keras_model``'s final Dense layer: what the
-    network has made of the image just before it names a digit. For an ensemble (members averaged,
-    ``model.making.ensemble``) the members' inputs joined, in member order."""
-    import keras
-
-    inputs = keras.Input(shape=tuple(keras_model.input_shape[1:]), name="image")
-    return keras.Model(inputs, _penultimate(keras_model, inputs), name=f"{keras_model.name}_features")
-
-
-def _penultimate(keras_model: Any, tensor: Any) -> Any:
-    import keras
-
-    last = keras_model.layers[-1] if keras_model.layers else None
-    if isinstance(last, keras.layers.Dense):
-        if isinstance(keras_model, keras.Sequential):  # its graph is rebuilt from its layers
-            for layer in keras_model.layers[:-1]:
-                tensor = layer(tensor)
-            return tensor
-        return keras.Model(keras_model.inputs[0], last.input)(tensor)  # digit models have one input
-    # An ensemble: each member reads the image itself (``average`` wires them so).
-    members = [layer for layer in keras_model.layers if isinstance(layer, keras.Model)]
-    if not members:
-        raise ValueError(
-            f"{keras_model.name} ends in {type(last).__name__}, not a Dense layer or an ensemble's members"
-        )
-    features = [_penultimate(member, tensor) for member in members]
-    return features[0] if len(features) == 1 else keras.layers.Concatenate(name="features")(features)
 
 
 @dataclasses.dataclass(frozen=True)

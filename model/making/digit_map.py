@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 from model.data import MnistData, as_floats
-from model.inside.digit_map import ARRAYS, DigitMap, penultimate_model
+from model.inside.digit_map import ARRAYS, DigitMap
 from model.making.cards import created_now
+from model.recognition.features import penultimate_model
 from model.recognition.forward import in_batches, traced_forward
 from model.storage import sha256_of_files
 

@@ -24,10 +24,10 @@ ALLOWED_REFUSALS = 1 / 1_000
 DIGITS, OTHERS, PIECES = 0, 1, 2
 
 
-def calibrate(keras_model: Any, data: MnistData) -> dict[str, Any]:
-    """The threshold that refuses ALLOWED_REFUSALS of the last VALIDATION_DIGITS training digits
-    (which the gate never trained on) as people send them: as they are, with thicker strokes,
-    redrawn with an even pen, and small and blurred as in a photo. A card's part."""
+def calibration_digits(data: MnistData) -> np.ndarray:
+    """The last VALIDATION_DIGITS training digits (which no gate trains on) as people send them:
+    as they are, with thicker strokes, redrawn with an even pen, and small and blurred as in a
+    photo. (5 x VALIDATION_DIGITS, 28, 28, 1) floats in [0, 1]."""
     import tensorflow as tf
 
     from model.making.augment import as_pen_strokes, low_resolution
@@ -37,7 +37,12 @@ def calibrate(keras_model: Any, data: MnistData) -> dict[str, Any]:
     thicker = [tf.nn.max_pool2d(validation, ksize=size, strides=1, padding="SAME").numpy() for size in (3, 5)]
     redrawn = as_floats(as_pen_strokes(held_back, VALIDATION_DIGITS, seed=1)[0])[..., None]
     blurred = as_floats(low_resolution(held_back, VALIDATION_DIGITS, seed=1)[0])[..., None]
-    scores = Gate(keras_model, 0.5).digit_probability(np.concatenate([validation, *thicker, redrawn, blurred]))
+    return np.concatenate([validation, *thicker, redrawn, blurred])
+
+
+def calibrate(keras_model: Any, data: MnistData) -> dict[str, Any]:
+    """The threshold that refuses ALLOWED_REFUSALS of the ``calibration_digits``. A card's part."""
+    scores = Gate(keras_model, 0.5).digit_probability(calibration_digits(data))
     threshold = float(min(0.5, np.quantile(scores, ALLOWED_REFUSALS)))
     return {
         "threshold": threshold,

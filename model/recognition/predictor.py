@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 
 from model.data import as_floats
+from model.recognition.familiarity import Familiarity
+from model.recognition.features import penultimate_model, reading_model
 from model.recognition.forward import DIGIT_SHAPE, in_batches, traced_forward
-from model.recognition.gate import DIGIT_HEAD, Gate
-from model.recognition.refusal import GATE_REFUSAL, Refusal
+from model.recognition.gate import DIGIT_HEAD, Gate, shipped_gate
+from model.recognition.refusal import GATE_REFUSAL, UNFAMILIAR_REFUSAL, Refusal
 from model.storage import SHIPPED_MODEL_PATH, read_card
 
 
@@ -40,16 +42,28 @@ class Prediction:
         return self.confidence < 0.7 or self.probabilities[self.runner_up] > 0.25
 
 
-def traced_reading(keras_model: Any, gate: Gate) -> Callable[[Any], Any]:
+def traced_reading(keras_model: Any, gate: Gate, with_features: bool = False) -> Callable[[Any], Any]:
     """The model and the gate's digit head in one traced call, for one drawing at a time:
     TensorFlow runs the two graphs side by side and the call is dispatched once (1.3 ms here,
-    against 2.0 ms for two calls; bench/latency.py)."""
+    against 2.0 ms for two calls; bench/latency.py). ``with_features``: the model's penultimate
+    features come too, from the same pass (``features.reading_model``), for the familiarity check.
+    Returns (probabilities, digit probability[, features])."""
     import tensorflow as tf
 
+    if with_features:
+        reader = reading_model(keras_model)
+
+        def read(images: Any) -> Any:
+            outputs = reader(images, training=False)
+            digit = gate.model(images, training=False)[DIGIT_HEAD]
+            return outputs["probabilities"], digit, outputs["features"]
+    else:
+
+        def read(images: Any) -> Any:
+            return keras_model(images, training=False), gate.model(images, training=False)[DIGIT_HEAD]
+
     return tf.function(
-        lambda images: (keras_model(images, training=False), gate.model(images, training=False)[DIGIT_HEAD]),
-        input_signature=[tf.TensorSpec(shape=(None, *DIGIT_SHAPE), dtype=tf.float32)],
-        reduce_retracing=True,
+        read, input_signature=[tf.TensorSpec(shape=(None, *DIGIT_SHAPE), dtype=tf.float32)], reduce_retracing=True
     )
 
 
@@ -60,16 +74,21 @@ class Predictor:
         card: dict[str, Any] | None = None,
         path: Path | str | None = None,
         gate: Gate | None = None,
+        familiarity: Familiarity | None = None,
     ) -> None:
         self.gate = gate  # "is it a digit at all?", asked before naming one; None: every image is a digit
+        # "is it like the digits this network learned from?", asked with the gate; only with one
+        self.familiarity = familiarity if gate is not None else None
         self.model = keras_model
         self.card = card or {}
         self.path = Path(path) if path else None
         self._forward = traced_forward(keras_model)
-        self._read = traced_reading(keras_model, gate) if gate is not None else None
+        self._read = traced_reading(keras_model, gate, self.familiarity is not None) if gate is not None else None
 
     @classmethod
-    def load(cls, path: Path | str = SHIPPED_MODEL_PATH, gate: Gate | None = None) -> "Predictor":
+    def load(
+        cls, path: Path | str = SHIPPED_MODEL_PATH, gate: Gate | None = None, familiarity: Familiarity | None = None
+    ) -> "Predictor":
         """Load a .keras file in safe mode; ModelLoadError with the path if that fails."""
         path = Path(path)
         if not path.is_file():
@@ -88,7 +107,13 @@ class Predictor:
             raise ModelLoadError(
                 f"{path} is not a digit model: it maps {keras_model.input_shape} to {keras_model.output_shape}"
             )
-        return cls(keras_model, read_card(path), path, gate=gate)
+        return cls(keras_model, read_card(path), path, gate=gate, familiarity=familiarity)
+
+    @classmethod
+    def with_checks(cls, path: Path | str = SHIPPED_MODEL_PATH) -> "Predictor":
+        """The model at ``path`` as the app reads drawings with it: with the shipped gate, and with
+        the familiarity fitted for that very file when there is one."""
+        return cls.load(path, gate=shipped_gate(), familiarity=Familiarity.load(path))
 
     def warm_up(self) -> "Predictor":
         """Trace both paths (a batch, and one drawing with the gate) before the first visitor waits on them."""
@@ -105,20 +130,37 @@ class Predictor:
         outputs = in_batches(lambda batch: self._forward(batch).numpy(), images, np.zeros((0, 10), np.float32))
         return _normalised(outputs)
 
+    def refuses(self, images: np.ndarray) -> np.ndarray:
+        """(n,) which of many images (n, 28, 28) the checks refuse, as ``predict`` would one by one:
+        the gate, then the familiarity. None refused without a gate."""
+        images = np.asarray(images, dtype=np.float32).reshape(-1, *DIGIT_SHAPE)
+        if self.gate is None:
+            return np.zeros(len(images), dtype=bool)
+        refused = self.gate.refuses(images)
+        if self.familiarity is not None:
+            forward = traced_forward(penultimate_model(self.model))
+            features = in_batches(lambda batch: forward(batch).numpy(), images, np.zeros((0, 1), np.float32))
+            refused |= self.familiarity.refuses(features)
+        return refused
+
     def predict(self, image: np.ndarray) -> Prediction:
         """One preprocessed 28x28 image -> Prediction (with the gate's refusal, if it has one)."""
+        refusal = None
         if self._read is None or self.gate is None:
-            probabilities, refused = self.predict_probabilities(image)[0], False
+            probabilities = self.predict_probabilities(image)[0]
         else:
-            outputs, digit_probability = self._read(np.asarray(image, dtype=np.float32).reshape(1, *DIGIT_SHAPE))
-            probabilities = _normalised(outputs.numpy())[0]
-            refused = bool(self.gate.refuses_probability(digit_probability.numpy()[0, 0]))
+            outputs = self._read(np.asarray(image, dtype=np.float32).reshape(1, *DIGIT_SHAPE))
+            probabilities = _normalised(outputs[0].numpy())[0]
+            if self.gate.refuses_probability(outputs[1].numpy()[0, 0]):
+                refusal = GATE_REFUSAL
+            elif self.familiarity is not None and self.familiarity.refuses(outputs[2].numpy())[0]:
+                refusal = UNFAMILIAR_REFUSAL
         digit = int(np.argmax(probabilities))
         return Prediction(
             digit=digit,
             confidence=float(probabilities[digit]),
             probabilities=probabilities,
-            refusal=GATE_REFUSAL if refused else None,
+            refusal=refusal,
         )
 
     def explain(self, image: np.ndarray, digit: int) -> np.ndarray:

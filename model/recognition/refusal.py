@@ -43,6 +43,8 @@ NO_INK = Refusal(RefusalKind.NO_INK, "the image holds no ink")
 TOO_FAINT = Refusal(RefusalKind.NO_INK, "the ink is too faint")
 EMPTY_IMAGE = Refusal(RefusalKind.NO_INK, "the image is empty (0 pixels)")
 GATE_REFUSAL = Refusal(RefusalKind.GATE, "it is unlike every handwritten digit the network learned from")
+# The familiarity check (familiarity.py) says it: what the network made of it lies far from every digit's.
+UNFAMILIAR_REFUSAL = Refusal(RefusalKind.GATE, "what the network sees in it lies far from every digit it learned")
 NO_NUMBER_READER = Refusal(RefusalKind.NO_NUMBER_READER, "the number model file is missing")
 
 

@@ -1,0 +1,61 @@
+"""What a digit network has made of an image just before it names a digit: the input of its
+final Dense layer (for an ensemble, its members' joined). The map of the test digits is made of
+these features, and the familiarity check (``familiarity.py``) measures how far a drawing's lie
+from every digit's.
+"""
+
+from typing import Any
+
+
+def penultimate_model(keras_model: Any) -> Any:
+    """A Keras model from the image to the input of ``keras_model``'s final Dense layer: what the
+    network has made of the image just before it names a digit. For an ensemble (members averaged,
+    ``model.making.ensemble``) the members' inputs joined, in member order."""
+    import keras
+
+    inputs = keras.Input(shape=tuple(keras_model.input_shape[1:]), name="image")
+    return keras.Model(inputs, _penultimate(keras_model, inputs), name=f"{keras_model.name}_features")
+
+
+def _penultimate(keras_model: Any, tensor: Any) -> Any:
+    import keras
+
+    last = keras_model.layers[-1] if keras_model.layers else None
+    if isinstance(last, keras.layers.Dense):
+        if isinstance(keras_model, keras.Sequential):  # its graph is rebuilt from its layers
+            for layer in keras_model.layers[:-1]:
+                tensor = layer(tensor)
+            return tensor
+        return keras.Model(keras_model.inputs[0], last.input)(tensor)  # digit models have one input
+    # An ensemble: each member reads the image itself (``average`` wires them so).
+    members = [layer for layer in keras_model.layers if isinstance(layer, keras.Model)]
+    if not members:
+        raise ValueError(
+            f"{keras_model.name} ends in {type(last).__name__}, not a Dense layer or an ensemble's members"
+        )
+    features = [_penultimate(member, tensor) for member in members]
+    return features[0] if len(features) == 1 else keras.layers.Concatenate(name="features")(features)
+
+
+def reading_model(keras_model: Any) -> Any:
+    """A Keras model from the image to ``{"probabilities", "features"}``: the network's own
+    probabilities and its penultimate features (an ensemble's members averaged as
+    ``model.making.ensemble.average`` does, their features joined), in one pass over the layers
+    ``keras_model`` already has, so the features cost nothing more than the reading."""
+    import keras
+
+    inputs = keras.Input(shape=tuple(keras_model.input_shape[1:]), name="image")
+    members = [layer for layer in keras_model.layers if isinstance(layer, keras.Model)] or [keras_model]
+    features, probabilities = [], []
+    for index, member in enumerate(members):
+        # Each member as its own sub-model: their layers share names ("probabilities").
+        both = keras.Model(member.inputs[0], [member.layers[-1].input, member.outputs[0]], name=f"reading_{index}")
+        member_features, member_probabilities = both(inputs)
+        features.append(member_features)
+        probabilities.append(member_probabilities)
+    if len(members) > 1:
+        probabilities = [keras.layers.Average(name="averaged")(probabilities)]
+        features = [keras.layers.Concatenate(name="joined")(features)]
+    return keras.Model(
+        inputs, {"probabilities": probabilities[0], "features": features[0]}, name=f"{keras_model.name}_reading"
+    )
