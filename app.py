@@ -24,7 +24,9 @@ st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</s
 
 if "room" in st.query_params:
     # A phone that followed a room's join link: the room's own view, nothing else.
-    navigation = st.navigation([st.Page("pages/join.py", title="Join", icon=":material/groups:")], position="hidden")
+    navigation = st.navigation(
+        [st.Page("pages/join.py", title="Join", icon=":material/groups:", url_path="join")], position="hidden"
+    )
 else:
     navigation = st.navigation(
         [
@@ -33,6 +35,7 @@ else:
             st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:"),
             st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
             st.Page("pages/present.py", title="Present", icon=":material/co_present:", url_path="present"),
+            st.Page("pages/join.py", title="Join a room", icon=":material/groups:", url_path="join"),
         ]
     )
 navigation.run()

@@ -178,7 +178,24 @@ def phone_and_present(browser, url):
         presenter.get_by_test_id("stMetric").filter(has_text="Drawings").get_by_test_id("stMetricValue")
     ).to_have_text("12", timeout=30_000)
     presenter.screenshot(path=OUT / "wall.png", full_page=True)
+    # The same room's wall on a smaller projector, in a dark room.
+    small = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    small.goto(f"{url}/present?wall={code}")
+    small.get_by_text("Dark room").click()
+    small.get_by_text("Audience room").click()
+    expect(small.get_by_test_id("stMetric").filter(has_text="Drawings").get_by_test_id("stMetricValue")).to_have_text(
+        "12", timeout=30_000
+    )
+    small.wait_for_function("() => [...document.images].every(image => image.complete && image.naturalWidth > 0)")
+    small.screenshot(path=OUT / "wall-1280x720-dark.png")
+    small.context.close()
     presenter.context.close()
+
+    phone = browser.new_context(**PHONE).new_page()  # no QR code at hand: the address and the code typed
+    phone.goto(f"{url}/join")
+    phone.get_by_label("The room's code, as the wall shows it").fill(code.lower())
+    phone.screenshot(path=OUT / "phone-join-code.png")
+    phone.context.close()
 
 
 if __name__ == "__main__":

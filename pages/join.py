@@ -1,13 +1,15 @@
-"""Join: a phone's view of an audience room (the link ?room=CODE): draw, send, say if it was right."""
+"""Join: a phone's view of an audience room (the link ?room=CODE, or /join and the code typed):
+draw, send, say if it was right."""
 
 import streamlit as st
 
-from model.rooms.errors import RoomError
+from model.rooms.errors import RoomError, RoomNotFound
+from model.rooms.values import normalised_code
 from ui.canvas import clear_canvas, drawing_canvas
 from ui.entry import enter_through_the_app
 from ui.reading import read, show_answer_line
 from ui.resources import active_predictor, room_store
-from ui.room_views import send_drawing, show_correction
+from ui.room_views import count_a_miss, may_try_a_code, send_drawing, show_correction
 from ui.session import JOIN_FLASH, take_flash
 
 enter_through_the_app()
@@ -16,8 +18,8 @@ PHONE_CANVAS = 300
 
 
 def send_and_clear(code, image, prediction):
-    send_drawing(code, image, prediction)
-    clear_canvas()
+    if send_drawing(code, image, prediction):
+        clear_canvas()  # a refused drawing stays on the canvas, to send again
 
 
 @st.fragment
@@ -43,14 +45,52 @@ def draw_for_the_room(code):
     show_correction(code)
 
 
+TOO_MANY_TRIES = "Too many room codes tried from here: wait a minute, then try again."
+
+
+def join_by_code():
+    """No room in the address (``/join``): type the code the wall shows."""
+    st.title("Join a room")
+    with st.form("join"):
+        typed = st.text_input("The room's code, as the wall shows it", max_chars=16, placeholder="ABCD-2345")
+        joined = st.form_submit_button("Join", type="primary", icon=":material/login:")
+    if not joined:
+        return
+    code = normalised_code(typed)
+    if code is None:
+        st.error("A room's code is 8 letters and digits, like ABCD-2345.")
+    elif not may_try_a_code():
+        st.error(TOO_MANY_TRIES)
+    elif (room := find_room(code)) is not None:
+        st.query_params["room"] = room
+        st.rerun()
+
+
+def find_room(code):
+    """The room's code if it is open for drawings, else None with the reason on the page."""
+    try:
+        room = room_store().room(code)
+    except RoomNotFound as refusal:
+        count_a_miss()
+        st.error(str(refusal))
+        return None
+    except RoomError as refusal:
+        st.error(str(refusal))
+        return None
+    if room.closed:
+        st.warning("This room is closed: thank you for drawing!")
+        return None
+    return room.code
+
+
 code = st.query_params.get("room", "")
-st.title("Draw for the room")
-try:
-    room = room_store().room(code)
-except RoomError as refusal:
-    st.error(str(refusal))
+if not code:
+    join_by_code()
     st.stop()
-if room.closed:
-    st.warning("This room is closed: thank you for drawing!")
+st.title("Draw for the room")
+if not may_try_a_code():
+    st.error(TOO_MANY_TRIES)
+    st.stop()
+if find_room(code) is None:
     st.stop()
 draw_for_the_room(code)

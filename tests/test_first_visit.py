@@ -38,7 +38,9 @@ def test_a_page_address_opened_first_on_a_fresh_server_opens_the_app(tmp_path, a
         else:
             expect(page.get_by_role("heading", name=PAGES[address])).to_be_visible(timeout=60_000)
             # Each link reads its icon's name, then its title.
-            titles = [re.compile(f"{title}$") for title in ("Draw", "Inside", "Gallery", "Train", "Present")]
+            titles = [
+                re.compile(f"{title}$") for title in ("Draw", "Inside", "Gallery", "Train", "Present", "Join a room")
+            ]
             expect(navigation.get_by_role("link")).to_have_text(titles)
             expect(page.get_by_text("Active model", exact=True)).to_be_visible(timeout=60_000)
         # Streamlit's file list would name the entry script and the phone's page.

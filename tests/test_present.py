@@ -171,6 +171,34 @@ def test_a_server_listening_on_loopback_only_says_phones_cannot_reach_it(server)
     presenter.context.close()
 
 
+def test_a_phone_joins_by_typing_the_code_the_wall_shows_in_big_letters(server):
+    url, browser = server
+    presenter = open_present(browser, url)
+    presenter.get_by_text("Audience room").click()
+    presenter.get_by_role("button", name="Open a room").click()
+    shown = presenter.locator(".join-code strong")
+    expect(shown).to_have_text(re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$"), timeout=30_000)
+    # Read from the back row: the code's letters and the QR code are large on a 1920x1080 wall.
+    assert shown.bounding_box()["height"] >= 60
+    qr = presenter.get_by_test_id("stImage").filter(has_text="Scan to draw").locator("img")
+    assert qr.bounding_box()["height"] >= PROJECTOR["height"] / 3, qr.bounding_box()
+    code = shown.inner_text()
+
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{url}/join")
+    field = phone.get_by_label("The room's code, as the wall shows it")
+    field.fill("ABCD-0000")  # no room's code has a 0
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.get_by_text("A room's code is 8 letters and digits")).to_be_visible(timeout=30_000)
+    field.fill(code.lower().replace("-", " "))  # typed as a phone keyboard does it
+    phone.get_by_role("button", name="Join").click()
+    phone_draws(phone, 7)
+    expect(metric(presenter, "Drawings")).to_have_text("1", timeout=10_000)
+    presenter.get_by_role("button", name="Close the room").click()
+    for page in (presenter, phone):
+        page.context.close()
+
+
 def test_a_forged_room_code_is_refused_plainly(server):
     url, browser = server
     page = browser.new_context(**PHONE).new_page()

@@ -4,7 +4,6 @@ The PostgreSQL variants skip only when its binaries are missing and DIGITS_REQUI
 unset; with DIGITS_REQUIRE_POSTGRES=1 (CI) a missing PostgreSQL fails them.
 """
 
-import base64
 import io
 import multiprocessing
 import os
@@ -33,9 +32,10 @@ from model.rooms.errors import (
     RoomError,
     RoomFull,
     RoomNotFound,
+    RoomUnavailable,
 )
 from model.rooms.store import RoomStore
-from model.rooms.values import npz_bytes
+from model.rooms.values import CODE_ALPHABET, CODE_CHARACTERS, normalised_code, npz_bytes, readable_code
 
 GENEROUS = {"ttl_minutes": 120.0, "max_drawings": 500, "max_open_rooms": 1000, "rate_count": 1000, "rate_seconds": 30.0}
 PRESENTER, ALICE, BOB = "presenter-session", "alice-session", "bob-session"
@@ -155,14 +155,43 @@ def make_store(database_url):
 # Codes and owners -----------------------------------------------------------------------------
 
 
-def test_codes_are_unguessable_distinct_and_short(make_store):
+def test_codes_are_short_typeable_distinct_and_random(make_store):
     store = make_store()
     codes = [store.open_room(PRESENTER) for _ in range(200)]
     assert len(set(codes)) == 200
     for code in codes:
-        assert len(code) == 12 and code.isascii()
-        assert len(base64.urlsafe_b64decode(code)) * 8 >= 64  # the code is that many random bits
+        assert len(code) == CODE_CHARACTERS == 8 and set(code) <= set(CODE_ALPHABET)
+    assert not set(CODE_ALPHABET) & set("0O1IL")  # nothing a hall reads one way and types another
+    assert len(CODE_ALPHABET) ** CODE_CHARACTERS > 8e11
     assert len({code[:4] for code in codes}) > 150  # not a counter with a random tail
+    assert len(set("".join(codes))) == len(CODE_ALPHABET)  # every character in use
+
+
+def test_a_code_typed_in_any_case_with_a_dash_or_spaces_finds_its_room(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    for typed in (code.lower(), readable_code(code), f" {code[:4]} {code[4:]} ", readable_code(code).lower()):
+        assert store.room(typed).code == code
+    drawing = store.add_drawing(readable_code(code).lower(), ALICE, blank(), 1, 0.5)
+    store.correct(code, ALICE, drawing, 1)  # the same phone, the code as the link carries it
+    assert normalised_code("abcd-2345") == "ABCD2345" and normalised_code("ABCD-0000") is None  # 0 is no code's
+    assert store.stats(code).confirmed == 1
+
+
+def test_a_database_that_fails_is_the_room_unavailable(make_store, tmp_path):
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(RoomUnavailable, match="The room is unavailable right now"):
+        RoomStore(f"sqlite:///{damaged}")
+    with pytest.raises(RoomUnavailable):
+        RoomStore("nosuchdialect://nowhere")
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE digit_room_drawings")  # the database half gone
+    with pytest.raises(RoomUnavailable) as refused:
+        store.add_drawing(code, ALICE, blank(), 1, 0.5)
+    assert "DROP" not in str(refused.value) and "digit_room" not in str(refused.value)
 
 
 FORGED = [

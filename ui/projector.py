@@ -28,6 +28,11 @@ def projector_style(dark):
                    color: {palette["text"]}; font-variant-numeric: tabular-nums; }}
     .big-answer.none {{ font-size: min(9vh, 5vw); color: {palette["muted"]}; padding-top: 12vh; }}
     .big-sure {{ font-size: min(5vh, 3vw); text-align: center; color: {palette["muted"]}; }}
+    .stApp [data-testid="stMetricDelta"] {{ background: transparent; }}
+    .stApp [data-testid="stMetricDelta"] div, .stApp [data-testid="stMetricDelta"] span {{ color: {palette["muted"]}; }}
+    .join-code span {{ display: block; font-size: min(2.6vh, 1.4vw); color: {palette["muted"]}; }}
+    .join-code strong {{ display: block; font-size: min(8vh, 4vw); line-height: 1.1; letter-spacing: 0.06em;
+                         font-family: ui-monospace, monospace; color: {palette["text"]}; white-space: nowrap; }}
     /* The canvas' edge, visible in a dark room too (the canvas itself lives in a shadow root). */
     [class*="st-key-canvas-"] {{ outline: 2px solid {palette["muted"]}; outline-offset: 2px; width: fit-content; }}
     </style>""")

@@ -6,9 +6,13 @@ too many drawings) is shown as the store's own sentence, never a traceback.
 """
 
 import dataclasses
+import html
 import io
 import os
+import threading
+import time
 import urllib.parse
+from collections import OrderedDict, deque
 
 import numpy as np
 import segno
@@ -17,11 +21,40 @@ from streamlit import net_util
 
 from model.plots import confusion_matrix_figure, enlarge
 from model.rooms.errors import RoomError
-from model.rooms.values import npz_bytes
+from model.rooms.values import npz_bytes, readable_code
 from ui.resources import room_store
 from ui.session import JOIN_FLASH, LAST_SENT, OWN_ROOM, ROOM_FLASH, flash, session_id, take_flash
 
 WALL_TILES = 24
+# Room codes one address may miss a minute (typed or in a link): a guesser gets a few thousand
+# tries in a room's two hours (model/rooms/store.py says what that makes the odds); a lecture
+# hall behind one address still has room for its typos. Kept per server process.
+GUESSES_ALLOWED = 30
+ADDRESSES_KEPT = 10_000
+_misses: OrderedDict[str, deque[float]] = OrderedDict()
+_misses_lock = threading.Lock()
+
+
+def _recent_misses(address: str, now: float) -> deque[float]:
+    misses = _misses.setdefault(address, deque(maxlen=GUESSES_ALLOWED))
+    _misses.move_to_end(address)
+    while misses and misses[0] <= now - 60:
+        misses.popleft()
+    while len(_misses) > ADDRESSES_KEPT:
+        _misses.popitem(last=False)
+    return misses
+
+
+def may_try_a_code() -> bool:
+    """False once this visitor's address has missed GUESSES_ALLOWED codes in the last minute."""
+    with _misses_lock:
+        return len(_recent_misses(st.context.ip_address or "unknown", time.monotonic())) < GUESSES_ALLOWED
+
+
+def count_a_miss() -> None:
+    with _misses_lock:
+        now = time.monotonic()
+        _recent_misses(st.context.ip_address or "unknown", now).append(now)
 
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
@@ -105,17 +138,22 @@ def presenter_room(dark):
         st.markdown("### Let the audience draw\nOpen a room: phones join by a QR code and their drawings appear here.")
         st.button("Open a room", type="primary", on_click=open_room, icon=":material/groups:")
         return
-    store = room_store()
     try:
-        owner = store.is_owner(code, session_id())
+        owner = room_store().is_owner(code, session_id())
     except RoomError as refusal:
         st.error(str(refusal))
         return
-    join_column, wall_column = st.columns([0.9, 3.1], gap="large")
+    join_column, wall_column = st.columns([1.1, 2.9], gap="large")
     with join_column:
         address = join_link_here(code)
-        st.image(qr_png(address.link), caption="Scan to draw", width=300)
-        st.markdown(f"**Join:** `{address.link}`")
+        # A third of a projector's height and more: read from the back row.
+        st.image(qr_png(address.link), caption="Scan to draw", width="stretch")
+        typed_at = urllib.parse.urlsplit(address.link)
+        st.html(
+            f'<div class="join-code"><span>or go to <b>{html.escape(typed_at.netloc)}/join</b> and type</span>'
+            f"<strong>{html.escape(readable_code(code))}</strong></div>"
+        )
+        st.caption(f"Link to share: {address.link}")
         if address.note:
             st.caption(f":material/wifi: {address.note}")
         if owner:
@@ -139,8 +177,8 @@ def presenter_controls(code):
 
 def wall(code, owner):
     """Redrawn every 1.5 s from the database: the count, the accuracy, the tiles, the confusion."""
-    store = room_store()
     try:
+        store = room_store()
         info, stats, latest = store.room(code), store.stats(code), store.latest(code, WALL_TILES)
     except RoomError as refusal:
         st.error(str(refusal))
@@ -182,12 +220,18 @@ def tile_verdict(drawing):
 
 
 def send_drawing(code, image, prediction):
+    """Store the drawing; True when it was. A refusal (too many in a row, a full or closed room,
+    the database away) is said on the phone, which keeps its drawing to send again."""
     try:
         drawing_id = room_store().add_drawing(code, session_id(), image, prediction.digit, prediction.confidence)
-        st.session_state[LAST_SENT] = {"id": drawing_id, "digit": prediction.digit}
-        take_flash(JOIN_FLASH)
     except RoomError as refusal:
-        flash(JOIN_FLASH, str(refusal))
+        # "Sent. The network read a 1" must never stand next to a drawing that was not stored.
+        st.session_state.pop(LAST_SENT, None)
+        flash(JOIN_FLASH, f"Not sent: {refusal}. Your drawing is still here.")
+        return False
+    st.session_state[LAST_SENT] = {"id": drawing_id, "digit": prediction.digit}
+    take_flash(JOIN_FLASH)
+    return True
 
 
 def correct_drawing(code, drawing_id, label):

@@ -7,6 +7,7 @@ while phones submit), a busy timeout (a writer waits for the lock instead of fai
 """
 
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,8 +33,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from model.rooms.errors import RoomUnavailable
+
+log = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 15_000
-CODE_LENGTH = 12  # secrets.token_urlsafe(9): 72 random bits in 12 URL-safe characters
+CODE_LENGTH = 12  # the column's width: today's codes have 8 characters (values.CODE_CHARACTERS)
 HASH_LENGTH = 64  # hex SHA-256
 
 metadata = MetaData()
@@ -100,15 +105,21 @@ def create_tables(engine: Engine) -> None:
     try:
         with transaction(engine, writes=True) as connection:
             metadata.create_all(connection)
-    except exc.DBAPIError:
+    except RoomUnavailable:
         with transaction(engine, writes=True) as connection:
             metadata.create_all(connection)  # the other process won: now it only checks
 
 
 @contextlib.contextmanager
 def transaction(engine: Engine, writes: bool) -> Iterator[Connection]:
-    """A connection inside one transaction, committed at the end or rolled back on error."""
-    with engine.connect() as connection:
-        connection.execution_options(digits_writes=writes)
-        with connection.begin():
-            yield connection
+    """A connection inside one transaction, committed at the end or rolled back on error. A
+    database that fails (gone, damaged, restarting) is RoomUnavailable: the pages say so, and
+    the SQL and the server's paths stay in the log."""
+    try:
+        with engine.connect() as connection:
+            connection.execution_options(digits_writes=writes)
+            with connection.begin():
+                yield connection
+    except exc.SQLAlchemyError as error:
+        log.warning("The rooms' database failed: %s: %s", type(error).__name__, error)
+        raise RoomUnavailable() from None

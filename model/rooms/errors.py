@@ -47,3 +47,10 @@ class DrawingNotFound(RoomError):
 
 class InvalidInput(RoomError):
     pass
+
+
+class RoomUnavailable(RoomError):
+    """The rooms' database failed (gone, damaged, restarting): the detail goes to the log only."""
+
+    def __init__(self) -> None:
+        super().__init__("The room is unavailable right now: try again in a moment")

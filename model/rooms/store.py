@@ -1,8 +1,13 @@
 """Audience rooms for the presentation mode: phones send drawings, the wall shows the room.
 
-A presenter opens a room and shares ``?room=CODE``; the code (72 random bits) is all a phone
-knows. Sessions are stored only as SHA-256 hashes salted with the room's code: the database
-holds no session id and links no one across rooms. Only the 28x28 the network saw is kept.
+A presenter opens a room and shares ``?room=CODE``; the code is all a phone knows: 8 characters
+a hall can read off the wall and type (``values.CODE_ALPHABET``: no 0/O or 1/I/L, any case), one
+of 31**8 = 8.5e11. An outsider guessing codes while at most ``max_open_rooms`` (200) are open hits
+one in 4 billion tries; the Join page lets one address miss ``ui.room_views.GUESSES_ALLOWED``
+times a minute, and a room lives ``ttl_minutes`` (2 hours), so a guesser gets a few thousand tries in a
+room's lifetime: a chance under one in a million. Sessions are stored only as SHA-256 hashes
+salted with the room's code: the database holds no session id and links no one across rooms.
+Only the 28x28 the network saw is kept.
 
 Choices:
 - A full room refuses drawings (``RoomFull``) rather than dropping the oldest: the presenter's
@@ -17,19 +22,19 @@ Choices:
 """
 
 import hmac
+import logging
 import math
 import operator
-import re
-import secrets
 import time
 from collections.abc import Callable
 from typing import cast
 
 import numpy as np
 from sqlalchemy import ColumnElement, Connection, Row, delete, func, insert, select, update
+from sqlalchemy.exc import ArgumentError
 
 from model.hosting.settings import RoomLimits, room_limits
-from model.rooms.database import CODE_LENGTH, create_tables, drawings, make_engine, rooms, transaction
+from model.rooms.database import create_tables, drawings, make_engine, rooms, transaction
 from model.rooms.errors import (
     DrawingNotFound,
     InvalidInput,
@@ -39,6 +44,7 @@ from model.rooms.errors import (
     RoomClosed,
     RoomFull,
     RoomNotFound,
+    RoomUnavailable,
     TooManyRooms,
 )
 from model.rooms.values import (
@@ -50,10 +56,12 @@ from model.rooms.values import (
     checked_count,
     checked_digit,
     image_bytes,
+    new_code,
+    normalised_code,
     session_hash,
 )
 
-_CODE_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{CODE_LENGTH}}}")
+log = logging.getLogger(__name__)
 _LARGEST_ID = 2**31 - 1  # PostgreSQL's integer; a larger forged id must not reach the database
 
 
@@ -65,12 +73,16 @@ class RoomStore:
     ) -> None:
         self.limits: RoomLimits = limits or room_limits()
         self.clock = clock
-        self.engine = make_engine(url or self.limits.database_url)
+        try:
+            self.engine = make_engine(url or self.limits.database_url)
+        except (ArgumentError, OSError) as error:  # a malformed URL, a folder it cannot make
+            log.warning("The rooms' database cannot be opened: %s: %s", type(error).__name__, error)
+            raise RoomUnavailable() from None
         create_tables(self.engine)
 
     def open_room(self, owner_session: str) -> str:
         """A new room owned by this session; returns its code."""
-        code = secrets.token_urlsafe(9)
+        code = new_code()
         now = self.clock()
         with transaction(self.engine, writes=True) as connection:
             # Anyone can open a room (a new tab is a new session): the count of live rooms is
@@ -238,9 +250,10 @@ class RoomStore:
     def _room_row(self, connection: Connection, code: str, lock: bool = False) -> Row:
         # Anything that is not a well-formed code never reaches the database: a forged link is
         # just "not found", whatever it holds.
-        if not isinstance(code, str) or not _CODE_PATTERN.fullmatch(code.strip()):
+        normalised = normalised_code(code)
+        if normalised is None:
             raise RoomNotFound()
-        query = select(rooms).where(rooms.c.code == code.strip())
+        query = select(rooms).where(rooms.c.code == normalised)
         row = connection.execute(query.with_for_update() if lock else query).one_or_none()
         if row is None:
             raise RoomNotFound()

@@ -5,11 +5,36 @@ import dataclasses
 import hashlib
 import io
 import operator
+import re
+import secrets
 
 import numpy as np
 from sqlalchemy import Row
 
 from model.rooms.errors import InvalidInput
+
+# A code a hall can read off the wall and type: no 0/O, no 1/I/L, and case does not matter.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_CHARACTERS = 8  # 31**8 = 8.5e11 codes (39.6 bits); why that is enough: model/rooms/store.py
+_TYPED_CODE = re.compile(rf"[{CODE_ALPHABET}]{{{CODE_CHARACTERS}}}")
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_CHARACTERS))
+
+
+def normalised_code(typed: object) -> str | None:
+    """A code as a person types or a link carries it ("abcd-2345", " ABCD 2345") in its stored
+    form, or None when it cannot be one. Only this reaches the database."""
+    if not isinstance(typed, str) or len(typed) > 4 * CODE_CHARACTERS:
+        return None
+    code = re.sub(r"[\s-]", "", typed).upper()
+    return code if _TYPED_CODE.fullmatch(code) else None
+
+
+def readable_code(code: str) -> str:
+    """The code as the wall shows it, in two groups of four: ABCD-2345."""
+    return f"{code[:4]}-{code[4:]}"
 
 
 @dataclasses.dataclass(frozen=True)

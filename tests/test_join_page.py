@@ -1,0 +1,68 @@
+"""A phone's Join page through AppTest: what a refused send and a failing database look like."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from model.rooms.store import RoomStore
+from tests.support.drawings import render, strokes_in_box
+from tests.test_pages import APP, assert_no_server_paths, canvas_state, page_texts
+
+PHONE_CANVAS = "canvas-300x300-"  # + the number of clears
+
+
+@pytest.fixture
+def room(tmp_path, monkeypatch):
+    """A room in a fresh database, with a rate limit of one drawing a minute; its code."""
+    url = f"sqlite:///{tmp_path / 'rooms.sqlite3'}"
+    monkeypatch.setenv("DIGITS_ROOM_DATABASE_URL", url)
+    monkeypatch.setenv("DIGITS_ROOM_RATE_COUNT", "1")
+    monkeypatch.setenv("DIGITS_ROOM_RATE_SECONDS", "60")
+    monkeypatch.setenv("DIGITS_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setenv("MNIST_PATH", str(Path(APP).parent / "model" / "mnist_sample.npz"))
+    return RoomStore(url).open_room("the presenter's session")
+
+
+def phone(code):
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page("pages/join.py")
+    app.query_params["room"] = code
+    return app
+
+
+def draw_and_send(app, digit, clears):
+    strokes = strokes_in_box(digit, 60, 40, 210)
+    app.session_state[f"{PHONE_CANVAS}{clears}"] = canvas_state(render(strokes, canvas_size=300, stroke_width=22))
+    app.run()
+    next(button for button in app.button if button.label == "Send to the wall").click().run()
+    assert not app.exception
+    return app
+
+
+def test_a_send_over_the_rate_limit_says_so_and_keeps_the_drawing(room):
+    app = phone(room)
+    app.run()
+    draw_and_send(app, 7, clears=0)
+    assert any("Sent. The network read a **7**" in markdown.value for markdown in app.markdown)
+    assert RoomStore(None).stats(room).count == 1
+
+    draw_and_send(app, 3, clears=1)  # the first send cleared the canvas: a new one
+    warnings = [warning.value for warning in app.warning]
+    assert any(w.startswith("Not sent: Too many drawings in a row: wait") and "still here" in w for w in warnings)
+    assert not any("Sent." in markdown.value for markdown in app.markdown)  # nothing claims it was stored
+    assert RoomStore(None).stats(room).count == 1
+    # The drawing stays on its canvas, ready to send again.
+    assert f"{PHONE_CANVAS}1" in app.session_state and any(b.label == "Send to the wall" for b in app.button)
+
+
+def test_a_damaged_room_database_is_said_plainly(room, tmp_path, monkeypatch):
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("DIGITS_ROOM_DATABASE_URL", f"sqlite:///{damaged}")
+    app = phone(room)
+    app.run()
+    assert not app.exception
+    assert [error.value for error in app.error] == ["The room is unavailable right now: try again in a moment"]
+    assert_no_server_paths(app)
+    assert not any("SELECT" in text or "sqlite" in text for text in page_texts(app))
