@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.keras_session import keep_tensorflow_warm
-from ui.resources import give_back_memory_regularly
+from ui.resources import give_back_memory_regularly, serve_many_phones
 from ui.test_set import warm_up_the_gallery
 from ui.widgets import show_model_picker
 
@@ -19,6 +19,7 @@ PAGE_ICON = Path(__file__).resolve().parent / "ui" / "icon.png"
 # lecture hall's closed network does not reach.
 st.set_page_config(page_title="Digit recognition", page_icon=str(PAGE_ICON), layout="wide")
 keep_tensorflow_warm()
+serve_many_phones()
 # Streamlit's default top margin (6 rem) pushes the answer below the fold of a 900 px screen.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>")
 

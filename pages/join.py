@@ -10,7 +10,7 @@ from ui.entry import enter_through_the_app
 from ui.reading import read, show_answer_line
 from ui.resources import active_predictor, room_store
 from ui.room_views import count_a_miss, may_try_a_code, send_drawing, show_correction
-from ui.session import JOIN_FLASH, take_flash
+from ui.session import JOIN_FLASH, phone_id, take_flash
 
 enter_through_the_app()
 
@@ -93,4 +93,5 @@ if not may_try_a_code():
     st.stop()
 if find_room(code) is None:
     st.stop()
+phone_id()  # in the address from the first visit on: a reload keeps who this phone is
 draw_for_the_room(code)

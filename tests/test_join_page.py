@@ -66,3 +66,65 @@ def test_a_damaged_room_database_is_said_plainly(room, tmp_path, monkeypatch):
     assert [error.value for error in app.error] == ["The room is unavailable right now: try again in a moment"]
     assert_no_server_paths(app)
     assert not any("SELECT" in text or "sqlite" in text for text in page_texts(app))
+
+
+def test_a_reload_keeps_the_phones_rate_limit_and_another_phone_has_its_own(room):
+    first = phone(room)
+    first.run()
+    token = first.query_params["phone"]
+    assert len(token) == 16  # put in the address on the first visit: a reload keeps it
+    draw_and_send(first, 7, clears=0)
+    assert RoomStore(None).stats(room).count == 1
+
+    reloaded = phone(room)  # a new session, the same address
+    reloaded.query_params["phone"] = token
+    reloaded.run()
+    draw_and_send(reloaded, 3, clears=0)
+    assert any(w.startswith("Not sent: Too many drawings in a row") for w in (w.value for w in reloaded.warning))
+    assert RoomStore(None).stats(room).count == 1
+
+    other = phone(room)  # another phone in the hall
+    other.run()
+    assert other.query_params["phone"] != token
+    draw_and_send(other, 3, clears=0)
+    assert RoomStore(None).stats(room).count == 2
+
+
+def test_one_address_opens_only_so_many_rooms_an_hour(room, monkeypatch):
+    import ui.room_views
+
+    monkeypatch.setenv("DIGITS_ROOM_OPENS_PER_HOUR", "2")
+    monkeypatch.setattr(ui.room_views, "rooms_opened", ui.room_views.PerAddress(3600))  # this test's own count
+    monkeypatch.setattr(ui.room_views, "visitor_address", lambda: "203.0.113.7")  # a visitor, not this machine
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page("pages/present.py")
+    app.session_state["present_view"] = "Audience room"
+    app.run()
+    for _ in range(2):  # open and close, twice: each frees its place among the open rooms
+        next(button for button in app.button if button.label == "Open a room").click().run()
+        next(button for button in app.button if button.label == "Close the room").click().run()
+    next(button for button in app.button if button.label == "Open a room").click().run()
+    assert not app.exception
+    assert [error.value for error in app.error] == [
+        "2 rooms were opened from here in the last hour: please wait before opening another"
+    ]
+    assert not any(button.label == "Close the room" for button in app.button)
+
+
+def test_one_address_may_miss_only_so_many_codes_a_minute(room, monkeypatch):
+    import ui.room_views
+
+    monkeypatch.setenv("DIGITS_ROOM_CODE_MISSES_PER_MINUTE", "2")
+    monkeypatch.setattr(ui.room_views, "code_misses", ui.room_views.PerAddress(60))
+    monkeypatch.setattr(ui.room_views, "visitor_address", lambda: "203.0.113.8")
+    wrong = "WXYZ2345" if room != "WXYZ2345" else "WXYZ2346"
+    for _ in range(2):
+        guess = phone(wrong)
+        guess.run()
+        assert [error.value for error in guess.error] == ["No room with that code: check the link"]
+    refused = phone(room)  # even the right code, until a minute has passed
+    refused.run()
+    assert [error.value for error in refused.error] == [
+        "Too many room codes tried from here: wait a minute, then try again."
+    ]
+    assert not any(button.label == "Send to the wall" for button in refused.button)

@@ -11,6 +11,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -370,7 +371,28 @@ def test_the_number_of_open_rooms_is_bounded_and_expired_ones_free_their_place(m
     with pytest.raises(TooManyRooms, match="2 open rooms"):
         store.open_room("third-presenter")
     clock.now += 61  # both expired
-    assert store.open_room("third-presenter")
+    third = store.open_room("third-presenter")
+    store.open_room("fourth-presenter")
+    store.close(third, "third-presenter")  # a closed room frees its place at once
+    assert store.open_room("fifth-presenter")
+
+
+def test_a_closed_room_is_purged_with_its_drawings_a_little_later(make_store, database_url):
+    from model.rooms.store import CLOSED_ROOM_MINUTES
+
+    clock = Clock()
+    store = make_store(clock=clock, ttl_minutes=120.0)
+    code = store.open_room(PRESENTER)
+    store.add_drawing(code, ALICE, blank(), 1, 0.5)
+    store.close(code, PRESENTER)
+    clock.now += CLOSED_ROOM_MINUTES * 60 - 1
+    assert store.purge_expired() == 0 and store.room(code).closed  # its wall stays a while
+    clock.now += 2
+    assert store.purge_expired() == 1
+    with pytest.raises(RoomNotFound):
+        store.room(code)
+    with create_engine(database_url).connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(drawings)) == 0
 
 
 def test_rooms_expire_and_are_purged(make_store, database_url):
@@ -610,3 +632,20 @@ def test_the_sqlite_file_uses_wal_and_is_shared_by_two_stores(tmp_path):
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
     first.engine.dispose()
     second.engine.dispose()
+
+
+def test_the_server_raises_its_open_file_limit_for_a_hall_of_websockets():
+    # In a child whose soft limit is 1,024 (the machine), as a server starts.
+    import resource
+
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    script = (
+        "import resource; hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1];"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard));"
+        "from model.hosting.settings import raise_open_file_limit; print(*raise_open_file_limit())"
+    )
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root)
+    before, after = map(int, result.stdout.split())
+    expected = 65_536 if hard == resource.RLIM_INFINITY else min(hard, 65_536)
+    assert before == 1024 and after == expected

@@ -14,7 +14,7 @@ from streamlit import runtime
 from model.data import load_mnist
 from model.hosting.admission import TrainingQueue
 from model.hosting.memory import give_back_freed_memory
-from model.hosting.settings import limits, room_limits
+from model.hosting.settings import limits, raise_open_file_limit, room_limits
 from model.recognition.predictor import ModelLoadError, Predictor
 from model.rooms.store import RoomStore
 from model.storage import runs_dir
@@ -111,3 +111,12 @@ def give_back_memory_regularly():
             give_back_freed_memory()
 
     threading.Thread(target=keep, name="memory-keeper", daemon=True).start()
+
+
+@kept_for_everyone()
+def serve_many_phones() -> tuple[int, int]:
+    """Once per server process: room for a lecture hall's websockets (open files)."""
+    before, after = raise_open_file_limit()
+    if after > before:
+        logging.getLogger(__name__).info("Open files allowed: %d (was %d)", after, before)
+    return before, after

@@ -19,42 +19,74 @@ import segno
 import streamlit as st
 from streamlit import net_util
 
+from model.hosting.settings import room_limits
 from model.plots import confusion_matrix_figure, enlarge
 from model.rooms.errors import RoomError
 from model.rooms.values import npz_bytes, readable_code
 from ui.resources import room_store
-from ui.session import JOIN_FLASH, LAST_SENT, OWN_ROOM, ROOM_FLASH, flash, session_id, take_flash
+from ui.session import JOIN_FLASH, LAST_SENT, OWN_ROOM, ROOM_FLASH, flash, phone_id, session_id, take_flash
 
 WALL_TILES = 24
-# Room codes one address may miss a minute (typed or in a link): a guesser gets a few thousand
-# tries in a room's two hours (model/rooms/store.py says what that makes the odds); a lecture
-# hall behind one address still has room for its typos. Kept per server process.
-GUESSES_ALLOWED = 30
-ADDRESSES_KEPT = 10_000
-_misses: OrderedDict[str, deque[float]] = OrderedDict()
-_misses_lock = threading.Lock()
+ADDRESSES_KEPT = 10_000  # per limit, the most recent; kept per server process
 
 
-def _recent_misses(address: str, now: float) -> deque[float]:
-    misses = _misses.setdefault(address, deque(maxlen=GUESSES_ALLOWED))
-    _misses.move_to_end(address)
-    while misses and misses[0] <= now - 60:
-        misses.popleft()
-    while len(_misses) > ADDRESSES_KEPT:
-        _misses.popitem(last=False)
-    return misses
+def visitor_address() -> str | None:
+    """The visitor's IP address; None on this machine itself (a presenter on their own laptop),
+    whom no per-address limit holds back."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None
+
+
+class PerAddress:
+    """Events per visitor's address in the last ``seconds`` (a room opened, a code missed)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._events: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        events = self._events.setdefault(address, deque(maxlen=1000))
+        self._events.move_to_end(address)
+        while events and events[0] <= now - self.seconds:
+            events.popleft()
+        while len(self._events) > ADDRESSES_KEPT:
+            self._events.popitem(last=False)
+        return events
+
+    def allows(self, allowed: int) -> bool:
+        address = visitor_address()
+        if address is None:
+            return True
+        with self._lock:
+            return len(self._recent(address, time.monotonic())) < allowed
+
+    def count(self) -> None:
+        address = visitor_address()
+        if address is None:
+            return
+        with self._lock:
+            now = time.monotonic()
+            self._recent(address, now).append(now)
+
+
+# Room codes an address may miss a minute (typed or in a link; DIGITS_ROOM_CODE_MISSES_PER_MINUTE,
+# 30): a guesser gets a few thousand tries in a room's two hours (model/rooms/store.py says what
+# that makes the odds), and a lecture hall behind one address still has room for its typos.
+code_misses = PerAddress(60)
+# Rooms an address may open an hour (DIGITS_ROOM_OPENS_PER_HOUR, 5): one browser opened 50 in two
+# minutes, and the server holds 200 at most, all presenters together. Behind HAProxy on the same
+# machine the address is the visitor's (X-Forwarded-For, which uvicorn trusts from 127.0.0.1).
+rooms_opened = PerAddress(3600)
 
 
 def may_try_a_code() -> bool:
-    """False once this visitor's address has missed GUESSES_ALLOWED codes in the last minute."""
-    with _misses_lock:
-        return len(_recent_misses(st.context.ip_address or "unknown", time.monotonic())) < GUESSES_ALLOWED
+    """False once this visitor's address has missed too many codes in the last minute."""
+    return code_misses.allows(room_limits().code_misses_per_minute)
 
 
 def count_a_miss() -> None:
-    with _misses_lock:
-        now = time.monotonic()
-        _recent_misses(st.context.ip_address or "unknown", now).append(now)
+    code_misses.count()
 
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
@@ -112,11 +144,17 @@ def qr_png(text):
 
 
 def open_room():
+    allowed = room_limits().opens_per_address_hour
+    if not rooms_opened.allows(allowed):
+        flash(ROOM_FLASH, f"{allowed} rooms were opened from here in the last hour: please wait before opening another")
+        return
     try:
         room_store().purge_expired()  # expired rooms go when a new one opens (and at server start)
         st.session_state[OWN_ROOM] = room_store().open_room(session_id())
     except RoomError as refusal:
         flash(ROOM_FLASH, str(refusal))
+        return
+    rooms_opened.count()
 
 
 def owner_action(action, *args):
@@ -223,7 +261,7 @@ def send_drawing(code, image, prediction):
     """Store the drawing; True when it was. A refusal (too many in a row, a full or closed room,
     the database away) is said on the phone, which keeps its drawing to send again."""
     try:
-        drawing_id = room_store().add_drawing(code, session_id(), image, prediction.digit, prediction.confidence)
+        drawing_id = room_store().add_drawing(code, phone_id(), image, prediction.digit, prediction.confidence)
     except RoomError as refusal:
         # "Sent. The network read a 1" must never stand next to a drawing that was not stored.
         st.session_state.pop(LAST_SENT, None)
@@ -236,7 +274,7 @@ def send_drawing(code, image, prediction):
 
 def correct_drawing(code, drawing_id, label):
     try:
-        room_store().correct(code, session_id(), drawing_id, label)
+        room_store().correct(code, phone_id(), drawing_id, label)
         st.session_state[LAST_SENT]["label"] = label
     except RoomError as refusal:
         flash(JOIN_FLASH, str(refusal))

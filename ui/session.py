@@ -3,6 +3,8 @@ here, and the state pages share sits behind small functions: who the session is,
 has trained, which one is active, its training run, and messages shown once on the next run."""
 
 import os
+import re
+import secrets
 import uuid
 from typing import Any
 
@@ -41,6 +43,21 @@ def take_flash(name: str) -> str | None:
 
 def session_id() -> str:
     return st.session_state.setdefault(SESSION_ID, uuid.uuid4().hex[:12])
+
+
+PHONE_PARAMETER = "phone"  # in a phone's address: ?room=CODE&phone=TOKEN
+_PHONE_TOKEN = re.compile(r"[A-Za-z0-9_-]{16}")
+
+
+def phone_id() -> str:
+    """Who a phone in a room is, kept in its address so that a reload keeps it: the room's rate
+    limit and the right to correct its own drawings outlive a reload (a session id would not).
+    Random (96 bits); a missing or malformed one is replaced by a new one."""
+    token = st.query_params.get(PHONE_PARAMETER, "")
+    if not _PHONE_TOKEN.fullmatch(token):
+        token = secrets.token_urlsafe(12)
+        st.query_params[PHONE_PARAMETER] = token
+    return token
 
 
 def available_models() -> dict[str, str]:

@@ -80,6 +80,8 @@ class RoomLimits:
     rate_count: int  # drawings one phone may send to a room ...
     rate_seconds: float  # ... within this many seconds
     database_url: str = dataclasses.field(repr=False)  # a PostgreSQL URL may carry a password
+    opens_per_address_hour: int = 5  # rooms one visitor's address may open an hour
+    code_misses_per_minute: int = 30  # room codes one address may try in vain a minute
 
 
 def _positive(name, default, kind=float):
@@ -100,4 +102,25 @@ def room_limits():
         rate_count=_positive("DIGITS_ROOM_RATE_COUNT", 10, int),
         rate_seconds=_positive("DIGITS_ROOM_RATE_SECONDS", 30.0),
         database_url=os.environ.get("DIGITS_ROOM_DATABASE_URL", "").strip() or default_url,
+        opens_per_address_hour=_positive("DIGITS_ROOM_OPENS_PER_HOUR", 5, int),
+        code_misses_per_minute=_positive("DIGITS_ROOM_CODE_MISSES_PER_MINUTE", 30, int),
     )
+
+
+OPEN_FILES_WANTED = 65_536
+
+
+def raise_open_file_limit(wanted: int = OPEN_FILES_WANTED) -> tuple[int, int]:
+    """Each phone's websocket is an open file: raise this process's soft limit towards its hard
+    limit (with a soft limit of 1,024, 200 extra websockets filled the log with tracebacks).
+    Returns the soft limit (before, after); where the system does not allow it, it stays."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            return soft, soft
+    return soft, resource.getrlimit(resource.RLIMIT_NOFILE)[0]

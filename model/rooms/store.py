@@ -3,11 +3,11 @@
 A presenter opens a room and shares ``?room=CODE``; the code is all a phone knows: 8 characters
 a hall can read off the wall and type (``values.CODE_ALPHABET``: no 0/O or 1/I/L, any case), one
 of 31**8 = 8.5e11. An outsider guessing codes while at most ``max_open_rooms`` (200) are open hits
-one in 4 billion tries; the Join page lets one address miss ``ui.room_views.GUESSES_ALLOWED``
-times a minute, and a room lives ``ttl_minutes`` (2 hours), so a guesser gets a few thousand tries in a
-room's lifetime: a chance under one in a million. Sessions are stored only as SHA-256 hashes
-salted with the room's code: the database holds no session id and links no one across rooms.
-Only the 28x28 the network saw is kept.
+one in 4 billion tries; the Join page lets one address miss 30 codes a minute
+(``DIGITS_ROOM_CODE_MISSES_PER_MINUTE``) and a room lives ``ttl_minutes`` (2 hours), so a
+guesser gets a few thousand tries in a room's lifetime: a chance under one in a million.
+Sessions are stored only as SHA-256 hashes salted with the room's code: the database holds no
+session id and links no one across rooms. Only the 28x28 the network saw is kept.
 
 Choices:
 - A full room refuses drawings (``RoomFull``) rather than dropping the oldest: the presenter's
@@ -62,6 +62,7 @@ from model.rooms.values import (
 )
 
 log = logging.getLogger(__name__)
+CLOSED_ROOM_MINUTES = 10  # a closed room's wall stays this long, then it is purged
 _LARGEST_ID = 2**31 - 1  # PostgreSQL's integer; a larger forged id must not reach the database
 
 
@@ -87,7 +88,9 @@ class RoomStore:
         with transaction(self.engine, writes=True) as connection:
             # Anyone can open a room (a new tab is a new session): the count of live rooms is
             # what keeps the database bounded, checked in the same transaction as the insert.
-            open_rooms = cast(int, connection.scalar(select(func.count()).where(rooms.c.expires > now)))
+            open_rooms = cast(
+                int, connection.scalar(select(func.count()).where(rooms.c.expires > now, rooms.c.closed.is_(False)))
+            )
             if open_rooms >= self.limits.max_open_rooms:
                 raise TooManyRooms(self.limits.max_open_rooms)
             connection.execute(
@@ -223,10 +226,13 @@ class RoomStore:
             )
 
     def close(self, code: str, owner_session: str) -> None:
-        """Refuse further drawings and corrections; the wall and the dataset stay until expiry."""
+        """Refuse further drawings and corrections, and free the room's place among the open ones
+        at once; the wall and the dataset stay CLOSED_ROOM_MINUTES more (phones are told it is
+        closed), then the room is purged with its drawings."""
         with transaction(self.engine, writes=True) as connection:
             row = self._owned_room_row(connection, code, owner_session)
-            connection.execute(update(rooms).where(rooms.c.code == row.code).values(closed=True))
+            expires = min(row.expires, self.clock() + CLOSED_ROOM_MINUTES * 60)
+            connection.execute(update(rooms).where(rooms.c.code == row.code).values(closed=True, expires=expires))
 
     def dataset(self, code: str, owner_session: str) -> tuple[np.ndarray, np.ndarray]:
         """The confirmed, visible drawings in MNIST's form: x uint8 (n, 28, 28), y uint8 (n,)."""
