@@ -24,8 +24,7 @@ from model.data import as_floats, load_mnist
 from model.making.familiarity import fit_gaussians
 from model.making.gate import VALIDATION_DIGITS, calibration_digits
 from model.recognition.familiarity import Familiarity
-from model.recognition.features import penultimate_model
-from model.recognition.forward import in_batches, traced_forward
+from model.recognition.features import features_reader
 from model.recognition.gate import GATE_PATH, Gate
 from model.recognition.predictor import Predictor
 from model.recognition.preprocess import preprocess
@@ -108,12 +107,7 @@ def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
     predictor, gate = Predictor.load(SHIPPED_MODEL_PATH), Gate.load(GATE_PATH)  # the gate alone, as the baseline
     if gate is None:
         raise ValueError(f"no gate at {GATE_PATH}")
-    forward = traced_forward(penultimate_model(predictor.model))
-
-    def features_of(images: np.ndarray) -> np.ndarray:
-        images = np.asarray(images, np.float32).reshape(-1, 28, 28, 1)
-        return in_batches(lambda batch: forward(batch).numpy(), images, np.zeros((0, 1), np.float32))
-
+    features_of = features_reader(predictor.model)
     data = load_mnist()
     reference = len(data.x_train) - VALIDATION_DIGITS  # the gate's calibration digits stay out of the fit
     scores = Scores(

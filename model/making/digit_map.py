@@ -20,8 +20,7 @@ import numpy as np
 from model.data import MnistData, as_floats
 from model.inside.digit_map import ARRAYS, DigitMap
 from model.making.cards import created_now
-from model.recognition.features import penultimate_model
-from model.recognition.forward import in_batches, traced_forward
+from model.recognition.features import features_reader
 from model.storage import sha256_of_files
 
 
@@ -44,10 +43,7 @@ def make_digit_map(
     images, count = data.x_test, len(data.x_test)
     if not 0 < perplexity < count:
         raise ValueError(f"perplexity must be above 0 and below the {count} test digits, got {perplexity}")
-    forward = traced_forward(penultimate_model(keras_model))
-    features = in_batches(
-        lambda batch: forward(batch).numpy(), as_floats(images)[..., None], np.zeros((0, 1), np.float32)
-    )
+    features = features_reader(keras_model)(as_floats(images))
     if not 2 <= dimensions <= min(count, features.shape[1]):
         raise ValueError(f"dimensions must be 2..{min(count, features.shape[1])}, got {dimensions}")
     pca = PCA(n_components=dimensions, random_state=seed).fit(features)

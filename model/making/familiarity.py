@@ -17,8 +17,7 @@ from model.data import MnistData, as_floats
 from model.making.cards import created_now
 from model.making.gate import ALLOWED_REFUSALS, VALIDATION_DIGITS, calibration_digits
 from model.recognition.familiarity import Familiarity
-from model.recognition.features import penultimate_model
-from model.recognition.forward import in_batches, traced_forward
+from model.recognition.features import features_reader
 from model.storage import sha256_of_files
 
 SHRINKAGE = 1e-3  # of the covariance's mean variance, added to its diagonal: well-conditioned to invert
@@ -39,12 +38,7 @@ def fit_gaussians(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray,
 
 
 def make_familiarity(keras_model: Any, model_path: Path | str, data: MnistData) -> Familiarity:
-    forward = traced_forward(penultimate_model(keras_model))
-
-    def features_of(images: np.ndarray) -> np.ndarray:
-        images = np.asarray(images, np.float32).reshape(-1, 28, 28, 1)
-        return in_batches(lambda batch: forward(batch).numpy(), images, np.zeros((0, 1), np.float32))
-
+    features_of = features_reader(keras_model)
     fitted = len(data.x_train) - VALIDATION_DIGITS
     if fitted < 1000:
         raise ValueError(f"the familiarity needs a full MNIST ({len(data.x_train):,} training digits given)")

@@ -4,7 +4,12 @@ these features, and the familiarity check (``familiarity.py``) measures how far 
 from every digit's.
 """
 
+from collections.abc import Callable
 from typing import Any
+
+import numpy as np
+
+from model.recognition.forward import DIGIT_SHAPE, in_batches, traced_forward
 
 
 def penultimate_model(keras_model: Any) -> Any:
@@ -15,6 +20,18 @@ def penultimate_model(keras_model: Any) -> Any:
 
     inputs = keras.Input(shape=tuple(keras_model.input_shape[1:]), name="image")
     return keras.Model(inputs, _penultimate(keras_model, inputs), name=f"{keras_model.name}_features")
+
+
+def features_reader(keras_model: Any) -> Callable[[np.ndarray], np.ndarray]:
+    """A function from many 28x28 images to their penultimate features (n, D), read through one
+    traced call in bounded batches: the map, the familiarity check and its benchmark read so."""
+    forward = traced_forward(penultimate_model(keras_model))
+
+    def features_of(images: np.ndarray) -> np.ndarray:
+        images = np.asarray(images, dtype=np.float32).reshape(-1, *DIGIT_SHAPE)
+        return in_batches(lambda batch: forward(batch).numpy(), images, np.zeros((0, 1), np.float32))
+
+    return features_of
 
 
 def _penultimate(keras_model: Any, tensor: Any) -> Any:

@@ -1,6 +1,7 @@
 """Predictor: load a model once, then read digits fast, with the gate's "not a digit" if it has one."""
 
 import dataclasses
+import functools
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ import numpy as np
 
 from model.data import as_floats
 from model.recognition.familiarity import Familiarity
-from model.recognition.features import penultimate_model, reading_model
+from model.recognition.features import features_reader, reading_model
 from model.recognition.forward import DIGIT_SHAPE, in_batches, traced_forward
 from model.recognition.gate import DIGIT_HEAD, Gate, shipped_gate
 from model.recognition.refusal import GATE_REFUSAL, UNFAMILIAR_REFUSAL, Refusal
@@ -130,6 +131,10 @@ class Predictor:
         outputs = in_batches(lambda batch: self._forward(batch).numpy(), images, np.zeros((0, 10), np.float32))
         return _normalised(outputs)
 
+    @functools.cached_property
+    def _features_of(self) -> Callable[[np.ndarray], np.ndarray]:
+        return features_reader(self.model)  # built once: a Keras model and its trace
+
     def refuses(self, images: np.ndarray) -> np.ndarray:
         """(n,) which of many images (n, 28, 28) the checks refuse, as ``predict`` would one by one:
         the gate, then the familiarity. None refused without a gate."""
@@ -138,9 +143,7 @@ class Predictor:
             return np.zeros(len(images), dtype=bool)
         refused = self.gate.refuses(images)
         if self.familiarity is not None:
-            forward = traced_forward(penultimate_model(self.model))
-            features = in_batches(lambda batch: forward(batch).numpy(), images, np.zeros((0, 1), np.float32))
-            refused |= self.familiarity.refuses(features)
+            refused |= self.familiarity.refuses(self._features_of(images))
         return refused
 
     def predict(self, image: np.ndarray) -> Prediction:
