@@ -8,7 +8,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from model.language import _
 from ui.keras_session import keep_tensorflow_warm
+from ui.language import choose_language
 from ui.resources import give_back_memory_regularly, serve_many_phones
 from ui.test_set import warm_up_the_gallery
 from ui.widgets import show_model_picker
@@ -17,7 +19,8 @@ PAGE_ICON = Path(__file__).resolve().parent / "ui" / "icon.png"
 
 # The icon ships with the app: a Material icon here would be fetched from a font server, which a
 # lecture hall's closed network does not reach.
-st.set_page_config(page_title="Digit recognition", page_icon=str(PAGE_ICON), layout="wide")
+choose_language()
+st.set_page_config(page_title=_("Digit recognition"), page_icon=str(PAGE_ICON), layout="wide")
 keep_tensorflow_warm()
 serve_many_phones()
 # Streamlit's default top margin (6 rem) pushes the answer below the fold of a 900 px screen.
@@ -26,17 +29,17 @@ st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</s
 if "room" in st.query_params:
     # A phone that followed a room's join link: the room's own view, nothing else.
     navigation = st.navigation(
-        [st.Page("pages/join.py", title="Join", icon=":material/groups:", url_path="join")], position="hidden"
+        [st.Page("pages/join.py", title=_("Join"), icon=":material/groups:", url_path="join")], position="hidden"
     )
 else:
     navigation = st.navigation(
         [
-            st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
-            st.Page("pages/inside.py", title="Inside", icon=":material/neurology:"),
-            st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:"),
-            st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-            st.Page("pages/present.py", title="Present", icon=":material/co_present:", url_path="present"),
-            st.Page("pages/join.py", title="Join a room", icon=":material/groups:", url_path="join"),
+            st.Page("pages/draw.py", title=_("Draw"), icon=":material/draw:", default=True),
+            st.Page("pages/inside.py", title=_("Inside"), icon=":material/neurology:"),
+            st.Page("pages/gallery.py", title=_("Gallery"), icon=":material/photo_library:"),
+            st.Page("pages/train.py", title=_("Train"), icon=":material/model_training:"),
+            st.Page("pages/present.py", title=_("Present"), icon=":material/co_present:", url_path="present"),
+            st.Page("pages/join.py", title=_("Join a room"), icon=":material/groups:", url_path="join"),
         ]
     )
 navigation.run()

@@ -4,6 +4,7 @@ import logging
 
 import streamlit as st
 
+from model.language import N_, _, ngettext
 from model.plots import attribution_picture, enlarge
 from model.recognition.numbers import read_number
 from model.recognition.preprocess import UnreadableImageError, open_image
@@ -17,45 +18,57 @@ from ui.widgets import slide_download
 enter_through_the_app()
 
 PHONE_NUMBER_WIDTH = 340
-ONE_DIGIT, NUMBER = "One digit", "A number"
+ONE_DIGIT, NUMBER = N_("One digit"), N_("A number")
 
 
 def uploaded_image():
     upload = st.file_uploader(
-        "…or upload a photo or scan of a digit on paper", type=["png", "jpg", "jpeg", "webp"], key="upload"
+        _("…or upload a photo or scan of a digit on paper"), type=["png", "jpg", "jpeg", "webp"], key="upload"
     )
     if upload is None:
         return None
     try:
         return open_image(upload.getvalue())
     except UnreadableImageError as error:
-        st.error(f"{upload.name}: {error}. Try a PNG, JPEG or WebP photo.")
+        st.error(_("{name}: {error}. Try a PNG, JPEG or WebP photo.").format(name=upload.name, error=error))
         return None
     except Exception:  # whatever a hostile file triggers: a message, never a traceback
         logging.getLogger(__name__).warning("unreadable upload", exc_info=True)
-        st.error(f"{upload.name}: this file cannot be read as an image. Try a PNG, JPEG or WebP photo.")
+        st.error(
+            _("{name}: this file cannot be read as an image. Try a PNG, JPEG or WebP photo.").format(name=upload.name)
+        )
         return None
 
 
 def show_reading(prediction):
     """The answer for one 28x28 image: the metric, the doubt if any, all ten probabilities."""
     if not prediction.is_digit:
-        st.metric("Prediction", "–", "not a digit", delta_color="off", delta_arrow="off")
+        st.metric(_("Prediction"), "–", _("not a digit"), delta_color="off", delta_arrow="off")
         st.warning(
-            f"That does not look like a digit: {prediction.refusal.detail}. Had it been one, the network's "
-            f"best guess would be {with_article(prediction.digit)} ({prediction.confidence:.0%}).",
+            _(
+                "That does not look like a digit: {reason}. Had it been one, the network's best guess would be "
+                "{digit} ({confidence:.0%})."
+            ).format(
+                reason=prediction.refusal.detail,
+                digit=with_article(prediction.digit),
+                confidence=prediction.confidence,
+            ),
             icon=":material/block:",
         )
     else:
         st.metric(
-            "Prediction",
+            _("Prediction"),
             str(prediction.digit),
-            f"{prediction.confidence:.1%} sure",
+            _("{confidence:.1%} sure").format(confidence=prediction.confidence),
             delta_color="off",
             delta_arrow="off",
         )
         if prediction.is_uncertain:
-            st.warning(f"Not sure: {with_article(prediction.digit)} or {with_article(prediction.runner_up)}?")
+            st.warning(
+                _("Not sure: {first} or {second}?").format(
+                    first=with_article(prediction.digit), second=with_article(prediction.runner_up)
+                )
+            )
     probability_bars(prediction.probabilities, prediction.digit, height=170)
 
 
@@ -63,17 +76,17 @@ def show_what_the_model_saw(predictor, source, image, prediction):
     """The 28x28 the network read, on request what drove the answer, and the slide: one row, so
     that at 1400x900 all of it is on screen with the answer."""
     toggle_column, download_column = st.columns([1.4, 1])
-    why = toggle_column.toggle("Why? Show which pixels drove it", key="explain")
+    why = toggle_column.toggle(_("Why? Show which pixels drove it"), key="explain")
     with download_column:
         digit = prediction.digit if prediction.is_digit else None
         slide_download(source, image, prediction.probabilities, digit, predictor.card)
     pictures = st.columns(2)
-    pictures[0].image(enlarge(image), caption="What the model saw (28×28)", width=168)
+    pictures[0].image(enlarge(image), caption=_("What the model saw (28×28)"), width=168)
     if why:
         attribution = predictor.explain(image, prediction.digit)
         pictures[1].image(
             attribution_picture(image, attribution),
-            caption=f"Red pushed towards {prediction.digit}, blue against",
+            caption=_("Red pushed towards {digit}, blue against").format(digit=prediction.digit),
             width=168,
         )
 
@@ -81,12 +94,15 @@ def show_what_the_model_saw(predictor, source, image, prediction):
 def read_one_digit(predictor, source, answer_line):
     reading = read(predictor, source)
     if reading.is_empty:
-        st.info("Draw a digit in the black box: the answer appears as you draw.", icon=":material/draw:")
+        st.info(_("Draw a digit in the black box: the answer appears as you draw."), icon=":material/draw:")
         return
     if answer_line is not None:
         show_answer_line(answer_line, reading)
     if reading.prediction is None:  # preprocessing already knew: ink scattered like text
-        st.warning(f"That does not look like a digit: {reading.refusal.detail}.", icon=":material/block:")
+        st.warning(
+            _("That does not look like a digit: {reason}.").format(reason=reading.refusal.detail),
+            icon=":material/block:",
+        )
         return
     show_reading(reading.prediction)
     show_what_the_model_saw(predictor, source, reading.image, reading.prediction)
@@ -96,9 +112,12 @@ def show_number(predictor, source, answer_line):
     reading = read_number(predictor, source) if source is not None else None
     if reading is None or not reading.images:
         if reading is not None and reading.refusal is not None and reading.refusal.kind.holds_ink:
-            st.warning(f"That does not look like a number: {reading.refusal.detail}.", icon=":material/block:")
+            st.warning(
+                _("That does not look like a number: {reason}.").format(reason=reading.refusal.detail),
+                icon=":material/block:",
+            )
         else:
-            st.info("Write a number: the digits may touch.", icon=":material/draw:")
+            st.info(_("Write a number: the digits may touch."), icon=":material/draw:")
         return
     digits, predictions = reading.images, reading.predictions
     number = "".join(str(prediction.digit) if prediction.is_digit else "?" for prediction in predictions)
@@ -106,7 +125,11 @@ def show_number(predictor, source, answer_line):
         answer_line.markdown(f"#### :material/neurology: {number}")
     metric_column, *digit_columns = st.columns([1.2, 1, 1, 1, 1, 1, 1])
     metric_column.metric(
-        "Number", number, f"{len(digits)} digit{'s' * (len(digits) > 1)}", delta_color="off", delta_arrow="off"
+        _("Number"),
+        number,
+        ngettext("{count} digit", "{count} digits", len(digits)).format(count=len(digits)),
+        delta_color="off",
+        delta_arrow="off",
     )
     if len(digits) <= len(digit_columns):
         for column, image, prediction in zip(digit_columns, digits, predictions, strict=False):
@@ -122,9 +145,9 @@ def show_number(predictor, source, answer_line):
 def show_one_of_the_digits(column, image, prediction):
     column.image(enlarge(image, scale=4), width=96)
     if not prediction.is_digit:
-        column.markdown("**?** not a digit")
+        column.markdown(_("**?** not a digit"))
         return
-    doubt = f" (or {prediction.runner_up}?)" if prediction.is_uncertain else ""
+    doubt = _(" (or {digit}?)").format(digit=prediction.runner_up) if prediction.is_uncertain else ""
     column.markdown(f"**{prediction.digit}**{doubt} · {prediction.confidence:.0%}")
 
 
@@ -163,8 +186,8 @@ def a_number():
             show_number(predictor, photo if photo is not None else drawing, answer_line)
 
 
-st.title("Write a number" if st.session_state.get("mode") == NUMBER else "Draw a digit")
-mode = st.segmented_control("Read", [ONE_DIGIT, NUMBER], default=ONE_DIGIT, required=True, key="mode")
+st.title(_("Write a number") if st.session_state.get("mode") == NUMBER else _("Draw a digit"))
+mode = st.segmented_control(_("Read"), [ONE_DIGIT, NUMBER], format_func=_, default=ONE_DIGIT, required=True, key="mode")
 if mode == ONE_DIGIT:
     one_digit()
 else:

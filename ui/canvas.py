@@ -7,6 +7,7 @@ in ui/, and only pages import this module.
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+from model.language import _
 from ui.session import (
     CANVAS_CLEARS,
     CANVAS_PREFIX,
@@ -42,7 +43,9 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
     if key not in st.session_state:  # (re)mounted: on first visit, after Clear, or back from another page
         st.session_state[RESTORE_PREFIX + key] = saved.get(size)
     restored = st.session_state.get(RESTORE_PREFIX + key)
-    stroke_width = pen_width or st.slider("Pen width", 6, 40, 20, key="pen_width", width=pen_slider_width or "stretch")
+    stroke_width = pen_width or st.slider(
+        _("Pen width"), 6, 40, 20, key="pen_width", width=pen_slider_width or "stretch"
+    )
     result = st_canvas(
         stroke_width=stroke_width,
         stroke_color="#FFFFFF",
@@ -57,11 +60,11 @@ def drawing_canvas(width, height=CANVAS_SIZE, pen_width=None, clear_shortcut=Non
         key=key,
     )
     st.button(
-        "Clear",
+        _("Clear"),
         on_click=clear_canvas,
         icon=":material/ink_eraser:",
         shortcut=clear_shortcut,
-        help=f"Shortcut: {clear_shortcut}" if clear_shortcut else None,
+        help=_("Shortcut: {keys}").format(keys=clear_shortcut) if clear_shortcut else None,
     )
     objects = (result.json_data or {}).get("objects", [])
     if not objects:  # an empty canvas (after Clear or Reset): no PNG to decode, nothing to read

@@ -11,6 +11,7 @@ import streamlit as st
 from PIL import Image
 from streamlit.delta_generator import DeltaGenerator
 
+from model.language import _
 from model.recognition.predictor import Prediction, Predictor
 from model.recognition.preprocess import preprocess
 from model.recognition.refusal import NoDigitError, Refusal
@@ -46,13 +47,14 @@ def read(predictor: Predictor | None, source: Image.Image | np.ndarray | None) -
 def show_answer_line(place: DeltaGenerator, reading: Reading) -> None:
     """A compact answer directly under the canvas: on a phone the metric is below the fold."""
     if reading.refusal is not None:
-        place.markdown("#### :material/block: Not a digit")
+        place.markdown("#### :material/block: " + _("Not a digit"))
         return
     prediction = reading.prediction
     if prediction is None:  # a reading that is not refused and not empty has a prediction
         raise ValueError("an empty reading has no answer line")
-    doubt = f" (or {with_article(prediction.runner_up)}?)" if prediction.is_uncertain else ""
-    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {prediction.confidence:.0%} sure")
+    doubt = _(" (or {digit}?)").format(digit=with_article(prediction.runner_up)) if prediction.is_uncertain else ""
+    sure = _("{confidence:.0%} sure").format(confidence=prediction.confidence)
+    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {sure}")
 
 
 def probability_bars(
@@ -101,5 +103,5 @@ def probability_bars(
 
 
 def with_article(digit: int) -> str:
-    """ "a 7", "an 8": the article English gives a digit read aloud."""
-    return f"an {digit}" if digit == 8 else f"a {digit}"
+    """ "a 7", "an 8": the article English gives a digit read aloud (Chinese gives none)."""
+    return (_("an {digit}") if digit == 8 else _("a {digit}")).format(digit=digit)

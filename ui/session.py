@@ -25,6 +25,7 @@ OWN_ROOM = "room_code"  # the code of the audience room this session opened
 LAST_SENT = "last_sent"  # a phone's last drawing sent to the wall: its id, reading and label
 GALLERY_SEED = "gallery_seed"  # 0: the test set in its own order; else the shuffle's seed
 PRESENT_DARK = "present_dark"  # the Present page's "Dark room" toggle
+LANGUAGE = "language"  # "en" or "zh": the language this session's pages speak (ui/language.py)
 FLASH_PREFIX = "flash-"
 
 # Messages stored by a callback and shown once on the next run (a refusal, say).
