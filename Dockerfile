@@ -1,6 +1,7 @@
 # The digit-recognition demo in one container: `docker build -t digits . && docker run -p 8501:8501 digits`.
 # Works as is on Kubernetes (deploy/kubernetes.yaml) and as a Hugging Face Docker Space (app_port: 8501).
-FROM python:3.11-slim
+# Bookworm named: the Chinese font below is pinned to its Debian release.
+FROM python:3.11-slim-bookworm
 
 # No .pyc files in the image, logs straight to `docker logs`, no pip cache in any layer.
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -11,6 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # UID 1000: the user Hugging Face Spaces run containers as; any non-root user works elsewhere.
 RUN groupadd --gid 1000 digits \
     && useradd --create-home --uid 1000 --gid 1000 --shell /usr/sbin/nologin digits
+
+# Chinese in the figures and slides (matplotlib) needs a font with the glyphs: Noto Sans CJK.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk=1:20220127+repack1-1 \
+    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 
@@ -25,6 +31,7 @@ COPY app.py .
 COPY pages/ pages/
 COPY ui/ ui/
 COPY model/ model/
+COPY locale/ locale/
 
 # Trained models and the audience rooms' SQLite file go to folders the app user owns (/app is
 # read-only to it); the hosting limits (DIGITS_MEMORY_BUDGET_MB and the others in README's

@@ -10,7 +10,7 @@ import streamlit as st
 
 from model.language import _
 from ui.keras_session import keep_tensorflow_warm
-from ui.language import choose_language
+from ui.language import choose_language, language_switch
 from ui.resources import give_back_memory_regularly, serve_many_phones
 from ui.test_set import warm_up_the_gallery
 from ui.widgets import show_model_picker
@@ -46,5 +46,7 @@ navigation.run()
 if "room" not in st.query_params:
     # After the page, so the canvas shows before TensorFlow is imported on a cold start.
     show_model_picker()
+    with st.sidebar:
+        language_switch()
     warm_up_the_gallery()
 give_back_memory_regularly()

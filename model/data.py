@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model.language import _
 from model.mnist_formats import ARRAY_NAMES, read_idx_folder, read_npz, read_pickle
 from model.storage import PACKAGE_DIR, sha256_of_files
 
@@ -50,10 +51,10 @@ class MnistData:
     def notice(self):
         if not self.is_sample:
             return ""
-        return (
-            f"Using the bundled MNIST sample ({len(self.y_train):,} training and {len(self.y_test):,} test "
-            "images of the real MNIST), not the full set: set MNIST_PATH to a full mnist.npz for the real figures."
-        )
+        return _(
+            "Using the bundled MNIST sample ({training:,} training and {test:,} test images of the real MNIST), "
+            "not the full set: set MNIST_PATH to a full mnist.npz for the real figures."
+        ).format(training=len(self.y_train), test=len(self.y_test))
 
     @functools.cached_property
     def test_split_id(self) -> str:
@@ -67,8 +68,8 @@ class MnistData:
     def public_name(self):
         """Where the data came from, for a public page: never a server path."""
         if self.source in (SAMPLE_SOURCE, KERAS_SOURCE):
-            return "the bundled sample" if self.is_sample else "Keras' MNIST download"
-        return f"the full MNIST ({Path(self.source).name})"
+            return _("the bundled sample") if self.is_sample else _("Keras' MNIST download")
+        return _("the full MNIST ({file})").format(file=Path(self.source).name)
 
 
 def as_floats(images_uint8):
@@ -125,7 +126,7 @@ def load_from_source(source):
     if source == KERAS_SOURCE:
         data = _load_from_keras()
         if data is None:
-            raise ValueError("Keras' MNIST is no longer available")
+            raise ValueError(_("Keras' MNIST is no longer available"))
         return data
     return load_mnist_file(source)
 
@@ -178,16 +179,16 @@ def _validated(name, array):
         if array.ndim == 2 and array.shape[1] == 784:
             array = array.reshape(-1, 28, 28)
         if array.ndim != 3 or array.shape[1:] != (28, 28):
-            raise ValueError(f"{name} has shape {array.shape}, expected (n, 28, 28)")
+            raise ValueError(_("{name} has shape {shape}, expected (n, 28, 28)").format(name=name, shape=array.shape))
         if array.dtype != np.uint8:
             if array.min() < 0 or array.max() > 255:
-                raise ValueError(f"{name} holds values outside 0-255")
+                raise ValueError(_("{name} holds values outside 0-255").format(name=name))
             array = array.astype(np.uint8)
         return array
     if array.ndim != 1:
-        raise ValueError(f"{name} has shape {array.shape}, expected (n,)")
+        raise ValueError(_("{name} has shape {shape}, expected (n,)").format(name=name, shape=array.shape))
     if array.size and (array.min() < 0 or array.max() > 9):
-        raise ValueError(f"{name} holds labels outside 0-9")
+        raise ValueError(_("{name} holds labels outside 0-9").format(name=name))
     return array.astype(np.uint8)
 
 
@@ -209,23 +210,29 @@ def load_extra_digits(source):
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
     if not zipfile.is_zipfile(source):  # np.load would take anything else for a pickle
-        raise ValueError("not an .npz file")
+        raise ValueError(_("not an .npz file"))
     try:
         with np.load(source, allow_pickle=False) as archive:
             if "x" not in archive.files or "y" not in archive.files:
-                raise ValueError("the file needs two arrays, x (images) and y (digits)")
+                raise ValueError(_("the file needs two arrays, x (images) and y (digits)"))
             x, y = archive["x"], archive["y"]
     except ValueError:
         raise
     except (OSError, EOFError, zipfile.BadZipFile) as error:
-        raise ValueError(f"not an .npz file ({type(error).__name__})") from None
+        raise ValueError(_("not an .npz file ({kind})").format(kind=type(error).__name__)) from None
     if x.ndim == 3 and x.dtype != np.uint8 and x.size and x.min() >= 0 and x.max() <= 1:
         x = np.rint(x * 255)
     x, y = _validated("x", x), _validated("y", y)
     if len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"x holds {len(x)} images and y {len(y)} digits: they must match and not be empty")
+        raise ValueError(
+            _("x holds {images} images and y {digits} digits: they must match and not be empty").format(
+                images=len(x), digits=len(y)
+            )
+        )
     if len(x) > MAX_EXTRA_DIGITS:
-        raise ValueError(f"{len(x):,} images is more than the {MAX_EXTRA_DIGITS:,} accepted")
+        raise ValueError(
+            _("{count:,} images is more than the {allowed:,} accepted").format(count=len(x), allowed=MAX_EXTRA_DIGITS)
+        )
     return x, y
 
 

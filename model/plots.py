@@ -6,13 +6,28 @@ browser sessions drawing at once never share pyplot's global state.
 
 import io
 
+import matplotlib
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.colors import SymLogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 
+from model.language import _
+
 MISTAKE_COLOUR = "#d62728"
 SLIDE_DPI = 150
+CJK_FONT = "Noto Sans CJK SC"  # Debian's fonts-noto-cjk (README, Dockerfile)
+
+
+def use_fonts_for_every_language() -> None:
+    """Latin text in DejaVu Sans as before; a glyph it lacks (Chinese) from Noto Sans CJK, when
+    installed: matplotlib falls back glyph by glyph along the family list."""
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans"] + ([CJK_FONT] if CJK_FONT in installed else [])
+
+
+use_fonts_for_every_language()
 
 
 def gallery_figure(images, predicted_labels, true_labels, columns=5):
@@ -36,16 +51,19 @@ def gallery_figure(images, predicted_labels, true_labels, columns=5):
         axis.imshow(images[index], cmap="gray_r", interpolation="nearest")
         predicted, true = int(predicted_labels[index]), int(true_labels[index])
         if predicted == true:
-            axis.set_title(f"Predicted Label: {predicted}", fontsize=10, y=1.0, pad=4)
+            axis.set_title(_("Predicted Label: {digit}").format(digit=predicted), fontsize=10, y=1.0, pad=4)
         else:
-            title = f"Predicted Label: {predicted}\n(true: {true})"
+            title = (
+                _("Predicted Label: {digit}").format(digit=predicted) + "\n" + _("(true: {digit})").format(digit=true)
+            )
             axis.set_title(title, fontsize=10, color=MISTAKE_COLOUR, y=1.0, pad=4)
     return figure
 
 
-def confusion_matrix_figure(matrix, title="Confusion matrix"):
+def confusion_matrix_figure(matrix, title=None):
     """A heat map with counts in each cell; rows are true digits, columns predictions."""
     matrix = np.asarray(matrix)
+    title = title if title is not None else _("Confusion matrix")
     figure = Figure(figsize=(6.4, 5.6), layout="constrained")
     axis = figure.subplots()
     # A logarithmic colour scale (linear below 1, so 0 is allowed): the diagonal holds ~1000 per
@@ -66,11 +84,11 @@ def confusion_matrix_figure(matrix, title="Confusion matrix"):
             )
     axis.set_xticks(range(10))
     axis.set_yticks(range(10))
-    axis.set_xlabel("Predicted digit")
-    axis.set_ylabel("True digit")
+    axis.set_xlabel(_("Predicted digit"))
+    axis.set_ylabel(_("True digit"))
     axis.set_title(title)
     colour_bar = figure.colorbar(axis.images[0], ax=axis, shrink=0.8)
-    colour_bar.set_label("count (log scale)")
+    colour_bar.set_label(_("count (log scale)"))
     colour_bar.ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 1, 10, 100, not 10^0
     return figure
 
@@ -82,17 +100,18 @@ def training_curves_figure(history):
     seen = history.get("seen_epochs") or []
     figure = Figure(figsize=(9, 3.4), layout="constrained")
     loss_axis, accuracy_axis = figure.subplots(1, 2)
+    training, test = _("training"), _("test")
     if seen:
-        loss_axis.plot(seen, history["running_loss"], label="training")
-        accuracy_axis.plot(seen, history["running_accuracy"], label="training")
+        loss_axis.plot(seen, history["running_loss"], label=training)
+        accuracy_axis.plot(seen, history["running_accuracy"], label=training)
     else:  # a card written before the reports were kept: one point per epoch
-        loss_axis.plot(epochs, history.get("loss", []), marker="o", label="training")
-        accuracy_axis.plot(epochs, history.get("accuracy", []), marker="o", label="training")
-    accuracy_axis.plot(epochs, history.get("test_accuracy", []), marker="o", linestyle="--", label="test")
-    loss_axis.set_title("Loss")
-    accuracy_axis.set_title("Accuracy")
+        loss_axis.plot(epochs, history.get("loss", []), marker="o", label=training)
+        accuracy_axis.plot(epochs, history.get("accuracy", []), marker="o", label=training)
+    accuracy_axis.plot(epochs, history.get("test_accuracy", []), marker="o", linestyle="--", label=test)
+    loss_axis.set_title(_("Loss"))
+    accuracy_axis.set_title(_("Accuracy"))
     for axis in (loss_axis, accuracy_axis):
-        axis.set_xlabel("epoch")
+        axis.set_xlabel(_("epoch"))
         axis.set_xlim(0, max(1, len(epochs), max(seen, default=0)))
         axis.grid(alpha=0.3)
         axis.legend()
@@ -136,8 +155,8 @@ def slide_figure(drawing, image, probabilities, digit, model_caption, dark=False
     grid = figure.add_gridspec(
         2, 3, height_ratios=[1.3, 1], left=0.08, right=0.97, top=0.83, bottom=0.15, hspace=0.3, wspace=0.15
     )
-    figure.suptitle("What the network read", fontsize=34, color=foreground, fontweight="bold", y=0.975)
-    panels = [("The drawing", _on_black(drawing)), ("What the network saw (28×28)", np.asarray(image))]
+    figure.suptitle(_("What the network read"), fontsize=34, color=foreground, fontweight="bold", y=0.975)
+    panels = [(_("The drawing"), _on_black(drawing)), (_("What the network saw (28×28)"), np.asarray(image))]
     for column, (title, picture) in enumerate(panels):
         axis = figure.add_subplot(grid[0, column])
         axis.imshow(picture, cmap="gray", vmin=0, vmax=1 if picture.dtype != np.uint8 else 255, interpolation="nearest")
@@ -148,10 +167,19 @@ def slide_figure(drawing, image, probabilities, digit, model_caption, dark=False
     answer = figure.add_subplot(grid[0, 2])
     answer.set_axis_off()
     if digit is None:
-        answer.text(0.5, 0.5, "not a digit", fontsize=64, ha="center", va="center", color=foreground, fontweight="bold")
+        answer.text(
+            0.5, 0.5, _("not a digit"), fontsize=64, ha="center", va="center", color=foreground, fontweight="bold"
+        )
     else:
         answer.text(0.5, 0.62, str(digit), fontsize=200, ha="center", va="center", color=foreground, fontweight="bold")
-        answer.text(0.5, 0.08, f"{float(probabilities[digit]):.1%} sure", fontsize=30, ha="center", color=muted)
+        answer.text(
+            0.5,
+            0.08,
+            _("{confidence:.1%} sure").format(confidence=float(probabilities[digit])),
+            fontsize=30,
+            ha="center",
+            color=muted,
+        )
     bars = figure.add_subplot(grid[1, :])
     colours = [("#1f6feb" if index == digit else "#b8c4d6") for index in range(10)]
     bars.bar(range(10), probabilities, color=colours)

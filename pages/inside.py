@@ -5,6 +5,7 @@ import numpy as np
 import streamlit as st
 
 from model.inside.transform import moved
+from model.language import _
 from ui.canvas import CANVAS_SIZE, drawing_canvas
 from ui.entry import enter_through_the_app
 from ui.inside import PIXELATED, networks_to_look_inside, picture_gallery, tracer_for
@@ -24,10 +25,15 @@ def the_answer(predictor, reading, image, moves):
     refusal = reading.refusal
     digit = int(np.argmax(probabilities))
     if refusal is not None:
-        st.metric("Prediction", "–", "not a digit", delta_color="off", delta_arrow="off")
-        st.caption(f"That does not look like a digit: {refusal.detail}. The network's best guess: {digit}.")
+        st.metric(_("Prediction"), "–", _("not a digit"), delta_color="off", delta_arrow="off")
+        st.caption(
+            _("That does not look like a digit: {reason}. The network's best guess: {digit}.").format(
+                reason=refusal.detail, digit=digit
+            )
+        )
     else:
-        st.metric("Prediction", str(digit), f"{probabilities[digit]:.1%} sure", delta_color="off", delta_arrow="off")
+        sure = _("{confidence:.1%} sure").format(confidence=probabilities[digit])
+        st.metric(_("Prediction"), str(digit), sure, delta_color="off", delta_arrow="off")
     return probabilities
 
 
@@ -40,32 +46,34 @@ def inside():
     reading = read(predictor, drawing)
     networks = networks_to_look_inside()
     with control_column:
-        labels = [network.label for network in networks]
-        chosen = st.selectbox("Network to look inside", labels, key="inside_network")
+        # The choice is kept by the network's English name: it stays chosen when the language changes.
+        keys = [network.key for network in networks]
+        labels = dict(zip(keys, [network.label for network in networks], strict=True))
+        chosen = st.selectbox(_("Network to look inside"), keys, format_func=labels.__getitem__, key="inside_network")
         moves = drawing_moves()
         if reading.image is None or predictor is None:
-            st.info("Draw a digit (here or on the Draw page) to see the network at work.", icon=":material/draw:")
+            st.info(_("Draw a digit (here or on the Draw page) to see the network at work."), icon=":material/draw:")
             return
         image = moved(reading.image, **moves)
         picture_column, answer_column = st.columns([1, 2], vertical_alignment="center")
         with picture_column:
-            picture_gallery([(image * 255).astype(np.uint8)], ["What the networks read (28×28)"], 112, "input")
+            picture_gallery([(image * 255).astype(np.uint8)], [_("What the networks read (28×28)")], 112, "input")
         with answer_column:
             probabilities = the_answer(predictor, reading, image, moves)
-    network = networks[labels.index(chosen)]
+    network = networks[keys.index(chosen)]
     tracer = tracer_for(network)
 
-    st.subheader(f"1 · Layer by layer: {network.label}")
+    st.subheader(_("1 · Layer by layer: {network}").format(network=network.label))
     activations = layer_by_layer(tracer, image)
-    st.subheader("2 · What its units learned")
+    st.subheader(_("2 · What its units learned"))
     what_units_learned(network, tracer, activations)
-    st.subheader("3 · The four tutorials' networks side by side")
+    st.subheader(_("3 · The four tutorials' networks side by side"))
     side_by_side(predictor, active_model_label(), probabilities, image)
-    st.subheader("4 · Where your digit lands")
+    st.subheader(_("4 · Where your digit lands"))
     where_it_lands(image)
 
 
-st.title("Inside the network")
+st.title(_("Inside the network"))
 st.html(PIXELATED)
 with st.container(key="inside"):
     inside()

@@ -3,6 +3,7 @@ draw, send, say if it was right."""
 
 import streamlit as st
 
+from model.language import N_, _
 from model.rooms.errors import RoomError, RoomNotFound
 from model.rooms.values import normalised_code
 from ui.canvas import clear_canvas, drawing_canvas
@@ -29,13 +30,13 @@ def draw_for_the_room(code):
     if (message := take_flash(JOIN_FLASH)) is not None:
         st.warning(message)
     if reading.is_empty:
-        st.info("Draw a digit, then send it to the wall.", icon=":material/draw:")
+        st.info(_("Draw a digit, then send it to the wall."), icon=":material/draw:")
     elif reading.refusal is not None:
-        st.warning("That does not look like a digit: try again.", icon=":material/block:")
+        st.warning(_("That does not look like a digit: try again."), icon=":material/block:")
     else:
         show_answer_line(st.empty(), reading)
         st.button(
-            "Send to the wall",
+            _("Send to the wall"),
             type="primary",
             on_click=send_and_clear,
             args=(code, reading.image, reading.prediction),
@@ -45,22 +46,22 @@ def draw_for_the_room(code):
     show_correction(code)
 
 
-TOO_MANY_TRIES = "Too many room codes tried from here: wait a minute, then try again."
+TOO_MANY_TRIES = N_("Too many room codes tried from here: wait a minute, then try again.")
 
 
 def join_by_code():
     """No room in the address (``/join``): type the code the wall shows."""
-    st.title("Join a room")
+    st.title(_("Join a room"))
     with st.form("join"):
-        typed = st.text_input("The room's code, as the wall shows it", max_chars=16, placeholder="ABCD-2345")
-        joined = st.form_submit_button("Join", type="primary", icon=":material/login:")
+        typed = st.text_input(_("The room's code, as the wall shows it"), max_chars=16, placeholder="ABCD-2345")
+        joined = st.form_submit_button(_("Join"), type="primary", icon=":material/login:")
     if not joined:
         return
     code = normalised_code(typed)
     if code is None:
-        st.error("A room's code is 8 letters and digits, like ABCD-2345.")
+        st.error(_("A room's code is 8 letters and digits, like ABCD-2345."))
     elif not may_try_a_code():
-        st.error(TOO_MANY_TRIES)
+        st.error(_(TOO_MANY_TRIES))
     elif (room := find_room(code)) is not None:
         st.query_params["room"] = room
         st.rerun()
@@ -78,7 +79,7 @@ def find_room(code):
         st.error(str(refusal))
         return None
     if room.closed:
-        st.warning("This room is closed: thank you for drawing!")
+        st.warning(_("This room is closed: thank you for drawing!"))
         return None
     return room.code
 
@@ -87,9 +88,9 @@ code = st.query_params.get("room", "")
 if not code:
     join_by_code()
     st.stop()
-st.title("Draw for the room")
+st.title(_("Draw for the room"))
 if not may_try_a_code():
-    st.error(TOO_MANY_TRIES)
+    st.error(_(TOO_MANY_TRIES))
     st.stop()
 if find_room(code) is None:
     st.stop()

@@ -11,6 +11,8 @@ import streamlit as st
 
 from model.data import load_extra_digits
 from model.hosting.admission import ABANDONED, CANCELLED, FAILED, QUEUED, AdmissionError
+from model.hosting.reasons import said
+from model.language import _, ngettext
 from model.making.recipes import RECIPES, TRAIN_PAGE_MENU, get_recipe, train_page_start
 from model.plots import confusion_matrix_figure, training_curves_figure
 from model.rooms.errors import RoomError
@@ -40,23 +42,25 @@ BATCH_SIZES = sorted({16, 32, 64, 128, 256, 512} | {recipe.batch_size for recipe
 
 def training_settings(training_images):
     architecture = st.selectbox(
-        "Network", TRAIN_PAGE_MENU, format_func=lambda name: get_recipe(name).description, key="architecture"
+        _("Network"), TRAIN_PAGE_MENU, format_func=lambda name: _(get_recipe(name).description), key="architecture"
     )
     start = train_page_start(architecture, training_images)
     first, second, third = st.columns(3)
     # Keys carry the architecture, so each network keeps its own defaults and the user's changes.
-    epochs = first.number_input("Epochs", 1, 50, start["epochs"], key=f"epochs-{architecture}")
-    batch_size = second.select_slider("Batch size", BATCH_SIZES, start["batch_size"], key=f"batch-{architecture}")
+    epochs = first.number_input(_("Epochs"), 1, 50, start["epochs"], key=f"epochs-{architecture}")
+    batch_size = second.select_slider(_("Batch size"), BATCH_SIZES, start["batch_size"], key=f"batch-{architecture}")
     learning_rate = third.number_input(
-        "Learning rate", 1e-5, 10.0, start["learning_rate"], format="%g", key=f"rate-{architecture}"
+        _("Learning rate"), 1e-5, 10.0, start["learning_rate"], format="%g", key=f"rate-{architecture}"
     )
     size_choices = sorted({size for size in TRAINING_SIZES if size < training_images} | {training_images})
-    train_size = first.select_slider("Training images", size_choices, start["train_size"], key=f"size-{architecture}")
+    train_size = first.select_slider(
+        _("Training images"), size_choices, start["train_size"], key=f"size-{architecture}"
+    )
     augment = second.toggle(
-        "Augmentation",
+        _("Augmentation"),
         start["augment"],
         key=f"augment-{architecture}",
-        help="Each epoch sees the training digits moved, slanted and drawn thinner or thicker.",
+        help=_("Each epoch sees the training digits moved, slanted and drawn thinner or thicker."),
     )
     return architecture, dict(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, train_size=train_size, augment=augment
@@ -67,25 +71,35 @@ def extra_digits():
     """Digits to add to the training set: an uploaded .npz (an audience room's download) or the
     confirmed digits of the room this session opened on the Present page. None if neither."""
     own_room = st.session_state.get(OWN_ROOM)
-    if own_room and st.toggle("Add my audience room's confirmed digits", key="use_room_digits"):
+    if own_room and st.toggle(_("Add my audience room's confirmed digits"), key="use_room_digits"):
         try:
             x, y = room_store().dataset(own_room, session_id())
         except RoomError as refusal:
             st.error(str(refusal))
             return None
-        st.caption(f"+ {len(y)} digits from your room" if len(y) else "Your room has no confirmed digits yet.")
+        st.caption(
+            ngettext("+ {count} digit from your room", "+ {count} digits from your room", len(y)).format(count=len(y))
+            if len(y)
+            else _("Your room has no confirmed digits yet.")
+        )
         return (x, y) if len(y) else None
     upload = st.file_uploader(
-        "Add digits to train on (.npz with x and y, like a room's download)", type=["npz"], key="extra_digits"
+        _("Add digits to train on (.npz with x and y, like a room's download)"), type=["npz"], key="extra_digits"
     )
     if upload is None:
         return None
     try:
         x, y = load_extra_digits(upload.getvalue())
     except ValueError as error:
-        st.error(f"{upload.name}: {error}.")
+        st.error(_("{name}: {error}.").format(name=upload.name, error=error))
         return None
-    st.caption(f"+ {len(y):,} digits from {upload.name}, in every run's training images")
+    st.caption(
+        ngettext(
+            "+ {count:,} digit from {name}, in every run's training images",
+            "+ {count:,} digits from {name}, in every run's training images",
+            len(y),
+        ).format(count=len(y), name=upload.name)
+    )
     return x, y
 
 
@@ -102,12 +116,19 @@ def stop_training():
 
 def progress_text(progress):
     if progress is None:
-        return "Starting…"
+        return _("Starting…")
     remaining = progress.remaining_seconds
-    left = f" · about {remaining:.0f} s left" if remaining is not None else ""
+    left = _(" · about {seconds:.0f} s left").format(seconds=remaining) if remaining is not None else ""
     return (
-        f"Epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}"
-        f" · loss {progress.loss:.3f} · accuracy {progress.accuracy:.1%}{left}"
+        _("Epoch {epoch}/{epochs} · batch {batch}/{batches} · loss {loss:.3f} · accuracy {accuracy:.1%}").format(
+            epoch=progress.epoch,
+            epochs=progress.epochs,
+            batch=progress.batch,
+            batches=progress.batches,
+            loss=progress.loss,
+            accuracy=progress.accuracy,
+        )
+        + left
     )
 
 
@@ -117,7 +138,7 @@ def show_progress(run, downloadable=False):
     if progress is not None and progress.history["loss"]:
         figure = training_curves_figure(progress.history)
         if downloadable:
-            show_figure(figure, "Download the curves (PNG)", "training-curves.png")
+            show_figure(figure, _("Download the curves (PNG)"), "training-curves.png")
         else:
             st.pyplot(figure, width="content")
     show_first_layer(progress, finished=run.done)
@@ -132,62 +153,80 @@ def live_status():
     if run.state == QUEUED:
         position, wait = queue.position(run), queue.wait_seconds(run)
         if position is not None:
-            about = f", about {wait:.0f} s" if wait is not None else ""
-            st.info(
-                f"{ordinal(position)} in line{about}. The server trains "
-                f"{queue.limits.concurrent_trainings} at a time; your run starts by itself.",
-                icon=":material/hourglass:",
-            )
+            place, at_once = ordinal(position), queue.limits.concurrent_trainings
+            if wait is not None:
+                waiting = _(
+                    "{place} in line, about {seconds:.0f} s. The server trains {count} at a time; your run starts by "
+                    "itself."
+                ).format(place=place, seconds=wait, count=at_once)
+            else:
+                waiting = _("{place} in line. The server trains {count} at a time; your run starts by itself.").format(
+                    place=place, count=at_once
+                )
+            st.info(waiting, icon=":material/hourglass:")
     else:
         show_progress(run)
-    st.button("Stop", on_click=stop_training, icon=":material/stop:", disabled=run.stop_requested)
+    st.button(_("Stop"), on_click=stop_training, icon=":material/stop:", disabled=run.stop_requested)
 
 
 def model_label(card):
-    """What a trained model is, for people: network, accuracy, when it finished (no file names)."""
+    """What a trained model is, for people: network, accuracy, when it finished (no file names).
+    English, the title first: it is the model's key too (shown with ``ui.session.shown_model_label``)."""
     created = datetime.datetime.fromisoformat(card["created"]).astimezone().strftime("%H:%M:%S")
     return f"{get_recipe(card['architecture']).title} · {card['test_accuracy']:.2%} · {created}"
 
 
 def show_result(run):
     if run.state == CANCELLED:
-        st.info("You stopped the run before it started.")
+        st.info(_("You stopped the run before it started."))
         return
     if run.state == ABANDONED:
-        st.warning("The run was stopped because its page was closed; nothing was kept.")
+        st.warning(_("The run was stopped because its page was closed; nothing was kept."))
         return
     if run.state == FAILED:
-        reason = run.failure or "something went wrong in the training process"
-        st.error(f"Training failed: {reason}. Nothing was saved; the active model is unchanged.")
+        reason = said(run.failure) or _("something went wrong in the training process")
+        st.error(
+            _("Training failed: {reason}. Nothing was saved; the active model is unchanged.").format(reason=reason)
+        )
         return
     card = run.card
     label = model_label(card)
     remember_trained_model(label, run.saved_path)  # selectable in the sidebar from now on
     if run.stopped:
         st.warning(
-            f"Stopped after {card['epochs_completed']} of {card['epochs']} epochs; the model is kept as it was then."
+            ngettext(
+                "Stopped after {completed} of {count} epoch; the model is kept as it was then.",
+                "Stopped after {completed} of {count} epochs; the model is kept as it was then.",
+                card["epochs"],
+            ).format(completed=card["epochs_completed"], count=card["epochs"])
         )
     # What a person waits for first, right under Start: how good it is and the button to use it.
     first, second, third = st.columns([1, 1, 1.3], vertical_alignment="center")
     first.metric(
-        "Test accuracy",
+        _("Test accuracy"),
         f"{card['test_accuracy']:.2%}",
-        f"{card['test_images']:,} test images",
+        ngettext("{count:,} test image", "{count:,} test images", card["test_images"]).format(
+            count=card["test_images"]
+        ),
         delta_color="off",
         delta_arrow="off",
     )
     second.metric(
-        "Training time",
-        f"{card['training_seconds']:.0f} s",
-        f"{card['parameters']:,} parameters",
+        _("Training time"),
+        _("{seconds:.0f} s").format(seconds=card["training_seconds"]),
+        ngettext("{count:,} parameter", "{count:,} parameters", card["parameters"]).format(count=card["parameters"]),
         delta_color="off",
         delta_arrow="off",
     )
     if active_model_label() == label:
-        third.success("This model is active: the Draw and Gallery pages use it.")
+        third.success(_("This model is active: the Draw and Gallery pages use it."))
     else:
         third.button(
-            "Use this model", type="primary", on_click=use_model, args=(label, run.saved_path), icon=":material/check:"
+            _("Use this model"),
+            type="primary",
+            on_click=use_model,
+            args=(label, run.saved_path),
+            icon=":material/check:",
         )
     curves_column, matrix_column = st.columns([1.7, 1], gap="large")
     with curves_column:
@@ -195,28 +234,34 @@ def show_result(run):
     with matrix_column:
         show_figure(
             confusion_matrix_figure(card["confusion_matrix"]),
-            "Download the confusion matrix (PNG)",
+            _("Download the confusion matrix (PNG)"),
             "confusion-matrix.png",
         )
 
 
-st.title("Train a network")
+st.title(_("Train a network"))
 data = load_data()
 limits = training_queue().limits
-limits_sentence = (
-    f"This server trains up to {limits.run_max_image_epochs:,} image-epochs per run (epochs × images)"
-    f" and at most {limits.run_max_seconds:.0f} s."
-)
+limits_sentence = _(
+    "This server trains up to {image_epochs:,} image-epochs per run (epochs × images) and at most {seconds:.0f} s."
+).format(image_epochs=limits.run_max_image_epochs, seconds=limits.run_max_seconds)
 if data.is_sample:
-    st.info(f"{data.notice} {limits_sentence}", icon=":material/info:")
+    # Two sentences in one message: a language without spaces between sentences drops this one.
+    st.info(_("{notice} {limits}").format(notice=data.notice, limits=limits_sentence), icon=":material/info:")
 else:
-    st.caption(f"{len(data.y_train):,} training images from {data.public_name}. {limits_sentence}")
+    st.caption(
+        ngettext(
+            "{count:,} training image from {source}. {limits}",
+            "{count:,} training images from {source}. {limits}",
+            len(data.y_train),
+        ).format(count=len(data.y_train), source=data.public_name, limits=limits_sentence)
+    )
 run = training_run()
 active = run is not None and not run.done
 architecture, options = training_settings(len(data.y_train))
 options["extra_digits"] = extra_digits()
 st.button(
-    "Start training",
+    _("Start training"),
     type="primary",
     icon=":material/play_arrow:",
     disabled=active,

@@ -200,11 +200,15 @@ def test_build_context_holds_the_app_and_its_model_and_nothing_else():
         "model/mnist_cnn.json",
         "model/mnist_sample.npz",
     ]
+    # Every file the app's folders hold: code, shipped models and checks (the familiarity check, the
+    # map), the language catalogues.
     needed += [
         path.relative_to(ROOT).as_posix()
-        for folder in ("pages", "ui", "model")
-        for path in (ROOT / folder).glob("*.py")
+        for folder in ("pages", "ui", "model", "locale")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
     ]
+    assert "model/mnist_familiarity.npz" in needed and "locale/zh_CN/LC_MESSAGES/digits.mo" in needed
     assert all((ROOT / path).exists() for path in needed)
     assert [path for path in needed if not in_build_context(path)] == []
     kept_out = [

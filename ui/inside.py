@@ -23,10 +23,11 @@ from model.inside.map_picture import base_map, marker
 from model.inside.pictures import IndexedPicture, tiled
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES, TutorialNetworks, load_tutorials, tutorial_path
 from model.inside.weights import FirstLayer, first_layer_weights
+from model.language import _, ngettext
 from model.making.recipes import RECIPES
 from model.storage import SHIPPED_MODEL_PATH
 from ui.resources import active_predictor, kept_predictor, load_data, modified_time
-from ui.session import active_model_label
+from ui.session import active_model_label, shown_model_label
 from ui.shared import kept_for_everyone
 
 
@@ -34,9 +35,10 @@ from ui.shared import kept_for_everyone
 class Network:
     """One network the page can look inside: a file, and a member of it (or the whole model)."""
 
-    label: str
+    label: str  # in the page's language
     path: str
     member: str  # the name networks_inside gives it
+    key: str  # the label in English: the same in every language, for a widget's value
 
 
 @kept_for_everyone(max_entries=12)
@@ -83,8 +85,15 @@ def kept_favourites(path: str, modified: float, member: str, test_split: str) ->
     return find_favourites(kept_tracer(path, modified, member), load_data().x_test)
 
 
-def tutorial_title(architecture: str) -> str:
+def tutorial_name(architecture: str) -> str:
+    """The network's name in English (``tutorial_title`` translates it): what identifies it in
+    widgets' values and CSS classes, whatever the page's language."""
     return RECIPES[architecture].title if architecture in RECIPES else architecture
+
+
+def tutorial_title(architecture: str) -> str:
+    """The network's name as the page shows it, in the page's language."""
+    return _(tutorial_name(architecture))
 
 
 def networks_to_look_inside() -> list[Network]:
@@ -95,14 +104,19 @@ def networks_to_look_inside() -> list[Network]:
         members = predictor.card.get("members") or []
         inside = networks_inside(predictor.model)
         for index, name in enumerate(inside):
-            label = active_model_label()
+            model = active_model_label()
+            key, label = model, shown_model_label(model)
             if len(inside) > 1:
                 architecture = members[index]["architecture"] if index < len(members) else "network"
-                label = f"{label} · member {index + 1} ({tutorial_title(architecture)})"
-            networks.append(Network(label, str(predictor.path), name))
+                key = f"{model} · member {index + 1} ({tutorial_name(architecture)})"
+                label = _("{model} · member {number} ({network})").format(
+                    model=shown_model_label(model), number=index + 1, network=tutorial_title(architecture)
+                )
+            networks.append(Network(label, str(predictor.path), name, key))
     for architecture in TUTORIAL_ARCHITECTURES:
         if tutorial_path(architecture).is_file():
-            networks.append(Network(tutorial_title(architecture), str(tutorial_path(architecture)), architecture))
+            path = str(tutorial_path(architecture))
+            networks.append(Network(tutorial_title(architecture), path, architecture, tutorial_name(architecture)))
     return networks
 
 
@@ -110,7 +124,7 @@ def tracer_for(network: Network) -> LayerTracer:
     key = (network.path, modified_time(network.path), network.member)
     if kept_tracer.is_kept(*key):
         return kept_tracer(*key)
-    with st.spinner("Opening the network…"):
+    with st.spinner(_("Opening the network…")):
         return kept_tracer(*key)
 
 
@@ -121,14 +135,14 @@ def first_layer_for(network: Network) -> FirstLayer | None:
 def tutorials() -> TutorialNetworks:
     if kept_tutorials.is_kept():
         return kept_tutorials()
-    with st.spinner("Loading the tutorials' networks…"):
+    with st.spinner(_("Loading the tutorials' networks…")):
         return kept_tutorials()
 
 
 def digit_map() -> tuple[DigitMap, MapPlacer] | None:
     if kept_digit_map.is_kept():
         return kept_digit_map()
-    with st.spinner("Loading the map of the test digits…"):
+    with st.spinner(_("Loading the map of the test digits…")):
         return kept_digit_map()
 
 
@@ -137,7 +151,12 @@ def favourites_for(network: Network) -> Favourites:
     key = (network.path, modified_time(network.path), network.member, data.test_split_id)
     if kept_favourites.is_kept(*key):
         return kept_favourites(*key)
-    with st.spinner(f"Finding the test digits each unit likes best ({len(data.x_test):,} digits, once per network)…"):
+    finding = ngettext(
+        "Finding the test digits each unit likes best ({count:,} digit, once per network)…",
+        "Finding the test digits each unit likes best ({count:,} digits, once per network)…",
+        len(data.x_test),
+    )
+    with st.spinner(finding.format(count=len(data.x_test))):
         return kept_favourites(*key)
 
 
@@ -245,7 +264,8 @@ def map_with_marker(digit_map: DigitMap, placement: Placement, dark: bool, size_
     st.image(_map_jpeg(digit_map, dark, size_px), caption=caption, output_format="JPEG", width="stretch")
     # st.html keeps no inline <svg> (its sanitiser drops it); as an image it is inert and stays.
     marker_picture = base64.b64encode(svg.encode()).decode()
-    st.html(f'<img class="map-marker" src="data:image/svg+xml;base64,{marker_picture}" alt="Your drawing on the map">')
+    alt = html.escape(_("Your drawing on the map"))
+    st.html(f'<img class="map-marker" src="data:image/svg+xml;base64,{marker_picture}" alt="{alt}">')
 
 
 # The pictures carry one pixel per value: the browser enlarges them with square pixels. The map

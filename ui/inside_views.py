@@ -10,10 +10,11 @@ import streamlit as st
 from model.inside.activations import LayerActivation, LayerTracer
 from model.inside.digit_map import neighbour_pictures
 from model.inside.favourites import firing, firing_layers, unit_strengths
-from model.inside.pictures import indexed_activation_picture, value_range
+from model.inside.pictures import SHOWN_MAPS, indexed_activation_picture, value_range
 from model.inside.transform import LARGEST_SHIFT, LARGEST_TURN, PEN_STEPS
 from model.inside.tutorials import TUTORIAL_ARCHITECTURES
 from model.inside.weights import weights_grid
+from model.language import N_, _, ngettext
 from model.recognition.predictor import Predictor
 from ui.inside import (
     Network,
@@ -24,38 +25,41 @@ from ui.inside import (
     is_dark,
     map_with_marker,
     picture_gallery,
+    tutorial_name,
     tutorial_title,
     tutorials,
 )
 from ui.reading import ANSWER_BLUE, OTHER_BARS
 from ui.resources import load_data
-from ui.session import on_a_phone
+from ui.session import on_a_phone, shown_model_label
 
 LAYER_WIDTH = 250  # pixels: four to a row on a laptop, one on a phone
 UNITS_SHOWN = 8  # deeper units shown: those firing most for the drawing
 
 KIND_WORDS = {
-    "convolution": "convolution: each map is one kernel slid over the picture",
-    "normalisation": "batch normalisation: each map rescaled as in training",
-    "activation": "activation: negatives set to 0",
-    "pooling": "pooling: the strongest of each small square",
-    "averaging": "averaging: each map down to its mean",
-    "dropout": "dropout: acts only in training, passes the input through when reading",
-    "flatten": "flatten: the maps laid out as one row of numbers",
-    "dense": "dense: each unit weighs every number of the layer before",
-    "output": "output: the ten digits 0 to 9, left to right",
+    "convolution": N_("convolution: each map is one kernel slid over the picture"),
+    "normalisation": N_("batch normalisation: each map rescaled as in training"),
+    "activation": N_("activation: negatives set to 0"),
+    "pooling": N_("pooling: the strongest of each small square"),
+    "averaging": N_("averaging: each map down to its mean"),
+    "dropout": N_("dropout: acts only in training, passes the input through when reading"),
+    "flatten": N_("flatten: the maps laid out as one row of numbers"),
+    "dense": N_("dense: each unit weighs every number of the layer before"),
+    "output": N_("output: the ten digits 0 to 9, left to right"),
+    "reshape": N_("reshape"),
+    "rescaling": N_("rescaling"),
 }
 
 
 def drawing_moves() -> dict[str, int]:
     """The controls that move, turn and re-pen the drawing before the networks read it."""
-    with st.expander("Move or turn the drawing", icon=":material/open_with:", expanded=True):
+    with st.expander(_("Move or turn the drawing"), icon=":material/open_with:", expanded=True):
         right_column, down_column = st.columns(2)
-        right = right_column.slider("Right (pixels)", -LARGEST_SHIFT, LARGEST_SHIFT, 0, key="inside_right")
-        down = down_column.slider("Down (pixels)", -LARGEST_SHIFT, LARGEST_SHIFT, 0, key="inside_down")
+        right = right_column.slider(_("Right (pixels)"), -LARGEST_SHIFT, LARGEST_SHIFT, 0, key="inside_right")
+        down = down_column.slider(_("Down (pixels)"), -LARGEST_SHIFT, LARGEST_SHIFT, 0, key="inside_down")
         turn_column, pen_column = st.columns(2)
-        degrees = turn_column.slider("Turn (degrees)", -LARGEST_TURN, LARGEST_TURN, 0, step=5, key="inside_turn")
-        pen = pen_column.slider("Pen (thinner - thicker)", -PEN_STEPS, PEN_STEPS, 0, key="inside_pen")
+        degrees = turn_column.slider(_("Turn (degrees)"), -LARGEST_TURN, LARGEST_TURN, 0, step=5, key="inside_turn")
+        pen = pen_column.slider(_("Pen (thinner - thicker)"), -PEN_STEPS, PEN_STEPS, 0, key="inside_pen")
     return {"right": right, "down": down, "degrees": degrees, "pen": pen}
 
 
@@ -66,12 +70,18 @@ def layer_by_layer(tracer: LayerTracer, image: np.ndarray) -> list[LayerActivati
     captions = []
     for activation in activations:
         shape = " × ".join(str(size) for size in activation.shape)
-        shown = " (its 16 strongest maps)" if activation.is_spatial and activation.shape[-1] > 16 else ""
-        caption = f"{activation.name} · {shape}: {KIND_WORDS.get(activation.kind, activation.kind)}{shown}"
-        caption += f"; {value_range(activation)}"
+        shown = ""
+        if activation.is_spatial and activation.shape[-1] > SHOWN_MAPS:
+            shown = _(" (its {count} strongest maps)").format(count=SHOWN_MAPS)
+        what = _(KIND_WORDS[activation.kind]) if activation.kind in KIND_WORDS else activation.kind
+        caption = _("{layer} · {shape}: {what}{shown}; {range}").format(
+            layer=activation.name, shape=shape, what=what, shown=shown, range=value_range(activation)
+        )
         if activation.kind == "output":
             digit = int(np.argmax(activation.values))
-            caption += f". Brightest: {digit} ({float(activation.values[digit]):.0%})"
+            caption += _(". Brightest: {digit} ({probability:.0%})").format(
+                digit=digit, probability=float(activation.values[digit])
+            )
         captions.append(caption)
     picture_gallery(
         [indexed_activation_picture(activation) for activation in activations], captions, LAYER_WIDTH, "layers"
@@ -84,30 +94,42 @@ def what_units_learned(network: Network, tracer: LayerTracer, activations: list[
     if first is not None:
         strengths = firing(activations, first.layer_name, len(first.pictures))
         order = np.argsort(-strengths) if strengths is not None else None
-        what = "kernels" if first.kind == "convolution" else "hidden units' weights (each unit's 784 inputs as a 28×28)"
-        st.markdown(f"**The first layer's {what}**, the units firing most for your drawing first")
+        if first.kind == "convolution":
+            st.markdown(_("**The first layer's kernels**, the units firing most for your drawing first"))
+        else:
+            st.markdown(
+                _(
+                    "**The first layer's hidden units' weights (each unit's 784 inputs as a 28×28)**, the units "
+                    "firing most for your drawing first"
+                )
+            )
         picture_gallery(
             [weights_grid(first.pictures, order=order, tile_px=28)],
-            ["Red: a bright pixel there makes the unit fire; blue: it holds the unit back."],
+            [_("Red: a bright pixel there makes the unit fire; blue: it holds the unit back.")],
             width=640,
             key="first-layer",
         )
     layers = firing_layers(tracer)
     if not layers:
         return
-    chosen = st.selectbox("A deeper layer", layers, index=len(layers) - 1, key="inside_deeper_layer")
+    chosen = st.selectbox(_("A deeper layer"), layers, index=len(layers) - 1, key="inside_deeper_layer")
     favourites = favourites_for(network).by_layer[chosen]
     activation = next(activation for activation in activations if activation.name == chosen)
     strengths = unit_strengths(activation.values[None])[0]
     test_images = load_data().x_test
     st.markdown(
-        f"**The {UNITS_SHOWN} units of {chosen} firing most for your drawing**, each with the test digits it "
-        "fires for most"
+        ngettext(
+            "**The {count} unit of {layer} firing most for your drawing**, with the test digits it fires for most",
+            "**The {count} units of {layer} firing most for your drawing**, each with the test digits it "
+            "fires for most",
+            UNITS_SHOWN,
+        ).format(count=UNITS_SHOWN, layer=chosen)
     )
     units = np.argsort(-strengths)[:UNITS_SHOWN]
+    fires = _("unit {unit} fires {strength:.2f} for your drawing")
     picture_gallery(
         [digit_tiles(test_images[favourites[unit]]) for unit in units],
-        [f"unit {unit} fires {strengths[unit]:.2f} for your drawing" for unit in units],
+        [fires.format(unit=unit, strength=strengths[unit]) for unit in units],
         width=6 * 42,
         key="favourites",
     )
@@ -118,26 +140,31 @@ def side_by_side(active: Predictor, active_label: str, active_probabilities: np.
     on the same 28x28: each one's digit, how sure, its test accuracy and size, then everyone's bars."""
     loaded = tutorials()
     read = loaded.read(image)
+    # Each: its English name (its card's CSS class, in every language), the name shown, its model, its reading.
     contenders = [
-        (tutorial_title(architecture), loaded.predictors.get(architecture), read.get(architecture))
-        for architecture in TUTORIAL_ARCHITECTURES
+        (tutorial_name(name), tutorial_title(name), loaded.predictors.get(name), read.get(name))
+        for name in TUTORIAL_ARCHITECTURES
     ]
+    contenders.append((active_label, shown_model_label(active_label), active, active_probabilities))
     readings, cards = [], []
-    for title, predictor, probabilities in [*contenders, (active_label, active, active_probabilities)]:
+    for english, title, predictor, probabilities in contenders:
         name = f"<strong>{html.escape(title)}</strong>"
-        css_class = "contender-" + re.sub(r"[^a-z0-9-]", "", title.lower().replace(" ", "-"))
+        css_class = "contender-" + re.sub(r"[^a-z0-9-]", "", english.lower().replace(" ", "-"))
         if predictor is None or probabilities is None:
-            missing = "<small>Not available: its file is missing or damaged.</small>"
-            cards.append(f'<div class="contender {css_class}">{name}{missing}</div>')
+            missing = html.escape(_("Not available: its file is missing or damaged."))
+            cards.append(f'<div class="contender {css_class}">{name}<small>{missing}</small></div>')
             continue
         accuracy = predictor.card.get("test_accuracy")
-        measured = f"MNIST test {accuracy:.2%} · " if accuracy else ""
+        measured = _("MNIST test {accuracy:.2%} · ").format(accuracy=accuracy) if accuracy else ""
+        parameters = predictor.card.get("parameters", 0)
+        size = ngettext("{count:,} parameter", "{count:,} parameters", parameters).format(count=parameters)
         digit = int(np.argmax(probabilities))
         readings.append((title, probabilities))
+        reads, sure = _("Reads"), _("{confidence:.0%} sure").format(confidence=probabilities[digit])
         cards.append(
-            f'<div class="contender {css_class}">{name}<small>{measured}{predictor.card.get("parameters", 0):,} '
-            f'parameters</small><span>Reads</span><div class="reads">{digit}</div>'
-            f"<small>{probabilities[digit]:.0%} sure</small></div>"
+            f'<div class="contender {css_class}">{name}<small>{html.escape(measured + size)}</small>'
+            f'<span>{html.escape(reads)}</span><div class="reads">{digit}</div>'
+            f"<small>{html.escape(sure)}</small></div>"
         )
     # One element for the five cards: as Streamlit metrics they were some fifteen elements, each
     # server work on every stroke.
@@ -179,7 +206,7 @@ def everyones_bars(readings: list[tuple[str, np.ndarray]]) -> None:
 def where_it_lands(image: np.ndarray) -> None:
     loaded = digit_map()
     if loaded is None:
-        st.info("The map of the test digits is not available on this server.", icon=":material/map:")
+        st.info(_("The map of the test digits is not available on this server."), icon=":material/map:")
         return
     the_map, placer = loaded
     placement = the_map.place(placer.features(image))
@@ -191,12 +218,24 @@ def where_it_lands(image: np.ndarray) -> None:
             placement,
             dark=is_dark(),
             size_px=560,
-            caption=f"The {len(the_map.labels):,} MNIST test digits, placed by t-SNE so that digits the shipped model "
-            f"finds alike sit together; coloured by their true label; × marks its {mistakes} mistakes. "
-            "The ring is your drawing.",
+            caption=ngettext(
+                "The {count:,} MNIST test digits, placed by t-SNE so that digits the shipped model finds alike "
+                "sit together; coloured by their true label; × marks its {mistakes} mistake. "
+                "The ring is your drawing.",
+                "The {count:,} MNIST test digits, placed by t-SNE so that digits the shipped model finds alike "
+                "sit together; coloured by their true label; × marks its {mistakes} mistakes. "
+                "The ring is your drawing.",
+                mistakes,
+            ).format(count=len(the_map.labels), mistakes=mistakes),
         )
     with neighbour_column:
         images, captions = neighbour_pictures(the_map, placement)
         common = int(np.bincount(placement.neighbour_labels, minlength=10).argmax())
-        st.markdown(f"**Its {len(images)} nearest test digits**: mostly {common}s")
+        st.markdown(
+            ngettext(
+                "**Its {count} nearest test digit**: a {digit}",
+                "**Its {count} nearest test digits**: mostly {digit}s",
+                len(images),
+            ).format(count=len(images), digit=common)
+        )
         picture_gallery(images, captions, width=84, key="neighbours")

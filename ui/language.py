@@ -7,6 +7,7 @@ browser's language whatever the wall shows.
 """
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from model.language import DEFAULT_LANGUAGE, LANGUAGES, preferred_language, set_language_source
 from ui.session import LANGUAGE
@@ -17,6 +18,8 @@ SWITCH_LABEL = "Language · 语言"
 
 
 def _session_language() -> str:
+    if get_script_run_ctx(suppress_warning=True) is None:  # a thread outside any page's run
+        return DEFAULT_LANGUAGE
     return st.session_state.get(LANGUAGE, DEFAULT_LANGUAGE)
 
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from model.language import _
 from ui.reading import probability_bars
 
 DARK = {"background": "#0d1117", "text": "#f0f6fc", "muted": "#8b949e", "bar": "#30363d", "button": "#21262d"}
@@ -41,14 +42,16 @@ def projector_style(dark):
 def big_answer(reading):
     """The digit, a third of the screen's height (about 360 px at 1920x1080, 300 at 1400x900), and how sure."""
     if reading.refusal is not None:
-        st.markdown('<div class="big-answer none" data-testid="big-answer">not a digit</div>', unsafe_allow_html=True)
+        refused = _("not a digit")
+        st.markdown(f'<div class="big-answer none" data-testid="big-answer">{refused}</div>', unsafe_allow_html=True)
         return
     if reading.prediction is None:
         st.markdown('<div class="big-answer none" data-testid="big-answer">?</div>', unsafe_allow_html=True)
         return
+    sure = _("{confidence:.0%} sure").format(confidence=reading.prediction.confidence)
     st.markdown(
         f'<div class="big-answer" data-testid="big-answer">{reading.prediction.digit}</div>'
-        f'<div class="big-sure">{reading.prediction.confidence:.0%} sure</div>',
+        f'<div class="big-sure">{sure}</div>',
         unsafe_allow_html=True,
     )
 

@@ -15,6 +15,7 @@ from model.data import load_mnist
 from model.hosting.admission import TrainingQueue
 from model.hosting.memory import give_back_freed_memory
 from model.hosting.settings import limits, raise_open_file_limit, room_limits
+from model.language import _
 from model.recognition.predictor import ModelLoadError, Predictor
 from model.rooms.store import RoomStore
 from model.storage import runs_dir
@@ -41,7 +42,7 @@ def load_data():
     """The MNIST in use (MNIST_PATH, else Keras' copy, else the bundled sample), loaded once."""
     if kept_data.is_kept():
         return kept_data()
-    with st.spinner("Loading MNIST…"):
+    with st.spinner(_("Loading MNIST…")):
         return kept_data()
 
 
@@ -85,12 +86,12 @@ def active_predictor():
     try:
         if kept_predictor.is_kept(*key):
             return kept_predictor(*key)
-        with st.spinner("Loading the model…"):
+        with st.spinner(_("Loading the model…")):
             return kept_predictor(*key)
     except ModelLoadError:
         # The reason names a server path: it goes to the log, the page says what happened.
         logging.getLogger(__name__).warning("cannot load the active model", exc_info=True)
-        st.error("This model cannot be used: its file is missing or damaged. Choose another model in the sidebar.")
+        st.error(_("This model cannot be used: its file is missing or damaged. Choose another model in the sidebar."))
         return None
 
 

@@ -1,8 +1,9 @@
 """The audience room on screen: the presenter's wall (Present page) and a phone's view (Join page).
 
 Everything a room holds lives in the database (``model/rooms/``), so any server process shows
-the same room; this module only draws it. A refusal from the store (a forged code, a closed room,
-too many drawings) is shown as the store's own sentence, never a traceback.
+the same room; this module only draws it (the wall's tiles and numbers: ``ui/room_wall.py``). A
+refusal from the store (a forged code, a closed room, too many drawings) is shown as the store's
+own sentence, in the visitor's language, never a traceback.
 """
 
 import dataclasses
@@ -14,19 +15,18 @@ import time
 import urllib.parse
 from collections import OrderedDict, deque
 
-import numpy as np
 import segno
 import streamlit as st
 from streamlit import net_util
 
 from model.hosting.settings import room_limits
-from model.plots import confusion_matrix_figure, enlarge
+from model.language import _, ngettext
 from model.rooms.errors import RoomError
-from model.rooms.values import npz_bytes, readable_code
+from model.rooms.values import readable_code
 from ui.resources import room_store
+from ui.room_wall import presenter_controls, wall
 from ui.session import JOIN_FLASH, LAST_SENT, OWN_ROOM, ROOM_FLASH, flash, phone_id, session_id, take_flash
 
-WALL_TILES = 24
 ADDRESSES_KEPT = 10_000  # per limit, the most recent; kept per server process
 
 
@@ -104,7 +104,8 @@ def join_address(
     """Where phones join a room: ``public_url`` (DIGITS_PUBLIC_URL) when a proxy stands in front,
     else the address this browser used; but a loopback address (the presenter opened
     http://localhost:8501 on the laptop) is this machine's network address instead, as Streamlit
-    prints it ("Network URL"), since no phone can reach the laptop's localhost."""
+    prints it ("Network URL"), since no phone can reach the laptop's localhost. The link holds
+    the room and nothing else (no ``lang``): a phone speaks its own browser's language."""
     query = urllib.parse.urlencode({"room": code})
     if public_url:
         return JoinAddress(f"{public_url.rstrip('/')}/?{query}")
@@ -114,15 +115,17 @@ def join_address(
         return JoinAddress(f"{parts.scheme}://{parts.netloc}/?{query}")
     port = f":{parts.port}" if parts.port else ""
     if listening_on and listening_on not in ("0.0.0.0", "::"):
-        note = (
-            f"This server listens only on {listening_on}: phones cannot reach it. Start it with "
+        note = _(
+            "This server listens only on {address}: phones cannot reach it. Start it with "
             "--server.address 0.0.0.0 (or set DIGITS_PUBLIC_URL) to let the audience join."
-        )
+        ).format(address=listening_on)
         return JoinAddress(f"{parts.scheme}://{parts.netloc}/?{query}", note)
     if not network_ip or network_ip.startswith("127."):
-        note = "This computer has no network address: phones cannot reach it. Join a network, then reopen the room."
+        note = _("This computer has no network address: phones cannot reach it. Join a network, then reopen the room.")
         return JoinAddress(f"{parts.scheme}://{parts.netloc}/?{query}", note)
-    note = f"Phones join through this computer's network address ({network_ip}): they must be on the same network."
+    note = _(
+        "Phones join through this computer's network address ({address}): they must be on the same network."
+    ).format(address=network_ip)
     return JoinAddress(f"{parts.scheme}://{network_ip}{port}/?{query}", note)
 
 
@@ -146,7 +149,12 @@ def qr_png(text):
 def open_room():
     allowed = room_limits().opens_per_address_hour
     if not rooms_opened.allows(allowed):
-        flash(ROOM_FLASH, f"{allowed} rooms were opened from here in the last hour: please wait before opening another")
+        message = ngettext(
+            "{count} room was opened from here in the last hour: please wait before opening another",
+            "{count} rooms were opened from here in the last hour: please wait before opening another",
+            allowed,
+        )
+        flash(ROOM_FLASH, message.format(count=allowed))
         return
     try:
         room_store().purge_expired()  # expired rooms go when a new one opens (and at server start)
@@ -157,24 +165,16 @@ def open_room():
     rooms_opened.count()
 
 
-def owner_action(action, *args):
-    """Hide, clear or close: the store checks that this session opened the room."""
-    try:
-        getattr(room_store(), action)(*args)
-    except RoomError as refusal:
-        flash(ROOM_FLASH, str(refusal))
-    if action == "close":
-        st.session_state.pop(OWN_ROOM, None)
-
-
 def presenter_room(dark):
     """The room this session opened (or, with ?wall=CODE, another room's wall, read only)."""
     if (message := take_flash(ROOM_FLASH)) is not None:
         st.error(message)
     code = st.session_state.get(OWN_ROOM) or st.query_params.get("wall")
     if not code:
-        st.markdown("### Let the audience draw\nOpen a room: phones join by a QR code and their drawings appear here.")
-        st.button("Open a room", type="primary", on_click=open_room, icon=":material/groups:")
+        invitation = _("Open a room: phones join by a QR code and their drawings appear here.")
+        heading = _("Let the audience draw")
+        st.markdown(f"### {heading}\n{invitation}")
+        st.button(_("Open a room"), type="primary", on_click=open_room, icon=":material/groups:")
         return
     try:
         owner = room_store().is_owner(code, session_id())
@@ -185,76 +185,17 @@ def presenter_room(dark):
     with join_column:
         address = join_link_here(code)
         # A third of a projector's height and more: read from the back row.
-        st.image(qr_png(address.link), caption="Scan to draw", width="stretch")
+        st.image(qr_png(address.link), caption=_("Scan to draw"), width="stretch")
         typed_at = urllib.parse.urlsplit(address.link)
-        st.html(
-            f'<div class="join-code"><span>or go to <b>{html.escape(typed_at.netloc)}/join</b> and type</span>'
-            f"<strong>{html.escape(readable_code(code))}</strong></div>"
-        )
-        st.caption(f"Link to share: {address.link}")
+        where = _("or go to <b>{address}</b> and type").format(address=html.escape(f"{typed_at.netloc}/join"))
+        st.html(f'<div class="join-code"><span>{where}</span><strong>{html.escape(readable_code(code))}</strong></div>')
+        st.caption(_("Link to share: {link}").format(link=address.link))
         if address.note:
             st.caption(f":material/wifi: {address.note}")
         if owner:
             presenter_controls(code)
     with wall_column:
         st.fragment(wall, run_every=1.5)(code, owner)
-
-
-def presenter_controls(code):
-    st.button("Clear the wall", on_click=owner_action, args=("clear", code, session_id()), icon=":material/mop:")
-    st.download_button(
-        "Download the room's digits (.npz)",
-        lambda: npz_bytes(*room_store().dataset(code, session_id())),
-        file_name=f"room-{code}.npz",
-        mime="application/octet-stream",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    st.button("Close the room", on_click=owner_action, args=("close", code, session_id()), icon=":material/door_front:")
-
-
-def wall(code, owner):
-    """Redrawn every 1.5 s from the database: the count, the accuracy, the tiles, the confusion."""
-    try:
-        store = room_store()
-        info, stats, latest = store.room(code), store.stats(code), store.latest(code, WALL_TILES)
-    except RoomError as refusal:
-        st.error(str(refusal))
-        return
-    counts = st.columns(3)
-    counts[0].metric("Drawings", stats.count)
-    counts[1].metric(
-        "Room accuracy",
-        f"{stats.accuracy:.0%}" if stats.accuracy is not None else "–",
-        f"{stats.confirmed} confirmed",
-        delta_color="off",
-        delta_arrow="off",
-    )
-    counts[2].metric("Room", "closed" if info.closed else "open")
-    if not latest:
-        st.info("Waiting for the first drawing…", icon=":material/hourglass:")
-        return
-    for row_start in range(0, len(latest), 8):
-        for column, drawing in zip(st.columns(8), latest[row_start : row_start + 8], strict=False):
-            with column.container(border=True):
-                st.image(enlarge(drawing.image.astype(np.float32) / 255, scale=4), width=112)
-                st.markdown(f"**{drawing.digit}** {tile_verdict(drawing)}")
-                if owner:
-                    st.button(
-                        "Hide",
-                        key=f"hide-{drawing.id}",
-                        on_click=owner_action,
-                        args=("hide", code, session_id(), drawing.id),
-                        type="tertiary",
-                    )
-    if stats.confirmed:
-        st.pyplot(confusion_matrix_figure(stats.confusion, title="The room's confusion matrix"), width=420)
-
-
-def tile_verdict(drawing):
-    if drawing.label is None:
-        return ""
-    return "✓" if drawing.label == drawing.digit else f"✗ was {drawing.label}"
 
 
 def send_drawing(code, image, prediction):
@@ -265,7 +206,7 @@ def send_drawing(code, image, prediction):
     except RoomError as refusal:
         # "Sent. The network read a 1" must never stand next to a drawing that was not stored.
         st.session_state.pop(LAST_SENT, None)
-        flash(JOIN_FLASH, f"Not sent: {refusal}. Your drawing is still here.")
+        flash(JOIN_FLASH, _("Not sent: {reason}. Your drawing is still here.").format(reason=refusal))
         return False
     st.session_state[LAST_SENT] = {"id": drawing_id, "digit": prediction.digit}
     take_flash(JOIN_FLASH)
@@ -286,13 +227,13 @@ def show_correction(code):
     if not sent:
         return
     if "label" in sent:
-        st.success(f"Thanks! Counted as a {sent['label']}.")
+        st.success(_("Thanks! Counted as a {digit}.").format(digit=sent["label"]))
         return
-    st.markdown(f"Sent. The network read a **{sent['digit']}**. Was it?")
-    st.button("Yes", on_click=correct_drawing, args=(code, sent["id"], sent["digit"]), icon=":material/check:")
+    st.markdown(_("Sent. The network read a **{digit}**. Was it?").format(digit=sent["digit"]))
+    st.button(_("Yes"), on_click=correct_drawing, args=(code, sent["id"], sent["digit"]), icon=":material/check:")
     key = f"meant-{sent['id']}"
     st.pills(
-        "No, it was",
+        _("No, it was"),
         [d for d in range(10) if d != sent["digit"]],
         key=key,
         on_change=lambda: correct_drawing(code, sent["id"], st.session_state[key]),

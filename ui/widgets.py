@@ -3,28 +3,49 @@
 import numpy as np
 import streamlit as st
 
+from model.language import _, active_language, ngettext, using
 from model.plots import figure_to_png, slide_figure, slide_to_png
 from ui.resources import active_predictor, training_queue
-from ui.session import ACTIVE_MODEL, TRAINED_MODELS, active_model_label, available_models, session_id, training_run
+from ui.session import (
+    ACTIVE_MODEL,
+    TRAINED_MODELS,
+    active_model_label,
+    available_models,
+    session_id,
+    shown_model_label,
+    training_run,
+)
 
 
 def show_model_picker():
     """The sidebar: which model reads the digits, and what its card says about it."""
     with st.sidebar:
         active_model_label()  # an unknown choice falls back to the shipped CNN before the widget
-        st.selectbox("Active model", list(available_models()), key=ACTIVE_MODEL, help="Models you train appear here.")
+        # The options (labels) stay English: they are the keys of the models; shown translated.
+        st.selectbox(
+            _("Active model"),
+            list(available_models()),
+            format_func=shown_model_label,
+            key=ACTIVE_MODEL,
+            help=_("Models you train appear here."),
+        )
         predictor = active_predictor()
         if predictor is not None and predictor.card:
             card = predictor.card
             accuracy = card.get("test_accuracy")
+            parameters = card.get("parameters", 0)
             st.caption(
-                f"**{card.get('architecture', '?')}** · {card.get('parameters', 0):,} parameters  \n"
+                f"**{card.get('architecture', '?')}** · "
+                + ngettext("{count:,} parameter", "{count:,} parameters", parameters).format(count=parameters)
+                + "  \n"
                 + (
-                    f"test accuracy **{accuracy:.2%}** on {card.get('test_images', 0):,} MNIST test images"
+                    _("test accuracy **{accuracy:.2%}** on {count:,} MNIST test images").format(
+                        accuracy=accuracy, count=card.get("test_images", 0)
+                    )
                     if accuracy
                     else ""
                 )
-                + (" (sample)" if card.get("data_is_sample") else "")
+                + (_(" (sample)") if card.get("data_is_sample") else "")
             )
         if training_run() is not None or st.session_state.get(TRAINED_MODELS):
             st.fragment(training_heartbeat, run_every=10)()
@@ -39,15 +60,19 @@ def training_heartbeat():
     if run is not None and not run.done:
         progress = run.progress
         st.caption(
-            f":material/model_training: Training {progress.fraction:.0%}"
+            ":material/model_training: " + _("Training {fraction:.0%}").format(fraction=progress.fraction)
             if progress
-            else ":material/hourglass: Training: waiting to start"
+            else ":material/hourglass: " + _("Training: waiting to start")
         )
 
 
 def ordinal(number):
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
+    """ "1st", "22nd", "13th": a place in a line (in Chinese 第1, 第22, 第13)."""
+    if 10 <= number % 100 <= 20:
+        place = _("{number}th")
+    else:
+        place = {1: _("{number}st"), 2: _("{number}nd"), 3: _("{number}rd")}.get(number % 10, _("{number}th"))
+    return place.format(number=number)
 
 
 def show_figure(figure, download_label, file_name):
@@ -78,24 +103,36 @@ def show_png(png_and_width, download_label, file_name):
 def model_caption(card):
     """One line about a model for a slide's footer: what it is and how well it reads MNIST."""
     if not card:
-        return "Model: a network trained in this demo"
+        return _("Model: a network trained in this demo")
     accuracy = card.get("test_accuracy")
     measured = (
-        f" · test accuracy {accuracy:.2%} on {card.get('test_images', 0):,} MNIST test images" if accuracy else ""
+        _(" · test accuracy {accuracy:.2%} on {count:,} MNIST test images").format(
+            accuracy=accuracy, count=card.get("test_images", 0)
+        )
+        if accuracy
+        else ""
     )
-    return f"Model: {card.get('architecture', 'network')}, {card.get('parameters', 0):,} parameters{measured}"
+    parameters = card.get("parameters", 0)
+    return ngettext(
+        "Model: {architecture}, {count:,} parameter{measured}",
+        "Model: {architecture}, {count:,} parameters{measured}",
+        parameters,
+    ).format(architecture=card.get("architecture", _("network")), count=parameters, measured=measured)
 
 
 def slide_download(drawing, image, probabilities, digit, card, dark=False, key=None):
-    """The button that gives this reading as a 1920x1080 slide (made only when pressed)."""
+    """The button that gives this reading as a 1920x1080 slide (made only when pressed, on a
+    thread of its own that knows no session: it speaks the language of the page it came from)."""
+    language = active_language()
 
     def make_slide():
-        return slide_to_png(
-            slide_figure(np.asarray(drawing), image, probabilities, digit, model_caption(card), dark=dark)
-        )
+        with using(language):
+            return slide_to_png(
+                slide_figure(np.asarray(drawing), image, probabilities, digit, model_caption(card), dark=dark)
+            )
 
     st.download_button(
-        "Download slide (PNG)",
+        _("Download slide (PNG)"),
         make_slide,
         file_name=f"reading-{digit if digit is not None else 'none'}.png",
         mime="image/png",

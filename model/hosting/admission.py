@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from model.hosting.jobs import BackgroundTraining
 from model.hosting.memory import process_tree_mb
+from model.hosting.reasons import Reason
 from model.hosting.retention import prune_runs
 from model.hosting.settings import Limits
+from model.language import N_, _, ngettext
 from model.storage import new_run_path
 
 if TYPE_CHECKING:  # training imports TensorFlow; the server only names its Progress
@@ -124,17 +126,22 @@ class TrainingQueue:
         extra = options.get("extra_digits")
         image_epochs = int(options["epochs"]) * (int(options["train_size"]) + (0 if extra is None else len(extra[1])))
         if image_epochs > self.limits.run_max_image_epochs:
-            raise AdmissionError(
-                f"That run is {options['epochs']} epochs × {options['train_size']:,} images = {image_epochs:,} "
-                f"image-epochs; this server allows {self.limits.run_max_image_epochs:,} per run. "
-                "Choose fewer epochs or fewer images."
+            message = _(
+                "That run is {epochs} epochs × {images:,} images = {image_epochs:,} image-epochs; this server "
+                "allows {allowed:,} per run. Choose fewer epochs or fewer images."
             )
+            sizes = {"epochs": options["epochs"], "images": options["train_size"], "image_epochs": image_epochs}
+            raise AdmissionError(message.format(allowed=self.limits.run_max_image_epochs, **sizes))
         with self._lock:
             if any(run.owner == owner and not run.done for run in self._runs):
-                raise AdmissionError("You already have a training run; stop it or wait for it to finish.")
+                raise AdmissionError(_("You already have a training run; stop it or wait for it to finish."))
             if sum(run.state == QUEUED for run in self._runs) >= self.limits.max_queue:
                 raise AdmissionError(
-                    f"{self.limits.max_queue} people are already waiting to train: please try again in a minute."
+                    ngettext(
+                        "{count} person is already waiting to train: please try again in a minute.",
+                        "{count} people are already waiting to train: please try again in a minute.",
+                        self.limits.max_queue,
+                    ).format(count=self.limits.max_queue)
                 )
             now = self.clock()
             run = Run(
@@ -230,7 +237,7 @@ class TrainingQueue:
         elif run.state == RUNNING and run.job is not None:
             if abandoned and not run.job.stop_requested:
                 run.job.stop()
-                run.failure = "the page was closed"
+                run.failure = Reason(N_("the page was closed"))
             if run.job.done:
                 run.state = ABANDONED if abandoned else (FAILED if run.job.error else FINISHED)
                 self._learn(run)
@@ -248,9 +255,13 @@ class TrainingQueue:
             if in_use is not None and in_use + self.limits.training_process_mb > self.limits.memory_budget_mb:
                 if running == 0:  # nothing will free memory: waiting would be forever
                     run.state = FAILED
-                    run.failure = (
-                        f"the server has no memory to spare for training now ({in_use:.0f} MB of its "
-                        f"{self.limits.memory_budget_mb:.0f} MB in use); please try again later"
+                    run.failure = Reason(
+                        N_(
+                            "the server has no memory to spare for training now ({in_use:.0f} MB of its "
+                            "{budget:.0f} MB in use); please try again later"
+                        ),
+                        in_use=in_use,
+                        budget=self.limits.memory_budget_mb,
                     )
                 return
             run.job = BackgroundTraining(

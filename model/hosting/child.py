@@ -21,22 +21,29 @@ import threading
 import time
 import traceback
 
+from model.hosting.reasons import Reason
+from model.language import N_
+
 PARENT_GONE_EXIT_CODE = 70
 
 
 def failure_sentence(error: BaseException) -> str:
-    """Why a run failed, for the page: plain words, never a server path."""
+    """Why a run failed, for the page: plain words, never a server path. A ``Reason``: English
+    here, where no page's language is known; the page says it in its own (``reasons.said``)."""
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
-            return "the server's disk is full, so the model could not be saved"
+            return Reason(N_("the server's disk is full, so the model could not be saved"))
         if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return "the server cannot write to its folder for trained models"
-        return f"the server could not read or write a file ({os.strerror(error.errno) if error.errno else 'I/O error'})"
+            return Reason(N_("the server cannot write to its folder for trained models"))
+        return Reason(
+            N_("the server could not read or write a file ({cause})"),
+            cause=os.strerror(error.errno) if error.errno else "I/O error",
+        )
     if isinstance(error, MemoryError):
-        return "the training ran out of memory"
+        return Reason(N_("the training ran out of memory"))
     if isinstance(error, ValueError):
-        return str(error)  # the options' own checks: sentences written for people
-    return f"an unexpected error ({type(error).__name__}); the server's log has the details"
+        return str(error)  # the options' own checks: sentences written for people (said() looks them up)
+    return Reason(N_("an unexpected error ({kind}); the server's log has the details"), kind=type(error).__name__)
 
 
 def _watch_the_server(stdin, stop_requested: threading.Event) -> None:

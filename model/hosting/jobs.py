@@ -18,6 +18,8 @@ import threading
 from pathlib import Path
 
 from model.hosting.child import PARENT_GONE_EXIT_CODE
+from model.hosting.reasons import Reason
+from model.language import N_
 
 log = logging.getLogger(__name__)
 
@@ -127,11 +129,14 @@ def with_latest_snapshot(progress, previous):
 def _why_it_ended(exit_code):
     if exit_code is not None and exit_code < 0:
         if -exit_code == signal.SIGKILL:
-            return "the training process was killed (the system may have run short of memory)"
-        return f"the training process was stopped by a signal ({signal.strsignal(-exit_code) or -exit_code})"
+            return Reason(N_("the training process was killed (the system may have run short of memory)"))
+        return Reason(
+            N_("the training process was stopped by a signal ({signal})"),
+            signal=signal.strsignal(-exit_code) or -exit_code,
+        )
     if exit_code == PARENT_GONE_EXIT_CODE:
-        return "the training process lost its server"
-    return f"the training process ended unexpectedly (exit code {exit_code})"
+        return Reason(N_("the training process lost its server"))
+    return Reason(N_("the training process ended unexpectedly (exit code {code})"), code=exit_code)
 
 
 def _remove_temporary_files(save_to):

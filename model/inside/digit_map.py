@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from model.language import _
 from model.recognition.features import penultimate_model
 from model.recognition.forward import DIGIT_SHAPE, traced_forward
 from model.storage import PACKAGE_DIR
@@ -159,8 +160,9 @@ def neighbour_pictures(digit_map: DigitMap, placement: Placement) -> tuple[list[
     """The neighbours' 28x28 uint8 images and captions ("7", or "4, read as 9" for a mistake),
     nearest first: ready for ``st.image(images, caption=captions)``."""
     images = [digit_map.images[index] for index in placement.neighbour_indices]
+    mistaken = _("{digit}, read as {answer}")
     captions = [
-        f"{label}" if label == predicted else f"{label}, read as {predicted}"
+        f"{label}" if label == predicted else mistaken.format(digit=label, answer=predicted)
         for label, predicted in zip(
             digit_map.labels[placement.neighbour_indices].tolist(),
             digit_map.predicted[placement.neighbour_indices].tolist(),

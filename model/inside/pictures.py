@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib import colormaps
 
 from model.inside.activations import LayerActivation
+from model.language import _
 
 SHOWN_MAPS = 16  # feature maps shown per layer: the strongest, so a 128-map layer stays readable
 GAP = 1  # pixels between tiles
@@ -109,4 +110,4 @@ def indexed_activation_picture(activation: LayerActivation, units_per_row: int =
 def value_range(activation: LayerActivation) -> str:
     """The range a picture's colours span, for its caption."""
     values = activation.values
-    return f"{float(values.min()):.2f} to {float(values.max()):.2f}"
+    return _("{low:.2f} to {high:.2f}").format(low=float(values.min()), high=float(values.max()))

@@ -4,6 +4,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from model.inside.activations import LayerActivation
+from model.language import _
 from model.plots import SLIDE_SIZE_INCHES
 
 STORY_LAYERS = 4  # layers shown on the projector besides the output: enough to see the flow, big enough to read
@@ -39,8 +40,8 @@ def inside_slide_figure(
     test digits with the drawing on it, and each network's answer; ``caption`` in the footer."""
     foreground, background, muted = ("white", "#0d1117", "#8b949e") if dark else ("#111111", "white", "#57606a")
     figure = Figure(figsize=SLIDE_SIZE_INCHES, facecolor=background)
-    figure.suptitle("Inside the network", fontsize=34, color=foreground, fontweight="bold", y=0.975)
-    panels = [("Input 28×28", np.repeat(np.asarray(image)[..., None], 3, axis=-1)), *layers]
+    figure.suptitle(_("Inside the network"), fontsize=34, color=foreground, fontweight="bold", y=0.975)
+    panels = [(_("Input 28×28"), np.repeat(np.asarray(image)[..., None], 3, axis=-1)), *layers]
     flow = figure.add_gridspec(1, len(panels), left=0.03, right=0.97, top=0.84, bottom=0.5, wspace=0.12)
     for column, (title, picture) in enumerate(panels):
         axis = figure.add_subplot(flow[0, column])
@@ -53,14 +54,15 @@ def inside_slide_figure(
     if map_picture is not None:
         axis = figure.add_subplot(lower[0, 0])
         axis.imshow(map_picture)
-        axis.set_title("Where it lands among the 10,000 test digits", fontsize=17, color=foreground)
+        axis.set_title(_("Where it lands among the 10,000 test digits"), fontsize=17, color=foreground)
         axis.set_axis_off()
     table = figure.add_subplot(lower[0, 1])
     table.set_axis_off()
+    sure = _("{confidence:.0%} sure")
     for row, (title, digit, confidence) in enumerate(answers):
         height = 0.92 - row * 0.84 / max(1, len(answers) - 1)
         table.text(0.02, height, title, fontsize=24, color=foreground, va="center")
         table.text(0.72, height, str(digit), fontsize=40, color=foreground, va="center", fontweight="bold")
-        table.text(0.82, height, f"{confidence:.0%} sure", fontsize=22, color=muted, va="center")
+        table.text(0.82, height, sure.format(confidence=confidence), fontsize=22, color=muted, va="center")
     figure.text(0.5, 0.02, caption, ha="center", fontsize=16, color=muted)
     return figure

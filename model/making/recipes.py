@@ -11,10 +11,13 @@ and the Train page draws its menu without paying the ~2.5 s import.
 
 import dataclasses
 
+from model.language import N_
+
 
 @dataclasses.dataclass(frozen=True)
 class Recipe:
     architecture: str
+    # Both in English, marked for the catalogue: shown with _() (a card and a model's label keep English).
     title: str  # what people call it: the Train page's result, the sidebar's model picker
     description: str
     builder: str  # the function in model/making/networks.py that builds the uncompiled model
@@ -80,8 +83,8 @@ RECIPES = {
     for recipe in (
         Recipe(
             architecture="cnn",
-            title="Our CNN",
-            description="Our CNN (batch norm, global pooling, augmentation) - one of the shipped model's two",
+            title=N_("Our CNN"),
+            description=N_("Our CNN (batch norm, global pooling, augmentation) - one of the shipped model's two"),
             builder="build_cnn",
             optimizer="adam with warm-up and cosine decay",
             loss=_CROSS_ENTROPY,
@@ -92,8 +95,8 @@ RECIPES = {
         ),
         Recipe(
             architecture="strided_cnn",
-            title="Strided CNN",
-            description="Strided CNN after Chris Deotte's Kaggle study - the other of the shipped model's two",
+            title=N_("Strided CNN"),
+            description=N_("Strided CNN after Chris Deotte's Kaggle study - the other of the shipped model's two"),
             builder="build_strided_cnn",
             optimizer="adam with warm-up and cosine decay",
             loss=_CROSS_ENTROPY,
@@ -104,8 +107,8 @@ RECIPES = {
         ),
         Recipe(
             architecture="quick_cnn",
-            title="Quick CNN",
-            description="Quick CNN for live demos: 99 % after one epoch of the full MNIST",
+            title=N_("Quick CNN"),
+            description=N_("Quick CNN for live demos: 99 % after one epoch of the full MNIST"),
             builder="build_quick_cnn",
             optimizer="adam with warm-up and cosine decay",
             loss=_CROSS_ENTROPY,
@@ -116,8 +119,8 @@ RECIPES = {
         ),
         Recipe(
             architecture="mlp",
-            title="Keras tutorial MLP",
-            description="Keras tutorial MLP 512-512 with dropout, RMSprop",
+            title=N_("Keras tutorial MLP"),
+            description=N_("Keras tutorial MLP 512-512 with dropout, RMSprop"),
             builder="build_mlp",
             optimizer="rmsprop",
             loss=_CROSS_ENTROPY,
@@ -128,8 +131,8 @@ RECIPES = {
         ),
         Recipe(
             architecture="sigmoid",
-            title="Nielsen's network",
-            description="Nielsen's [784, 30, 10] sigmoid network, quadratic cost, plain SGD",
+            title=N_("Nielsen's network"),
+            description=N_("Nielsen's [784, 30, 10] sigmoid network, quadratic cost, plain SGD"),
             builder="build_sigmoid_network",
             optimizer="sgd",
             loss="quadratic_cost",
@@ -140,8 +143,8 @@ RECIPES = {
         ),
         Recipe(
             architecture="tensorflow_tutorial_cnn",
-            title="TensorFlow tutorial CNN",
-            description="TensorFlow tutorial CNN (Conv2D 32-64-64, Dense 64), Adam",
+            title=N_("TensorFlow tutorial CNN"),
+            description=N_("TensorFlow tutorial CNN (Conv2D 32-64-64, Dense 64), Adam"),
             builder="build_tensorflow_tutorial_cnn",
             optimizer="adam",
             loss=_CROSS_ENTROPY,
@@ -152,8 +155,8 @@ RECIPES = {
         ),
         Recipe(
             architecture="keras_tutorial_cnn",
-            title="Keras tutorial CNN",
-            description="Keras tutorial CNN (Conv2D 28, Dense 128, dropout), Adam",
+            title=N_("Keras tutorial CNN"),
+            description=N_("Keras tutorial CNN (Conv2D 28, Dense 128, dropout), Adam"),
             builder="build_keras_tutorial_cnn",
             optimizer="adam",
             loss=_CROSS_ENTROPY,
@@ -165,8 +168,8 @@ RECIPES = {
         # The reference of the training-speed benchmark, trained there as keras-io does it.
         Recipe(
             architecture="keras_io_cnn",
-            title="keras-io convnet",
-            description="keras-io mnist_convnet example, Adam",
+            title=N_("keras-io convnet"),
+            description=N_("keras-io mnist_convnet example, Adam"),
             builder="build_keras_io_cnn",
             optimizer="adam",
             loss=_CROSS_ENTROPY,

@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageOps
 from scipy import ndimage
 
+from model.language import _
 from model.recognition.refusal import EMPTY_IMAGE, NO_INK, TOO_FAINT, NoDigitError, scattered_marks
 
 MNIST_SIZE = 28
@@ -58,10 +59,20 @@ def open_image(source: str | Path | bytes | bytearray | IO[bytes]) -> Image.Imag
         width, height = image.size
         limit = MAX_PIXELS if image.format == "JPEG" else MAX_PIXELS_DECODED_IN_FULL
         if width * height > limit:
-            kind = "a JPEG photo" if image.format == "JPEG" else f"a {image.format or 'non-JPEG'} image"
+            if image.format == "JPEG":
+                message = _(
+                    "the image is {width}x{height} pixels, more than the {megapixels} megapixels accepted "
+                    "for a JPEG photo"
+                )
+            else:
+                message = _(
+                    "the image is {width}x{height} pixels, more than the {megapixels} megapixels accepted "
+                    "for a {format} image"
+                )
             raise UnreadableImageError(
-                f"the image is {width}x{height} pixels, more than the {limit // 1_000_000} megapixels accepted "
-                f"for {kind}"
+                message.format(
+                    width=width, height=height, megapixels=limit // 1_000_000, format=image.format or "non-JPEG"
+                )
             )
         with DECODING_AT_ONCE:
             if image.format == "JPEG":
@@ -74,10 +85,12 @@ def open_image(source: str | Path | bytes | bytearray | IO[bytes]) -> Image.Imag
         raise
     except Image.DecompressionBombError:
         raise UnreadableImageError(
-            f"the image is larger than the {MAX_PIXELS // 1_000_000} megapixels accepted"
+            _("the image is larger than the {megapixels} megapixels accepted").format(
+                megapixels=MAX_PIXELS // 1_000_000
+            )
         ) from None
     except (OSError, ValueError, SyntaxError, Image.UnidentifiedImageError, EOFError) as error:
-        raise UnreadableImageError(f"not a readable image ({_one_line(error)})") from None
+        raise UnreadableImageError(_("not a readable image ({reason})").format(reason=_one_line(error))) from None
     return image
 
 

@@ -8,6 +8,8 @@ not to be a digit (``GATE``). The number reader adds ``NO_NUMBER_READER`` when i
 import dataclasses
 import enum
 
+from model.language import N_, _
+
 
 class RefusalKind(enum.Enum):
     NO_INK = "no ink"
@@ -33,24 +35,30 @@ class RefusalKind(enum.Enum):
 @dataclasses.dataclass(frozen=True)
 class Refusal:
     kind: RefusalKind
-    detail: str  # one sentence, no heading: "the image holds no ink"
+    message: str  # one sentence in English, no heading: "the image holds no ink"; ``{count}`` for count
+    count: int | None = None
+
+    @property
+    def detail(self) -> str:
+        """The message in the active language (refusals are made once, read in many languages)."""
+        return _(self.message).format(count=self.count)
 
     def __str__(self) -> str:
         return f"{self.kind.heading}: {self.detail}"
 
 
-NO_INK = Refusal(RefusalKind.NO_INK, "the image holds no ink")
-TOO_FAINT = Refusal(RefusalKind.NO_INK, "the ink is too faint")
-EMPTY_IMAGE = Refusal(RefusalKind.NO_INK, "the image is empty (0 pixels)")
-GATE_REFUSAL = Refusal(RefusalKind.GATE, "it is unlike every handwritten digit the network learned from")
+NO_INK = Refusal(RefusalKind.NO_INK, N_("the image holds no ink"))
+TOO_FAINT = Refusal(RefusalKind.NO_INK, N_("the ink is too faint"))
+EMPTY_IMAGE = Refusal(RefusalKind.NO_INK, N_("the image is empty (0 pixels)"))
+GATE_REFUSAL = Refusal(RefusalKind.GATE, N_("it is unlike every handwritten digit the network learned from"))
 # The familiarity check (familiarity.py) says it: what the network made of it lies far from every digit's.
-UNFAMILIAR_REFUSAL = Refusal(RefusalKind.GATE, "what the network sees in it lies far from every digit it learned")
-NO_NUMBER_READER = Refusal(RefusalKind.NO_NUMBER_READER, "the number model file is missing")
+UNFAMILIAR_REFUSAL = Refusal(RefusalKind.GATE, N_("what the network sees in it lies far from every digit it learned"))
+NO_NUMBER_READER = Refusal(RefusalKind.NO_NUMBER_READER, N_("the number model file is missing"))
 
 
 def scattered_marks(count: int) -> Refusal:
     return Refusal(
-        RefusalKind.SCATTERED_MARKS, f"{count} separate marks with none standing out, like text or a texture"
+        RefusalKind.SCATTERED_MARKS, N_("{count} separate marks with none standing out, like text or a texture"), count
     )
 
 

@@ -273,9 +273,9 @@ class RoomStore:
 
     def _refuse_if_closed(self, row: Row, now: float) -> None:
         if row.closed:
-            raise RoomClosed("This room is closed: the presenter has ended it")
+            raise RoomClosed()
         if row.expires <= now:
-            raise RoomClosed("This room has expired: ask the presenter for a new one")
+            raise RoomClosed(expired=True)
 
 
 def _is_owner(row: Row, session: str) -> bool:
