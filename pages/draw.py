@@ -10,6 +10,7 @@ from model.recognition.numbers import read_number
 from model.recognition.preprocess import UnreadableImageError, open_image
 from ui.canvas import CANVAS_SIZE, drawing_canvas
 from ui.entry import enter_through_the_app
+from ui.language import file_uploader
 from ui.reading import probability_bars, read, show_answer_line, with_article
 from ui.resources import active_predictor
 from ui.session import on_a_phone
@@ -22,8 +23,8 @@ ONE_DIGIT, NUMBER = N_("One digit"), N_("A number")
 
 
 def uploaded_image():
-    upload = st.file_uploader(
-        _("…or upload a photo or scan of a digit on paper"), type=["png", "jpg", "jpeg", "webp"], key="upload"
+    upload = file_uploader(
+        _("…or upload a photo or scan of a digit on paper"), ["png", "jpg", "jpeg", "webp"], key="upload"
     )
     if upload is None:
         return None

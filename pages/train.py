@@ -18,6 +18,7 @@ from model.plots import confusion_matrix_figure, training_curves_figure
 from model.rooms.errors import RoomError
 from ui.entry import enter_through_the_app
 from ui.first_layer import show_first_layer
+from ui.language import file_uploader
 from ui.resources import load_data, room_store, training_queue
 from ui.session import (
     OWN_ROOM,
@@ -83,8 +84,8 @@ def extra_digits():
             else _("Your room has no confirmed digits yet.")
         )
         return (x, y) if len(y) else None
-    upload = st.file_uploader(
-        _("Add digits to train on (.npz with x and y, like a room's download)"), type=["npz"], key="extra_digits"
+    upload = file_uploader(
+        _("Add digits to train on (.npz with x and y, like a room's download)"), ["npz"], key="extra_digits"
     )
     if upload is None:
         return None

@@ -47,7 +47,7 @@ def test_a_chinese_browser_gets_the_chinese_interface_and_its_digit_read(server)
         timeout=30_000
     )
     # The switch: English, and the address says so for a link to share.
-    page.get_by_test_id("stSidebar").get_by_role("button", name="English").click()
+    page.get_by_test_id("stSidebar").get_by_role("radio", name="English").click()
     expect(page.get_by_role("heading", name="Draw a digit")).to_be_visible(timeout=30_000)
     expect(page).to_have_url(re.compile(r"lang=en"))
     context.close()
@@ -64,7 +64,8 @@ def test_the_wall_speaks_chinese_and_each_phone_its_own_language(server):
     assert "lang=" not in address  # the wall's language stays on the wall
     code = re.search(r"room=([A-Za-z0-9_-]+)", address).group(1)
 
-    for locale, send in (("en-US", "Send to the wall"), ("zh-CN", chinese("Send to the wall"))):
+    english, simplified_chinese = ("Send to the wall", "Yes"), (chinese("Send to the wall"), chinese("Yes"))
+    for locale, (send, yes) in (("en-US", english), ("zh-CN", simplified_chinese)):
         phone = browser.new_context(locale=locale, **PHONE).new_page()
         phone.goto(f"{url}/?room={code}")
         canvas = phone.locator("canvas.upper-canvas").first
@@ -72,8 +73,8 @@ def test_the_wall_speaks_chinese_and_each_phone_its_own_language(server):
         canvas.scroll_into_view_if_needed()
         touch_strokes(phone, strokes_in_box(7, 40, 30, 220))
         phone.get_by_role("button", name=send).click(timeout=30_000)
-        phone.wait_for_load_state()
-        expect(phone.get_by_role("button", name=send)).to_be_visible(timeout=30_000)
+        # Sent: the phone asks, in its own language, whether the network read it right.
+        expect(phone.get_by_role("button", name=yes, exact=True)).to_be_visible(timeout=30_000)
         phone.context.close()
     drawings = wall.get_by_test_id("stMetric").filter(has_text=chinese("Drawings"))
     expect(drawings.get_by_test_id("stMetricValue")).to_have_text("2", timeout=30_000)

@@ -6,10 +6,21 @@ the address with it. A phone that joins a room runs its own session, so it speak
 browser's language whatever the wall shows.
 """
 
+import json
+from typing import Any
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from model.language import DEFAULT_LANGUAGE, LANGUAGES, preferred_language, set_language_source
+from model.language import (
+    DEFAULT_LANGUAGE,
+    ENGLISH,
+    LANGUAGES,
+    _,
+    active_language,
+    preferred_language,
+    set_language_source,
+)
 from ui.session import LANGUAGE
 
 LANGUAGE_PARAMETER = "lang"
@@ -54,3 +65,25 @@ def language_switch(key: str = "language_switch") -> None:
         on_change=_switched,
         args=(key,),
     )
+
+
+def file_uploader(label: str, types: list[str], key: str) -> Any:
+    """``st.file_uploader`` whose own words speak the page's language too: Streamlit writes its
+    button ("Upload") and its limits ("10MB per file • PNG") in English in the browser, with no
+    setting for them, so in another language CSS puts the translated words in their place."""
+    upload = st.file_uploader(label, type=types, key=key)
+    if active_language() != ENGLISH:
+        kinds = dict.fromkeys("JPG" if kind.lower() == "jpeg" else kind.upper() for kind in types)
+        limits = _("{megabytes} MB per file · {kinds}").format(
+            megabytes=st.get_option("server.maxUploadSize"), kinds=", ".join(kinds)
+        )
+        button = _("Upload")
+        zone = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+        st.html(
+            f"<style>{zone} button p, {zone} [data-testid='stFileUploaderDropzoneInstructions'] span "
+            "{ font-size: 0; }"
+            f"{zone} button p::after {{ content: {json.dumps(button)}; font-size: 1rem; }}"
+            f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span::after "
+            f"{{ content: {json.dumps(limits)}; font-size: 0.875rem; }}</style>"
+        )
+    return upload
