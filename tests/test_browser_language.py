@@ -42,6 +42,9 @@ def test_a_chinese_browser_gets_the_chinese_interface_and_its_digit_read(server)
     reading = page.get_by_test_id("stMetric").filter(has_text=chinese("Prediction"))
     expect(reading.get_by_test_id("stMetricValue")).to_have_text("5", timeout=30_000)
     expect(reading).to_contain_text("把握")
+    # Streamlit's own words on the uploader, put in the page's language by CSS.
+    uploader_button = page.get_by_test_id("stFileUploaderDropzone").locator("button p")
+    assert uploader_button.evaluate("p => getComputedStyle(p, '::after').content") == f'"{chinese("Upload")}"'
     page.get_by_role("button", name=chinese("Clear")).click()
     expect(page.get_by_text(chinese("Draw a digit in the black box: the answer appears as you draw."))).to_be_visible(
         timeout=30_000

@@ -82,8 +82,8 @@ def file_uploader(label: str, types: list[str], key: str) -> Any:
         st.html(
             f"<style>{zone} button p, {zone} [data-testid='stFileUploaderDropzoneInstructions'] span "
             "{ font-size: 0; }"
-            f"{zone} button p::after {{ content: {json.dumps(button)}; font-size: 1rem; }}"
+            f"{zone} button p::after {{ content: {json.dumps(button, ensure_ascii=False)}; font-size: 1rem; }}"
             f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span::after "
-            f"{{ content: {json.dumps(limits)}; font-size: 0.875rem; }}</style>"
+            f"{{ content: {json.dumps(limits, ensure_ascii=False)}; font-size: 0.875rem; }}</style>"
         )
     return upload
