@@ -73,9 +73,13 @@ def probability_bars(
     values = [{"digit": str(d), "probability": float(p), "answer": d == digit} for d, p in enumerate(probabilities)]
     spec = {
         "data": {"values": values},
-        "mark": {"type": "bar", "tooltip": True},
+        "mark": {"type": "bar"},
         "height": height,
         "encoding": {
+            "tooltip": [
+                {"field": "digit", "type": "nominal", "title": _("digit")},
+                {"field": "probability", "type": "quantitative", "title": _("probability"), "format": ".1%"},
+            ],
             "x": {
                 "field": "digit",
                 "type": "nominal",
