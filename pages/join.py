@@ -33,6 +33,20 @@ def draw_for_the_room(code):
         st.info(_("Draw a digit, then send it to the wall."), icon=":material/draw:")
     elif reading.refusal is not None:
         st.warning(_("That does not look like a digit: try again."), icon=":material/block:")
+        if reading.prediction is not None:  # the gate refused it: the phone may still insist
+            st.caption(
+                _(
+                    "Sure it is a digit? Send it anyway: the presenter sees it first "
+                    "and decides whether it goes on the wall."
+                )
+            )
+            st.button(
+                _("Send anyway"),
+                on_click=send_and_clear,
+                args=(code, reading.image, reading.prediction),
+                icon=":material/send:",
+                width="stretch",
+            )
     else:
         show_answer_line(st.empty(), reading)
         st.button(

@@ -44,7 +44,7 @@ def test_a_send_over_the_rate_limit_says_so_and_keeps_the_drawing(room):
     app = phone(room)
     app.run()
     draw_and_send(app, 7, clears=0)
-    assert any("Sent. The network read a **7**" in markdown.value for markdown in app.markdown)
+    assert any("Sent. The network read **a 7**" in markdown.value for markdown in app.markdown)
     assert RoomStore(None).stats(room).count == 1
 
     draw_and_send(app, 3, clears=1)  # the first send cleared the canvas: a new one

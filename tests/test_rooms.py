@@ -230,6 +230,9 @@ def test_a_forged_code_is_only_ever_not_found(make_store, forged):
         lambda: store.clear(forged, PRESENTER),
         lambda: store.close(forged, PRESENTER),
         lambda: store.dataset(forged, PRESENTER),
+        lambda: store.waiting(forged, PRESENTER),
+        lambda: store.reveal(forged, PRESENTER, drawing),
+        lambda: store.approve_first(forged, PRESENTER, True),
     ]
     for call in calls:
         with pytest.raises(RoomNotFound, match="No room with that code"):
@@ -322,6 +325,9 @@ def test_bad_drawings_are_refused_with_a_reason(make_store):
             store.add_drawing(code, ALICE, *arguments)
     with pytest.raises(InvalidInput, match="session"):
         store.add_drawing(code, "", blank(), 1, 0.5)
+    for verdict in ("no", 0, None, np.bool_(False)):  # the gate's verdict is a plain bool
+        with pytest.raises(InvalidInput, match="is_digit"):
+            store.add_drawing(code, ALICE, blank(), 1, 0.5, is_digit=verdict)
     assert store.room(code).stored == 0
     assert issubclass(InvalidInput, RoomError) and issubclass(RoomError, ValueError)
 
@@ -591,6 +597,247 @@ def test_two_processes_share_a_room_and_its_bound(make_store, database_url):
     assert [errors for _, _, errors in outcomes] == [[], []]
     assert len(accepted) == 30 and sum(refused for _, refused, _ in outcomes) == 10
     assert sorted(_stored_ids(database_url)) == sorted(accepted)
+
+
+# Moderation ------------------------------------------------------------------------------------
+
+
+def _wall_ids(store, code):
+    return [drawing.id for drawing in store.latest(code)]
+
+
+def _waiting_ids(store, code):
+    return [drawing.id for drawing in store.waiting(code, PRESENTER)]
+
+
+def test_a_drawing_the_gate_refused_waits_off_the_wall_until_the_owner_shows_it(make_store):
+    clock = Clock()
+    store = make_store(clock)
+    code = store.open_room(PRESENTER)
+    read = store.add_drawing(code, ALICE, blank(), 3, 0.9)
+    clock.now += 1
+    refused = store.add_drawing(code, ALICE, blank(7), 8, 0.6, is_digit=False)
+    clock.now += 1
+    later = store.add_drawing(code, BOB, blank(), 4, 0.9)
+    assert _wall_ids(store, code) == [later, read]
+    info = store.room(code)
+    assert (info.on_wall, info.waiting, info.stored) == (2, 1, 3)
+    [held] = store.waiting(code, PRESENTER)
+    assert (held.id, held.refused, held.waiting, held.digit, int(held.image[0, 0])) == (refused, True, True, 8, 7)
+    store.correct(code, ALICE, refused, 8)  # its drawer may still say what it is
+    assert store.stats(code).confirmed == 0 and store.dataset(code, PRESENTER)[1].tolist() == []
+
+    clock.now += 1
+    store.reveal(code, PRESENTER, refused)
+    assert _wall_ids(store, code) == [refused, later, read]  # shown last: in front of the wall
+    assert _waiting_ids(store, code) == [] and store.room(code).waiting == 0
+    assert store.latest(code)[0].refused and not store.latest(code)[0].waiting
+    assert store.stats(code).confirmed == 1 and store.dataset(code, PRESENTER)[1].tolist() == [8]
+    store.reveal(code, PRESENTER, refused)  # twice is once
+    assert _wall_ids(store, code) == [refused, later, read]
+    for missing in (refused + 1000, -1, "1", None):
+        with pytest.raises(DrawingNotFound):
+            store.reveal(code, PRESENTER, missing)
+
+
+def test_approve_first_holds_every_new_drawing_and_turning_it_off_publishes_nothing(make_store):
+    clock = Clock()
+    store, other_process = make_store(clock), make_store(clock)  # two server processes on one database
+    code = store.open_room(PRESENTER)
+    before = store.add_drawing(code, ALICE, blank(), 1, 0.9)
+    assert not store.room(code).approve_first
+    store.approve_first(code, PRESENTER, True)
+    assert other_process.room(code).approve_first  # stored with the room: every process agrees
+    held = [
+        other_process.add_drawing(code, BOB, blank(), 2, 0.9),
+        store.add_drawing(code, ALICE, blank(), 5, 0.9, is_digit=False),
+        other_process.add_drawing(code, ALICE, blank(), 6, 0.9),
+    ]
+    assert _wall_ids(store, code) == [before] and _waiting_ids(other_process, code) == held  # oldest first
+    assert [drawing.refused for drawing in store.waiting(code, PRESENTER)] == [False, True, False]
+
+    store.approve_first(code, PRESENTER, False)
+    # Turning it off only concerns what comes next: what waits still waits for its "Show".
+    assert _wall_ids(store, code) == [before] and _waiting_ids(store, code) == held
+    after = other_process.add_drawing(code, BOB, blank(), 7, 0.9)
+    assert _wall_ids(store, code) == [after, before]
+    still_refused = store.add_drawing(code, BOB, blank(), 0, 0.9, is_digit=False)
+    assert _waiting_ids(store, code) == [*held, still_refused]  # the gate's refusals wait regardless
+
+    clock.now += 1
+    store.reveal(code, PRESENTER, held[0])
+    store.hide(code, PRESENTER, held[1])  # dismissed: neither waiting nor on the wall
+    assert _wall_ids(store, code) == [held[0], after, before]
+    assert _waiting_ids(store, code) == [held[2], still_refused] and store.room(code).waiting == 2
+    store.hide(code, PRESENTER, held[1], hidden=False)  # undoing a dismissal puts it back in the strip
+    assert _waiting_ids(store, code) == [held[1], held[2], still_refused]
+
+
+def test_only_the_owner_sees_what_waits_shows_it_or_switches_approval(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    refused = store.add_drawing(code, ALICE, blank(), 3, 0.5, is_digit=False)
+    for intruder in (ALICE, BOB, "", None, PRESENTER + " "):
+        for action in (
+            lambda intruder=intruder: store.waiting(code, intruder),
+            lambda intruder=intruder: store.reveal(code, intruder, refused),
+            lambda intruder=intruder: store.approve_first(code, intruder, True),
+        ):
+            with pytest.raises(NotRoomOwner, match="presenter"):
+                action()
+    info = store.room(code)
+    assert (info.on_wall, info.waiting, info.approve_first) == (0, 1, False)  # nothing changed
+
+
+def test_the_walls_numbers_count_only_the_drawings_on_it(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    right = store.add_drawing(code, ALICE, blank(), 3, 0.9)
+    store.correct(code, ALICE, right, 3)
+    wrong_refused = store.add_drawing(code, BOB, blank(), 3, 0.4, is_digit=False)
+    store.correct(code, BOB, wrong_refused, 5)
+    store.approve_first(code, PRESENTER, True)
+    wrong_held = store.add_drawing(code, "carol-session", blank(), 1, 0.8)
+    store.correct(code, "carol-session", wrong_held, 7)
+    stats = store.stats(code)
+    assert (stats.count, stats.confirmed, stats.accuracy, int(stats.confusion.sum())) == (1, 1, 1.0, 1)
+    assert stats.confusion[3, 3] == 1 and store.room(code).on_wall == 1
+
+    store.reveal(code, PRESENTER, wrong_refused)
+    stats = store.stats(code)
+    assert (stats.count, stats.confirmed, stats.accuracy) == (2, 2, 0.5) and stats.confusion[5, 3] == 1
+    assert stats.confusion[7, 1] == 0  # still waiting: not counted
+
+
+def test_another_phone_never_sees_what_a_phone_sends(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    store.approve_first(code, PRESENTER, True)
+    alices = [
+        store.add_drawing(code, ALICE, blank(1), 2, 0.9),
+        store.add_drawing(code, ALICE, blank(2), 4, 0.3, is_digit=False),
+    ]
+    bobs = store.add_drawing(code, BOB, blank(3), 6, 0.9)
+    # What a phone reads: its own drawings, and the wall (on which nothing is until shown).
+    assert [drawing.id for drawing in store.my_drawings(code, BOB)] == [bobs]
+    assert [drawing.id for drawing in store.my_drawings(code, ALICE)] == alices[::-1]
+    assert all(drawing.waiting for drawing in store.my_drawings(code, ALICE))
+    assert store.latest(code) == [] and store.stats(code).count == 0
+    with pytest.raises(NotRoomOwner):
+        store.waiting(code, BOB)
+    with pytest.raises(NotYourDrawing):
+        store.correct(code, BOB, alices[1], 4)
+    store.reveal(code, PRESENTER, alices[0])
+    assert [drawing.id for drawing in store.my_drawings(code, BOB)] == [bobs]  # still only its own
+
+
+def test_a_clear_empties_the_waiting_strip_but_keeps_the_drawings(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    refused = store.add_drawing(code, ALICE, blank(), 3, 0.5, is_digit=False)
+    store.clear(code, PRESENTER)
+    assert _waiting_ids(store, code) == [] and store.room(code).waiting == 0
+    assert store.room(code).stored == 1 and store.my_drawings(code, ALICE)[0].id == refused
+    newer = store.add_drawing(code, BOB, blank(), 3, 0.5, is_digit=False)
+    assert _waiting_ids(store, code) == [newer]
+
+
+def _tables_before_moderation():
+    """The rooms' tables as the version before moderation made them (model/rooms/database.py then)."""
+    from sqlalchemy import Boolean, Column, Double, Index, Integer, LargeBinary, MetaData, SmallInteger, String, Table
+
+    old = MetaData()
+    old_rooms = Table(
+        "digit_rooms",
+        old,
+        Column("code", String(12), primary_key=True),
+        Column("owner", String(64), nullable=False),
+        Column("created", Double, nullable=False),
+        Column("expires", Double, nullable=False, index=True),
+        Column("closed", Boolean, nullable=False),
+        Column("cleared_through", Integer, nullable=False),
+    )
+    old_drawings = Table(
+        "digit_room_drawings",
+        old,
+        Column("id", Integer, primary_key=True),
+        Column("room", String(12), nullable=False),
+        Column("submitter", String(64), nullable=False),
+        Column("image", LargeBinary, nullable=False),
+        Column("digit", SmallInteger, nullable=False),
+        Column("confidence", Double, nullable=False),
+        Column("label", SmallInteger, nullable=True),
+        Column("hidden", Boolean, nullable=False),
+        Column("created", Double, nullable=False),
+        Index("digit_room_drawings_by_room", "room", "id"),
+        Index("digit_room_drawings_by_submitter", "room", "submitter", "created"),
+        sqlite_autoincrement=True,
+    )
+    return old, old_rooms, old_drawings
+
+
+def test_a_database_made_before_moderation_is_upgraded_when_opened(database_url):
+    from sqlalchemy import insert, inspect
+
+    from model.rooms.database import make_engine
+    from model.rooms.values import session_hash
+
+    old, old_rooms, old_drawings = _tables_before_moderation()
+    engine = make_engine(database_url)  # makes the SQLite file's folder
+    code = "ABCD2345"
+    with engine.begin() as connection:
+        old.create_all(connection)
+        connection.execute(
+            insert(old_rooms).values(
+                code=code,
+                owner=session_hash(code, PRESENTER),
+                created=1_000_000.0,
+                expires=1_000_000.0 + 7200,
+                closed=False,
+                cleared_through=0,
+            )
+        )
+        for index, (digit, hidden) in enumerate(((4, False), (9, True), (2, False))):
+            connection.execute(
+                insert(old_drawings).values(
+                    room=code,
+                    submitter=session_hash(code, ALICE),
+                    image=bytes(784),
+                    digit=digit,
+                    confidence=0.9,
+                    label=digit,
+                    hidden=hidden,
+                    created=1_000_000.0 + index,
+                )
+            )
+    engine.dispose()
+
+    clock = Clock()
+    clock.now += 60  # opened a minute after the last drawing
+    store = RoomStore(limits=RoomLimits(**GENEROUS, database_url=database_url), clock=clock)
+    with store.engine.connect() as connection:
+        columns = {
+            table: {column["name"] for column in inspect(connection).get_columns(table)}
+            for table in ("digit_rooms", "digit_room_drawings")
+        }
+    assert "approve_first" in columns["digit_rooms"] and {"refused", "shown"} <= columns["digit_room_drawings"]
+    # What was on the wall stays there, in its order; nothing old waits or counts as refused.
+    assert [drawing.digit for drawing in store.latest(code)] == [2, 4]
+    assert not any(drawing.refused or drawing.waiting for drawing in store.my_drawings(code, ALICE))
+    info = store.room(code)
+    assert (info.on_wall, info.waiting, info.stored, info.approve_first) == (2, 0, 3, False)
+    assert store.stats(code).accuracy == 1.0 and store.dataset(code, PRESENTER)[1].tolist() == [4, 2]
+    # And the new features work on it.
+    refused = store.add_drawing(code, BOB, blank(), 1, 0.5, is_digit=False)
+    assert _waiting_ids(store, code) == [refused]
+    clock.now += 1
+    store.approve_first(code, PRESENTER, True)
+    store.reveal(code, PRESENTER, refused)
+    assert [drawing.id for drawing in store.latest(code)][0] == refused
+    reopened = RoomStore(limits=RoomLimits(**GENEROUS, database_url=database_url), clock=Clock())  # already new
+    assert reopened.room(code).approve_first and reopened.room(code).on_wall == 3
+    store.engine.dispose()
+    reopened.engine.dispose()
 
 
 # Settings and the SQLite file -----------------------------------------------------------------

@@ -23,6 +23,7 @@ from model.hosting.settings import room_limits
 from model.language import _, ngettext
 from model.rooms.errors import RoomError
 from model.rooms.values import readable_code
+from ui.reading import with_article
 from ui.resources import room_store
 from ui.room_wall import presenter_controls, wall
 from ui.session import JOIN_FLASH, LAST_SENT, OWN_ROOM, ROOM_FLASH, flash, phone_id, session_id, take_flash
@@ -200,20 +201,41 @@ def presenter_room(dark):
 
 def send_drawing(code, image, prediction):
     """Store the drawing; True when it was. A refusal (too many in a row, a full or closed room,
-    the database away) is said on the phone, which keeps its drawing to send again."""
+    the database away) is said on the phone, which keeps its drawing to send again. A drawing
+    the gate refused is sent all the same when the phone insists ("Send anyway"): the store
+    holds it for the presenter."""
+    refused = not prediction.is_digit
     try:
-        drawing_id = room_store().add_drawing(code, phone_id(), image, prediction.digit, prediction.confidence)
+        drawing_id = room_store().add_drawing(
+            code, phone_id(), image, prediction.digit, prediction.confidence, is_digit=not refused
+        )
     except RoomError as refusal:
         # "Sent. The network read a 1" must never stand next to a drawing that was not stored.
         st.session_state.pop(LAST_SENT, None)
         flash(JOIN_FLASH, _("Not sent: {reason}. Your drawing is still here.").format(reason=refusal))
         return False
-    st.session_state[LAST_SENT] = {"id": drawing_id, "digit": prediction.digit}
+    st.session_state[LAST_SENT] = {
+        "id": drawing_id,
+        "digit": prediction.digit,
+        "refused": refused,
+        "waiting": refused or waits_for_the_presenter(code, drawing_id),
+    }
     take_flash(JOIN_FLASH)
     return True
 
 
+def waits_for_the_presenter(code, drawing_id):
+    """Whether the room held this phone's drawing back (the presenter approves first)."""
+    try:
+        newest = room_store().my_drawings(code, phone_id(), 1)
+        return any(drawing.waiting for drawing in newest if drawing.id == drawing_id)
+    except RoomError:  # it was stored all the same: say "Sent", without the note
+        return False
+
+
 def correct_drawing(code, drawing_id, label):
+    if label is None:  # a digit pill clicked off again: nothing to correct
+        return
     try:
         room_store().correct(code, phone_id(), drawing_id, label)
         st.session_state[LAST_SENT]["label"] = label
@@ -226,10 +248,25 @@ def show_correction(code):
     sent = st.session_state.get(LAST_SENT)
     if not sent:
         return
+    if sent.get("waiting"):
+        if sent.get("refused"):
+            note = _("Sent to the presenter, who sees it first and decides whether it goes on the wall.")
+        else:
+            note = _("Sent to the presenter, who approves each drawing before it goes on the wall.")
+        st.info(note, icon=":material/visibility:")
     if "label" in sent:
-        st.success(_("Thanks! Counted as a {digit}.").format(digit=sent["label"]))
+        st.success(_("Thanks! Counted as {digit}.").format(digit=with_article(sent["label"])))
         return
-    st.markdown(_("Sent. The network read a **{digit}**. Was it?").format(digit=sent["digit"]))
+    if sent.get("refused"):  # the network could not read it: only its drawer can say what it is
+        key = f"meant-{sent['id']}"
+        st.pills(
+            _("Which digit is it?"),
+            list(range(10)),
+            key=key,
+            on_change=lambda: correct_drawing(code, sent["id"], st.session_state[key]),
+        )
+        return
+    st.markdown(_("Sent. The network read **{digit}**. Was it?").format(digit=with_article(sent["digit"])))
     st.button(_("Yes"), on_click=correct_drawing, args=(code, sent["id"], sent["digit"]), icon=":material/check:")
     key = f"meant-{sent['id']}"
     st.pills(

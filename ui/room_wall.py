@@ -1,5 +1,6 @@
 """The audience room's wall on the Present page: the count, the accuracy, the newest drawings, the
-room's confusion matrix, and the presenter's buttons (clear, download, close, hide)."""
+room's confusion matrix, and the presenter's buttons (clear, download, close, hide), with what waits
+for the presenter (moderation: model/rooms/moderation.py) in a strip only the owner's wall has."""
 
 import numpy as np
 import streamlit as st
@@ -12,10 +13,11 @@ from ui.resources import room_store
 from ui.session import OWN_ROOM, ROOM_FLASH, flash, session_id
 
 WALL_TILES = 24
+WAITING_TILES = 16
 
 
 def owner_action(action, *args):
-    """Hide, clear or close: the store checks that this session opened the room."""
+    """Hide, reveal, clear or close: the store checks that this session opened the room."""
     try:
         getattr(room_store(), action)(*args)
     except RoomError as refusal:
@@ -24,7 +26,31 @@ def owner_action(action, *args):
         st.session_state.pop(OWN_ROOM, None)
 
 
+def approve_first(code, key):
+    try:
+        room_store().approve_first(code, session_id(), st.session_state[key])
+    except RoomError as refusal:
+        flash(ROOM_FLASH, str(refusal))
+        st.session_state.pop(key, None)  # the switch shows the room's own setting again
+
+
 def presenter_controls(code):
+    try:
+        approving = room_store().room(code).approve_first
+    except RoomError:  # the wall beside says why
+        approving = False
+    key = f"approve-first-{code}"
+    st.toggle(
+        _("Approve before showing"),
+        value=approving,
+        key=key,
+        on_change=approve_first,
+        args=(code, key),
+        help=_(
+            "While on, each new drawing waits for you to show it on the wall. "
+            "Turning it off shows nothing that already waits."
+        ),
+    )
     st.button(_("Clear the wall"), on_click=owner_action, args=("clear", code, session_id()), icon=":material/mop:")
     st.download_button(
         _("Download the room's digits (.npz)"),
@@ -57,6 +83,8 @@ def wall(code, owner):
         delta_arrow="off",
     )
     counts[2].metric(_("Room"), _("closed") if info.closed else _("open"))
+    if owner and info.waiting:
+        waiting_strip(code, info.waiting)
     if not latest:
         st.info(_("Waiting for the first drawing…"), icon=":material/hourglass:")
         return
@@ -75,6 +103,37 @@ def wall(code, owner):
                     )
     if stats.confirmed:
         st.pyplot(confusion_matrix_figure(stats.confusion, title=_("The room's confusion matrix")), width=420)
+
+
+def waiting_strip(code, count):
+    """What waits for the presenter, folded away: the wall is projected, and a rude drawing must
+    not reach the hall before the presenter chooses to look at it."""
+    st.caption(
+        ngettext(
+            "{count} drawing waits for you: it is not on the wall until you show it.",
+            "{count} drawings wait for you: they are not on the wall until you show them.",
+            count,
+        ).format(count=count)
+    )
+    with st.expander(_("Waiting for you"), icon=":material/visibility_off:", key=f"waiting-{code}"):
+        try:
+            held = room_store().waiting(code, session_id(), WAITING_TILES)
+        except RoomError as refusal:
+            st.error(str(refusal))
+            return
+        for row_start in range(0, len(held), 8):
+            for column, drawing in zip(st.columns(8), held[row_start : row_start + 8], strict=False):
+                with column.container(border=True):
+                    st.image(enlarge(drawing.image.astype(np.float32) / 255, scale=2), width=56)
+                    st.caption(_("not a digit?") if drawing.refused else f"**{drawing.digit}**")
+                    for label, action in ((_("Show"), "reveal"), (_("Dismiss"), "hide")):
+                        st.button(
+                            label,
+                            key=f"{action}-waiting-{drawing.id}",
+                            on_click=owner_action,
+                            args=(action, code, session_id(), drawing.id),
+                            type="tertiary",
+                        )
 
 
 def tile_verdict(drawing):

@@ -4,6 +4,9 @@ The same tables and statements run on SQLite and PostgreSQL. The only dialect-sp
 SQLite's connection set-up: WAL (readers never block the one writer, so the wall keeps polling
 while phones submit), a busy timeout (a writer waits for the lock instead of failing), and
 ``BEGIN IMMEDIATE`` for writing transactions (see ``transaction``).
+
+A database made by an older version keeps working: ``create_tables`` adds the columns it lacks
+(``upgrade_tables``), which both databases do in place, inside the same transaction.
 """
 
 import contextlib
@@ -29,9 +32,13 @@ from sqlalchemy import (
     create_engine,
     event,
     exc,
+    false,
+    inspect,
     make_url,
+    update,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.schema import CreateColumn
 
 from model.rooms.errors import RoomUnavailable
 
@@ -52,6 +59,8 @@ rooms = Table(
     Column("expires", Double, nullable=False, index=True),
     Column("closed", Boolean, nullable=False),
     Column("cleared_through", Integer, nullable=False),  # the wall shows drawings with a larger id
+    # Moderation: while on, new drawings wait for the presenter (model/rooms/moderation.py).
+    Column("approve_first", Boolean, nullable=False, server_default=false()),
 )
 
 drawings = Table(
@@ -66,6 +75,10 @@ drawings = Table(
     Column("label", SmallInteger, nullable=True),  # the true digit, once its submitter says so
     Column("hidden", Boolean, nullable=False),
     Column("created", Double, nullable=False),
+    Column("refused", Boolean, nullable=False, server_default=false()),  # the "is it a digit?" gate said no
+    # When it went on the wall; NULL while it waits for the presenter (refused, or the room
+    # approves first). The wall orders by it, so a drawing shown late appears in front.
+    Column("shown", Double, nullable=True),
     Index("digit_room_drawings_by_room", "room", "id"),
     Index("digit_room_drawings_by_submitter", "room", "submitter", "created"),
     # Ids only grow, even after deletions: a clear is remembered as "everything up to this id".
@@ -101,13 +114,41 @@ def make_engine(url: str | URL) -> Engine:
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the tables if missing; two processes starting at once may race, so try twice."""
+    """Create the tables if missing, or add the columns an older version's lack; two processes
+    starting at once may race, so try twice."""
     try:
         with transaction(engine, writes=True) as connection:
             metadata.create_all(connection)
+            upgrade_tables(connection)
     except RoomUnavailable:
         with transaction(engine, writes=True) as connection:
             metadata.create_all(connection)  # the other process won: now it only checks
+            upgrade_tables(connection)
+
+
+def upgrade_tables(connection: Connection) -> list[str]:
+    """Add the columns a database made by an older version lacks; returns them as table.column.
+    Only columns that are nullable or have a server default can be added this way (SQLite's
+    rule), which every column added since the first version is."""
+    inspector = inspect(connection)
+    added = []
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable and column.server_default is None:
+                raise ValueError(f"{table.name}.{column.name} cannot be added to existing rows: it needs a default")
+            table_name = connection.dialect.identifier_preparer.format_table(table)
+            definition = CreateColumn(column).compile(dialect=connection.dialect)
+            connection.exec_driver_sql(f"ALTER TABLE {table_name} ADD COLUMN {definition}")
+            added.append(f"{table.name}.{column.name}")
+    if f"{drawings.name}.shown" in added:
+        # Before moderation every drawing went on the wall as it arrived: it stays there.
+        connection.execute(update(drawings).values(shown=drawings.c.created))
+    if added:
+        log.info("The rooms' database was upgraded: added %s", ", ".join(added))
+    return added
 
 
 @contextlib.contextmanager

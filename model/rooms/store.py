@@ -19,18 +19,19 @@ Choices:
   holds across server processes; writes lock the room's row (SQLite: the whole database), so
   concurrent submissions cannot overrun the bound or the rate limit.
 - Hidden drawings leave the wall, its numbers and the dataset (hiding is for moderation).
+- What the gate refused, or what arrives while the presenter approves first, waits off the wall
+  until the owner shows it (model/rooms/moderation.py says how).
 """
 
 import hmac
 import logging
 import math
-import operator
 import time
 from collections.abc import Callable
 from typing import cast
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.exc import ArgumentError
 
 from model.hosting.settings import RoomLimits, room_limits
@@ -38,15 +39,14 @@ from model.rooms.database import create_tables, drawings, make_engine, rooms, tr
 from model.rooms.errors import (
     DrawingNotFound,
     InvalidInput,
-    NotRoomOwner,
     NotYourDrawing,
     RateLimited,
-    RoomClosed,
     RoomFull,
-    RoomNotFound,
     RoomUnavailable,
     TooManyRooms,
 )
+from model.rooms.moderation import Moderation
+from model.rooms.rows import is_owner, on_wall, one_drawing, owned_room_row, refuse_if_closed, room_row, waiting
 from model.rooms.values import (
     Drawing,
     RoomInfo,
@@ -57,16 +57,14 @@ from model.rooms.values import (
     checked_digit,
     image_bytes,
     new_code,
-    normalised_code,
     session_hash,
 )
 
 log = logging.getLogger(__name__)
 CLOSED_ROOM_MINUTES = 10  # a closed room's wall stays this long, then it is purged
-_LARGEST_ID = 2**31 - 1  # PostgreSQL's integer; a larger forged id must not reach the database
 
 
-class RoomStore:
+class RoomStore(Moderation):
     """Rooms in one database; every method is one transaction, safe across threads and processes."""
 
     def __init__(
@@ -101,6 +99,7 @@ class RoomStore:
                     expires=now + self.limits.ttl_minutes * 60,
                     closed=False,
                     cleared_through=0,
+                    approve_first=False,
                 )
             )
         return code
@@ -108,9 +107,10 @@ class RoomStore:
     def room(self, code: str) -> RoomInfo:
         """What the wall shows about the room: its times, state and counts."""
         with transaction(self.engine, writes=False) as connection:
-            row = self._room_row(connection, code)
+            row = room_row(connection, code)
             stored = cast(int, connection.scalar(select(func.count()).where(drawings.c.room == row.code)))
-            on_wall = cast(int, connection.scalar(select(func.count()).where(*_on_wall(row))))
+            shown = cast(int, connection.scalar(select(func.count()).where(*on_wall(row))))
+            held = cast(int, connection.scalar(select(func.count()).where(*waiting(row))))
         expired = row.expires <= self.clock()
         return RoomInfo(
             row.code,
@@ -118,29 +118,38 @@ class RoomStore:
             row.expires,
             row.closed or expired,
             expired,
-            on_wall,
+            shown,
             stored,
             self.limits.max_drawings,
+            held,
+            row.approve_first,
         )
 
     def is_owner(self, code: str, session: str) -> bool:
         """True when this session opened the room (the page shows the presenter's controls)."""
         with transaction(self.engine, writes=False) as connection:
-            return _is_owner(self._room_row(connection, code), session)
+            return is_owner(room_row(connection, code), session)
 
-    def add_drawing(self, code: str, session: str, image28: np.ndarray, digit: int, confidence: float) -> int:
-        """Store a phone's drawing (28x28 uint8, or floats in [0, 1]) and its reading; returns its id."""
+    def add_drawing(
+        self, code: str, session: str, image28: np.ndarray, digit: int, confidence: float, is_digit: bool = True
+    ) -> int:
+        """Store a phone's drawing (28x28 uint8, or floats in [0, 1]) and its reading; returns its id.
+        ``is_digit`` is the gate's verdict: a refused drawing waits for the presenter, as every
+        drawing does while the room approves first."""
+        if not isinstance(is_digit, bool):  # the gate's verdict as a plain bool, never a truthy object
+            raise InvalidInput(f"is_digit is True or False, got {is_digit!r}")
         values = dict(
             image=image_bytes(image28),
             digit=checked_digit(digit, "The reading"),
             confidence=checked_confidence(confidence),
             label=None,
             hidden=False,
+            refused=not is_digit,
         )
         now = self.clock()
         with transaction(self.engine, writes=True) as connection:
-            row = self._room_row(connection, code, lock=True)
-            self._refuse_if_closed(row, now)
+            row = room_row(connection, code, lock=True)
+            refuse_if_closed(row, now)
             submitter = session_hash(row.code, session)
             recent, oldest = connection.execute(
                 select(func.count(), func.min(drawings.c.created)).where(
@@ -154,8 +163,9 @@ class RoomStore:
             stored = cast(int, connection.scalar(select(func.count()).where(drawings.c.room == row.code)))
             if stored >= self.limits.max_drawings:
                 raise RoomFull(self.limits.max_drawings)
+            shown = None if row.approve_first or not is_digit else now  # None: it waits for the presenter
             result = connection.execute(
-                insert(drawings).values(room=row.code, submitter=submitter, created=now, **values)
+                insert(drawings).values(room=row.code, submitter=submitter, created=now, shown=shown, **values)
             )
             return cast(Row[int], result.inserted_primary_key)[0]
 
@@ -163,26 +173,32 @@ class RoomStore:
         """The submitter gives the true digit: the reading to confirm it, another digit to correct it."""
         label = checked_digit(label, "The true digit")
         with transaction(self.engine, writes=True) as connection:
-            row = self._room_row(connection, code, lock=True)
-            self._refuse_if_closed(row, self.clock())
-            submitter = connection.scalar(select(drawings.c.submitter).where(*_drawing(row, drawing_id)))
+            row = room_row(connection, code, lock=True)
+            refuse_if_closed(row, self.clock())
+            submitter = connection.scalar(select(drawings.c.submitter).where(*one_drawing(row, drawing_id)))
             if submitter is None:
                 raise DrawingNotFound()
             if not hmac.compare_digest(submitter, session_hash(row.code, session)):
                 raise NotYourDrawing()
-            connection.execute(update(drawings).where(*_drawing(row, drawing_id)).values(label=label))
+            connection.execute(update(drawings).where(*one_drawing(row, drawing_id)).values(label=label))
 
     def latest(self, code: str, limit: int = 24) -> list[Drawing]:
-        """The wall's newest visible drawings since the last clear, newest first."""
+        """The wall's drawings since the last clear, the last shown first (never one that waits)."""
         with transaction(self.engine, writes=False) as connection:
-            row = self._room_row(connection, code)
-            query = select(drawings).where(*_on_wall(row)).order_by(drawings.c.id.desc()).limit(checked_count(limit))
+            row = room_row(connection, code)
+            query = (
+                select(drawings)
+                .where(*on_wall(row))
+                .order_by(drawings.c.shown.desc(), drawings.c.id.desc())
+                .limit(checked_count(limit))
+            )
             return [as_drawing(found) for found in connection.execute(query)]
 
     def my_drawings(self, code: str, session: str, limit: int = 24) -> list[Drawing]:
-        """This session's own drawings in the room, newest first (hidden or cleared ones too)."""
+        """This session's own drawings in the room, newest first (hidden, waiting or cleared ones
+        too): a phone reads its own drawings and no one else's."""
         with transaction(self.engine, writes=False) as connection:
-            row = self._room_row(connection, code)
+            row = room_row(connection, code)
             query = (
                 select(drawings)
                 .where(drawings.c.room == row.code, drawings.c.submitter == session_hash(row.code, session))
@@ -194,11 +210,11 @@ class RoomStore:
     def stats(self, code: str) -> RoomStats:
         """Count, confirmed, accuracy and confusion matrix of the drawings on the wall."""
         with transaction(self.engine, writes=False) as connection:
-            row = self._room_row(connection, code)
-            count = cast(int, connection.scalar(select(func.count()).where(*_on_wall(row))))
+            row = room_row(connection, code)
+            count = cast(int, connection.scalar(select(func.count()).where(*on_wall(row))))
             pairs = connection.execute(
                 select(drawings.c.label, drawings.c.digit, func.count())
-                .where(*_on_wall(row), drawings.c.label.is_not(None))
+                .where(*on_wall(row), drawings.c.label.is_not(None))
                 .group_by(drawings.c.label, drawings.c.digit)
             ).all()
         confusion = np.zeros((10, 10), dtype=np.int64)
@@ -209,17 +225,20 @@ class RoomStore:
         return RoomStats(count, confirmed, accuracy, confusion)
 
     def hide(self, code: str, owner_session: str, drawing_id: int, hidden: bool = True) -> None:
-        """Take a drawing off the wall, its numbers and the dataset (``hidden=False`` puts it back)."""
+        """Take a drawing off the wall, its numbers and the dataset, or out of the waiting strip
+        (dismissed); ``hidden=False`` puts it back where it was."""
         with transaction(self.engine, writes=True) as connection:
-            row = self._owned_room_row(connection, code, owner_session)
-            result = connection.execute(update(drawings).where(*_drawing(row, drawing_id)).values(hidden=bool(hidden)))
+            row = owned_room_row(connection, code, owner_session)
+            result = connection.execute(
+                update(drawings).where(*one_drawing(row, drawing_id)).values(hidden=bool(hidden))
+            )
             if result.rowcount == 0:
                 raise DrawingNotFound()
 
     def clear(self, code: str, owner_session: str) -> None:
         """Start the wall afresh; what came before stays stored for the dataset and corrections."""
         with transaction(self.engine, writes=True) as connection:
-            row = self._owned_room_row(connection, code, owner_session)
+            row = owned_room_row(connection, code, owner_session)
             newest = connection.scalar(select(func.max(drawings.c.id)).where(drawings.c.room == row.code))
             connection.execute(
                 update(rooms).where(rooms.c.code == row.code).values(cleared_through=newest or row.cleared_through)
@@ -230,17 +249,23 @@ class RoomStore:
         at once; the wall and the dataset stay CLOSED_ROOM_MINUTES more (phones are told it is
         closed), then the room is purged with its drawings."""
         with transaction(self.engine, writes=True) as connection:
-            row = self._owned_room_row(connection, code, owner_session)
+            row = owned_room_row(connection, code, owner_session)
             expires = min(row.expires, self.clock() + CLOSED_ROOM_MINUTES * 60)
             connection.execute(update(rooms).where(rooms.c.code == row.code).values(closed=True, expires=expires))
 
     def dataset(self, code: str, owner_session: str) -> tuple[np.ndarray, np.ndarray]:
-        """The confirmed, visible drawings in MNIST's form: x uint8 (n, 28, 28), y uint8 (n,)."""
+        """The confirmed drawings that were shown and not hidden, in MNIST's form: x uint8 (n, 28,
+        28), y uint8 (n,). A clear keeps them; what still waits for the presenter is left out."""
         with transaction(self.engine, writes=False) as connection:
-            row = self._owned_room_row(connection, code, owner_session)
+            row = owned_room_row(connection, code, owner_session)
             found = connection.execute(
                 select(drawings.c.image, drawings.c.label)
-                .where(drawings.c.room == row.code, drawings.c.label.is_not(None), drawings.c.hidden.is_(False))
+                .where(
+                    drawings.c.room == row.code,
+                    drawings.c.label.is_not(None),
+                    drawings.c.hidden.is_(False),
+                    drawings.c.shown.is_not(None),
+                )
                 .order_by(drawings.c.id)
             ).all()
         x = np.frombuffer(b"".join(image for image, _ in found), dtype=np.uint8).reshape(len(found), 28, 28).copy()
@@ -252,48 +277,3 @@ class RoomStore:
         with transaction(self.engine, writes=True) as connection:
             connection.execute(delete(drawings).where(drawings.c.room.in_(expired)))
             return connection.execute(delete(rooms).where(rooms.c.code.in_(expired))).rowcount
-
-    def _room_row(self, connection: Connection, code: str, lock: bool = False) -> Row:
-        # Anything that is not a well-formed code never reaches the database: a forged link is
-        # just "not found", whatever it holds.
-        normalised = normalised_code(code)
-        if normalised is None:
-            raise RoomNotFound()
-        query = select(rooms).where(rooms.c.code == normalised)
-        row = connection.execute(query.with_for_update() if lock else query).one_or_none()
-        if row is None:
-            raise RoomNotFound()
-        return row
-
-    def _owned_room_row(self, connection: Connection, code: str, owner_session: str) -> Row:
-        row = self._room_row(connection, code, lock=True)
-        if not _is_owner(row, owner_session):
-            raise NotRoomOwner()
-        return row
-
-    def _refuse_if_closed(self, row: Row, now: float) -> None:
-        if row.closed:
-            raise RoomClosed()
-        if row.expires <= now:
-            raise RoomClosed(expired=True)
-
-
-def _is_owner(row: Row, session: str) -> bool:
-    try:
-        return hmac.compare_digest(row.owner, session_hash(row.code, session))
-    except InvalidInput:  # no session at all owns nothing
-        return False
-
-
-def _on_wall(row: Row) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
-    return drawings.c.room == row.code, drawings.c.id > row.cleared_through, drawings.c.hidden.is_(False)
-
-
-def _drawing(row: Row, drawing_id: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    try:
-        drawing_id = operator.index(drawing_id)
-    except TypeError:
-        raise DrawingNotFound() from None
-    if not 0 < drawing_id <= _LARGEST_ID:
-        raise DrawingNotFound()
-    return drawings.c.room == row.code, drawings.c.id == drawing_id

@@ -47,6 +47,8 @@ class RoomInfo:
     on_wall: int  # visible drawings since the last clear
     stored: int  # every drawing the room holds (counts towards max_drawings)
     max_drawings: int
+    waiting: int = 0  # drawings since the last clear that wait for the presenter (not dismissed)
+    approve_first: bool = False  # new drawings wait for the presenter before they go on the wall
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Drawing:
     label: int | None  # the true digit, once the submitter confirmed or corrected it
     hidden: bool
     created: float
+    refused: bool = False  # the "is it a digit?" gate said no; the phone sent it anyway
+    waiting: bool = False  # not on the wall until the presenter shows it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,4 +126,6 @@ def checked_count(limit: int) -> int:
 
 def as_drawing(row: Row) -> Drawing:
     image = np.frombuffer(row.image, dtype=np.uint8).reshape(28, 28)
-    return Drawing(row.id, image, row.digit, row.confidence, row.label, row.hidden, row.created)
+    return Drawing(
+        row.id, image, row.digit, row.confidence, row.label, row.hidden, row.created, row.refused, row.shown is None
+    )
