@@ -354,6 +354,24 @@ def test_submissions_are_rate_limited_per_session(make_store):
     assert store.room(code).stored == 5  # refused drawings are not stored
 
 
+def test_a_drawing_sent_twice_is_stored_once(make_store):
+    # A double tap, or a phone that retries after a dropped answer, sends the same drawing again.
+    store = make_store(rate_count=2, rate_seconds=60.0)
+    code = store.open_room(PRESENTER)
+    first = store.add_drawing(code, ALICE, blank(1), 1, 0.5, send_key="canvas-0-drawing")
+    again = store.add_drawing(code, ALICE, blank(1), 1, 0.5, send_key="canvas-0-drawing")
+    assert again == first and store.room(code).stored == 1
+    # The retry took no place in the rate limit: a second drawing still fits, a third does not.
+    store.add_drawing(code, ALICE, blank(2), 2, 0.5, send_key="canvas-1-drawing")
+    with pytest.raises(RateLimited):
+        store.add_drawing(code, ALICE, blank(3), 3, 0.5, send_key="canvas-2-drawing")
+    # The same key from another phone is another drawing.
+    assert store.add_drawing(code, BOB, blank(1), 1, 0.5, send_key="canvas-0-drawing") != first
+    assert store.room(code).stored == 3
+    with pytest.raises(InvalidInput, match="send key"):
+        store.add_drawing(code, BOB, blank(), 1, 0.5, send_key="x" * 65)
+
+
 def test_a_full_room_refuses_further_drawings(make_store):
     store = make_store(max_drawings=5)
     code = store.open_room(PRESENTER)

@@ -26,7 +26,17 @@ from model.rooms.values import readable_code
 from ui.reading import with_article
 from ui.resources import room_store
 from ui.room_wall import presenter_controls, wall
-from ui.session import JOIN_FLASH, LAST_SENT, OWN_ROOM, ROOM_FLASH, flash, phone_id, session_id, take_flash
+from ui.session import (
+    JOIN_FLASH,
+    LAST_SENT,
+    OWN_ROOM,
+    ROOM_FLASH,
+    drawing_send_key,
+    flash,
+    phone_id,
+    session_id,
+    take_flash,
+)
 
 ADDRESSES_KEPT = 10_000  # per limit, the most recent; kept per server process
 
@@ -207,7 +217,13 @@ def send_drawing(code, image, prediction):
     refused = not prediction.is_digit
     try:
         drawing_id = room_store().add_drawing(
-            code, phone_id(), image, prediction.digit, prediction.confidence, is_digit=not refused
+            code,
+            phone_id(),
+            image,
+            prediction.digit,
+            prediction.confidence,
+            is_digit=not refused,
+            send_key=drawing_send_key(image),
         )
     except RoomError as refusal:
         # "Sent. The network read a 1" must never stand next to a drawing that was not stored.

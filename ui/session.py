@@ -2,12 +2,14 @@
 here, and the state pages share sits behind small functions: who the session is, which models it
 has trained, which one is active, its training run, and messages shown once on the next run."""
 
+import hashlib
 import os
 import re
 import secrets
 import uuid
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 from model.language import N_, _
@@ -62,6 +64,14 @@ def phone_id() -> str:
         token = secrets.token_urlsafe(12)
         st.query_params[PHONE_PARAMETER] = token
     return token
+
+
+def drawing_send_key(image: Any) -> str:
+    """The drawing on this session's canvas as a room knows it when sent: the canvas it is on (a
+    new one after each send or Clear) and its pixels. A double tap or a retry sends the same key,
+    and the room stores it once."""
+    canvas = str(st.session_state.get(CANVAS_CLEARS, 0)).encode()
+    return hashlib.sha256(canvas + b":" + np.asarray(image, dtype=np.float32).tobytes()).hexdigest()
 
 
 def available_models() -> dict[str, str]:

@@ -79,6 +79,9 @@ drawings = Table(
     # When it went on the wall; NULL while it waits for the presenter (refused, or the room
     # approves first). The wall orders by it, so a drawing shown late appears in front.
     Column("shown", Double, nullable=True),
+    # What the phone calls this drawing (its canvas and pixels): a retry of the same send is
+    # answered with the drawing already stored, never stored twice.
+    Column("send_key", String(HASH_LENGTH), nullable=True),
     Index("digit_room_drawings_by_room", "room", "id"),
     Index("digit_room_drawings_by_submitter", "room", "submitter", "created"),
     # Ids only grow, even after deletions: a clear is remembered as "everything up to this id".

@@ -55,6 +55,7 @@ from model.rooms.values import (
     checked_confidence,
     checked_count,
     checked_digit,
+    checked_send_key,
     image_bytes,
     new_code,
     session_hash,
@@ -131,13 +132,22 @@ class RoomStore(Moderation):
             return is_owner(room_row(connection, code), session)
 
     def add_drawing(
-        self, code: str, session: str, image28: np.ndarray, digit: int, confidence: float, is_digit: bool = True
+        self,
+        code: str,
+        session: str,
+        image28: np.ndarray,
+        digit: int,
+        confidence: float,
+        is_digit: bool = True,
+        send_key: str | None = None,
     ) -> int:
         """Store a phone's drawing (28x28 uint8, or floats in [0, 1]) and its reading; returns its id.
         ``is_digit`` is the gate's verdict: a refused drawing waits for the presenter, as every
-        drawing does while the room approves first."""
+        drawing does while the room approves first. ``send_key`` names this drawing on its phone:
+        sent again (a retry, a double tap), the drawing already stored is the answer."""
         if not isinstance(is_digit, bool):  # the gate's verdict as a plain bool, never a truthy object
             raise InvalidInput(f"is_digit is True or False, got {is_digit!r}")
+        send_key = checked_send_key(send_key)
         values = dict(
             image=image_bytes(image28),
             digit=checked_digit(digit, "The reading"),
@@ -151,6 +161,14 @@ class RoomStore(Moderation):
             row = room_row(connection, code, lock=True)
             refuse_if_closed(row, now)
             submitter = session_hash(row.code, session)
+            if send_key is not None:
+                already = connection.scalar(
+                    select(drawings.c.id).where(
+                        drawings.c.room == row.code, drawings.c.submitter == submitter, drawings.c.send_key == send_key
+                    )
+                )
+                if already is not None:
+                    return cast(int, already)
             recent, oldest = connection.execute(
                 select(func.count(), func.min(drawings.c.created)).where(
                     drawings.c.room == row.code,
@@ -165,7 +183,9 @@ class RoomStore(Moderation):
                 raise RoomFull(self.limits.max_drawings)
             shown = None if row.approve_first or not is_digit else now  # None: it waits for the presenter
             result = connection.execute(
-                insert(drawings).values(room=row.code, submitter=submitter, created=now, shown=shown, **values)
+                insert(drawings).values(
+                    room=row.code, submitter=submitter, created=now, shown=shown, send_key=send_key, **values
+                )
             )
             return cast(Row[int], result.inserted_primary_key)[0]
 

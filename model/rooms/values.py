@@ -107,6 +107,15 @@ def checked_digit(value: int, what: str) -> int:
     return digit
 
 
+SEND_KEY_LENGTH = 64  # the drawings table's column (a hex SHA-256 fits)
+
+
+def checked_send_key(send_key: str | None) -> str | None:
+    if send_key is not None and not (isinstance(send_key, str) and 0 < len(send_key) <= SEND_KEY_LENGTH):
+        raise InvalidInput(f"A send key is 1 to {SEND_KEY_LENGTH} characters, got {send_key!r}")
+    return send_key
+
+
 def checked_confidence(value: float) -> float:
     try:
         confidence = float(value)
