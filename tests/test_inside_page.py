@@ -64,6 +64,8 @@ def test_a_seven_lights_up_every_layer_and_the_networks_answer_side_by_side(serv
     the_map, marker = page.locator('.st-key-inside [data-testid="stImage"] img'), page.locator("img.map-marker")
     expect(the_map).to_have_count(1)
     expect(marker).to_have_count(1)
+    for picture in (the_map, marker):  # resolves once each picture is loaded, so laid out at its size
+        picture.evaluate("image => image.decode()")
     map_box, marker_box = the_map.bounding_box(), marker.bounding_box()  # the marker lies over the map
     assert all(abs(map_box[side] - marker_box[side]) < 1 for side in ("x", "y", "width", "height")), (
         map_box,

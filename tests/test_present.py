@@ -181,6 +181,7 @@ def test_a_phone_joins_by_typing_the_code_the_wall_shows_in_big_letters(server):
     # Read from the back row: the code's letters and the QR code are large on a 1920x1080 wall.
     assert shown.bounding_box()["height"] >= 60
     qr = presenter.get_by_test_id("stImage").filter(has_text="Scan to draw").locator("img")
+    qr.evaluate("image => image.decode()")  # resolves once the picture is loaded, so laid out at its size
     assert qr.bounding_box()["height"] >= PROJECTOR["height"] / 3, qr.bounding_box()
     code = shown.inner_text()
 
