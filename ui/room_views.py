@@ -21,6 +21,7 @@ from streamlit import net_util
 
 from model.hosting.settings import room_limits
 from model.language import _, ngettext
+from model.rooms.database import retried
 from model.rooms.errors import RoomError
 from model.rooms.values import readable_code
 from ui.reading import with_article
@@ -216,14 +217,13 @@ def send_drawing(code, image, prediction):
     holds it for the presenter."""
     refused = not prediction.is_digit
     try:
-        drawing_id = room_store().add_drawing(
-            code,
-            phone_id(),
-            image,
-            prediction.digit,
-            prediction.confidence,
-            is_digit=not refused,
-            send_key=drawing_send_key(image),
+        # A database restarting is waited for (about 4 s); the send key keeps a retry from
+        # storing the drawing twice.
+        key = drawing_send_key(image)
+        drawing_id = retried(
+            lambda: room_store().add_drawing(
+                code, phone_id(), image, prediction.digit, prediction.confidence, is_digit=not refused, send_key=key
+            )
         )
     except RoomError as refusal:
         # "Sent. The network read a 1" must never stand next to a drawing that was not stored.
@@ -253,7 +253,7 @@ def correct_drawing(code, drawing_id, label):
     if label is None:  # a digit pill clicked off again: nothing to correct
         return
     try:
-        room_store().correct(code, phone_id(), drawing_id, label)
+        retried(lambda: room_store().correct(code, phone_id(), drawing_id, label))  # the same label twice is one
         st.session_state[LAST_SENT]["label"] = label
     except RoomError as refusal:
         flash(JOIN_FLASH, str(refusal))

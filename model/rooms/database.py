@@ -12,8 +12,10 @@ A database made by an older version keeps working: ``create_tables`` adds the co
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import (
     URL,
@@ -166,4 +168,29 @@ def transaction(engine: Engine, writes: bool) -> Iterator[Connection]:
                 yield connection
     except exc.SQLAlchemyError as error:
         log.warning("The rooms' database failed: %s: %s", type(error).__name__, error)
-        raise RoomUnavailable() from None
+        passing = isinstance(error, (exc.OperationalError, exc.InterfaceError)) or bool(
+            getattr(error, "connection_invalidated", False)
+        )
+        raise RoomUnavailable(passing) from None
+
+
+# A database that restarts is back within seconds: a send waits this long (about 4 s in all,
+# each wait longer) before the phone is told the room is unavailable.
+RETRY_WAITS_SECONDS = (0.25, 0.5, 1.0, 2.0)
+
+Result = TypeVar("Result")
+
+
+def retried(operation: Callable[[], Result], waits: Sequence[float] = RETRY_WAITS_SECONDS) -> Result:
+    """``operation()``, tried again after each wait while the database's failure may pass by
+    itself. Only for operations that are safe to repeat: a send carries its send key, so a
+    retry after a commit whose answer was lost stores nothing twice."""
+    for wait in waits:
+        try:
+            return operation()
+        except RoomUnavailable as failure:
+            if not failure.passing:
+                raise
+            log.info("The rooms' database is away; trying again in %.2f s", wait)
+            time.sleep(wait)
+    return operation()

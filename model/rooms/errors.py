@@ -76,7 +76,10 @@ class InvalidInput(RoomError):
 
 
 class RoomUnavailable(RoomError):
-    """The rooms' database failed (gone, damaged, restarting): the detail goes to the log only."""
+    """The rooms' database failed (gone, damaged, restarting): the detail goes to the log only.
+    ``passing`` when the failure may pass by itself (no connection, a restart, a lock), so that
+    trying again shortly may succeed; a damaged file or a wrong statement will not."""
 
-    def __init__(self) -> None:
+    def __init__(self, passing: bool = False) -> None:
         super().__init__(_("The room is unavailable right now: try again in a moment"))
+        self.passing = passing
