@@ -727,6 +727,39 @@ def test_the_walls_numbers_count_only_the_drawings_on_it(make_store):
     assert stats.confusion[7, 1] == 0  # still waiting: not counted
 
 
+def test_the_overview_counts_readings_and_orders_by_confidence_on_the_wall_only(make_store):
+    store = make_store()
+    code = store.open_room(PRESENTER)
+    # (reading, confidence): two tied at 0.9 (the newer first), one hidden, one waiting, one cleared.
+    before_clear = store.add_drawing(code, ALICE, blank(1), 4, 1.0)
+    store.clear(code, PRESENTER)
+    cases = [(3, 0.9), (3, 0.2), (7, 0.9), (0, 0.6), (3, 0.55), (9, 0.05), (1, 0.99)]
+    ids = [
+        store.add_drawing(code, f"phone-{index}", blank(index), digit, sure)
+        for index, (digit, sure) in enumerate(cases)
+    ]
+    store.hide(code, PRESENTER, ids[6])  # the most confident of all, hidden
+    store.add_drawing(code, BOB, blank(), 5, 0.01, is_digit=False)  # the least confident, waiting
+    found = store.overview(code, latest=4, extremes=3)
+    assert found.per_digit.tolist() == [1, 0, 0, 3, 0, 0, 0, 1, 0, 1]
+    assert int(found.per_digit.sum()) == store.stats(code).count == 6
+    assert [drawing.id for drawing in found.latest] == ids[5::-1][:4]
+    assert [int(drawing.image[0, 0]) for drawing in found.latest] == [5, 4, 3, 2]  # the images themselves
+    assert [drawing.id for drawing in found.confident] == [ids[2], ids[0], ids[3]]  # 0.9 (newer), 0.9, 0.6
+    assert [drawing.id for drawing in found.doubtful] == [ids[5], ids[1], ids[4]]  # 0.05, 0.2, 0.55
+    assert before_clear not in [drawing.id for drawing in found.latest + found.confident + found.doubtful]
+
+    store.reveal(code, PRESENTER, ids[6])  # back on the wall, and a hidden one's place kept
+    store.hide(code, PRESENTER, ids[5])
+    again = store.overview(code, latest=10, extremes=1)
+    assert [drawing.confidence for drawing in again.confident + again.doubtful] == [0.99, 0.2]
+    assert again.per_digit.tolist() == [1, 1, 0, 3, 0, 0, 0, 1, 0, 0] and len(again.latest) == 6
+    with pytest.raises(RoomNotFound):
+        store.overview("ZZZZ-ZZZZ")
+    with pytest.raises(ValueError):
+        store.overview(code, latest=0)
+
+
 def test_another_phone_never_sees_what_a_phone_sends(make_store):
     store = make_store()
     code = store.open_room(PRESENTER)

@@ -1,6 +1,10 @@
 """The audience room's wall on the Present page: the count, the accuracy, the newest drawings, the
 room's confusion matrix, and the presenter's buttons (clear, download, close, hide), with what waits
-for the presenter (moderation: model/rooms/moderation.py) in a strip only the owner's wall has."""
+for the presenter (moderation: model/rooms/moderation.py) in a strip only the owner's wall has.
+
+Past ``room_overview.OVERVIEW_AFTER`` drawings on the wall (more than its tiles show) the tiles
+give way to an overview (ui/room_overview.py); the owner then hides drawings through a switch,
+"Pick drawings to hide", which lists the latest as small tiles with Hide only while it is on."""
 
 import numpy as np
 import streamlit as st
@@ -10,10 +14,12 @@ from model.plots import confusion_matrix_figure, enlarge
 from model.rooms.errors import RoomError
 from model.rooms.values import npz_bytes
 from ui.resources import room_store
-from ui.session import OWN_ROOM, ROOM_FLASH, flash, session_id
+from ui.room_overview import EXTREMES, MOSAIC_TILES, OVERVIEW_AFTER, overview
+from ui.session import OWN_ROOM, PRESENT_DARK, ROOM_FLASH, flash, session_id
 
 WALL_TILES = 24
 WAITING_TILES = 16
+PICKED_TILES = 24  # the latest drawings the owner can hide from the overview
 
 
 def owner_action(action, *args):
@@ -66,10 +72,14 @@ def presenter_controls(code):
 
 
 def wall(code, owner):
-    """Redrawn every 1.5 s from the database: the count, the accuracy, the tiles, the confusion."""
+    """Redrawn every 1.5 s from the database: the count, the accuracy, the tiles, the confusion;
+    past OVERVIEW_AFTER drawings, the overview instead of the tiles."""
     try:
         store = room_store()
-        info, stats, latest = store.room(code), store.stats(code), store.latest(code, WALL_TILES)
+        info, stats = store.room(code), store.stats(code)
+        full = stats.count > OVERVIEW_AFTER
+        latest = [] if full else store.latest(code, WALL_TILES)
+        found = store.overview(code, MOSAIC_TILES, EXTREMES) if full else None
     except RoomError as refusal:
         st.error(str(refusal))
         return
@@ -85,6 +95,11 @@ def wall(code, owner):
     counts[2].metric(_("Room"), _("closed") if info.closed else _("open"))
     if owner and info.waiting:
         waiting_strip(code, info.waiting)
+    if found is not None:
+        overview(stats, found, st.session_state.get(PRESENT_DARK, False))
+        if owner:
+            hide_picker(code)
+        return
     if not latest:
         st.info(_("Waiting for the first drawing…"), icon=":material/hourglass:")
         return
@@ -103,6 +118,30 @@ def wall(code, owner):
                     )
     if stats.confirmed:
         st.pyplot(confusion_matrix_figure(stats.confusion, title=_("The room's confusion matrix")), width=420)
+
+
+def hide_picker(code):
+    """The overview's way to hide: a switch that lists the latest drawings with Hide, drawn only
+    while it is on (the wall is projected and redrawn every 1.5 s)."""
+    key = f"pick-to-hide-{code}"
+    if not st.toggle(_("Pick drawings to hide"), key=key, help=_("The latest drawings on the wall, each with Hide.")):
+        return
+    try:
+        picked = room_store().latest(code, PICKED_TILES)
+    except RoomError as refusal:
+        st.error(str(refusal))
+        return
+    for row_start in range(0, len(picked), 12):
+        for column, drawing in zip(st.columns(12), picked[row_start : row_start + 12], strict=False):
+            with column.container(border=True):
+                st.image(enlarge(drawing.image.astype(np.float32) / 255, scale=2), width=56)
+                st.button(
+                    _("Hide"),
+                    key=f"hide-picked-{drawing.id}",
+                    on_click=owner_action,
+                    args=("hide", code, session_id(), drawing.id),
+                    type="tertiary",
+                )
 
 
 def waiting_strip(code, count):

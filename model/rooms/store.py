@@ -46,6 +46,7 @@ from model.rooms.errors import (
     TooManyRooms,
 )
 from model.rooms.moderation import Moderation
+from model.rooms.overview import Overview
 from model.rooms.rows import is_owner, on_wall, one_drawing, owned_room_row, refuse_if_closed, room_row, waiting
 from model.rooms.values import (
     Drawing,
@@ -65,7 +66,7 @@ log = logging.getLogger(__name__)
 CLOSED_ROOM_MINUTES = 10  # a closed room's wall stays this long, then it is purged
 
 
-class RoomStore(Moderation):
+class RoomStore(Moderation, Overview):
     """Rooms in one database; every method is one transaction, safe across threads and processes."""
 
     def __init__(
