@@ -6,13 +6,8 @@ unset; with DIGITS_REQUIRE_POSTGRES=1 (CI) a missing PostgreSQL fails them.
 
 import io
 import multiprocessing
-import os
-import pwd
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -37,6 +32,7 @@ from model.rooms.errors import (
 )
 from model.rooms.store import RoomStore
 from model.rooms.values import CODE_ALPHABET, CODE_CHARACTERS, normalised_code, npz_bytes, readable_code
+from tests.support.postgres import PostgresServer
 
 GENEROUS = {"ttl_minutes": 120.0, "max_drawings": 500, "max_open_rooms": 1000, "rate_count": 1000, "rate_seconds": 30.0}
 PRESENTER, ALICE, BOB = "presenter-session", "alice-session", "bob-session"
@@ -57,73 +53,10 @@ def blank(value=0):
 # PostgreSQL for the session -------------------------------------------------------------------
 
 
-def _postgres_bin():
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).resolve().parent
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda path: int(path.parts[-3]))
-    return versions[-1].parent if versions else None
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _run(command):
-    finished = subprocess.run(command, capture_output=True, text=True)
-    if finished.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, command))} failed:\n{finished.stdout}{finished.stderr}")
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
-    binaries = _postgres_bin()
-    if binaries is None or not (binaries / "initdb").exists():
-        message = "PostgreSQL binaries (initdb, pg_ctl) not found"
-        if os.environ.get("DIGITS_REQUIRE_POSTGRES", "0") not in ("", "0"):
-            pytest.fail(f"{message}, and DIGITS_REQUIRE_POSTGRES is set")
-        pytest.skip(f"{message}: the PostgreSQL variants did not run (set DIGITS_REQUIRE_POSTGRES=1 to fail)")
-    # PostgreSQL refuses to run as root: as root, run it as the postgres user in a folder it owns.
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    folder = Path(tempfile.mkdtemp(prefix="digits-postgres-"))
-    if as_postgres:
-        postgres_user = pwd.getpwnam("postgres")
-        os.chown(folder, postgres_user.pw_uid, postgres_user.pw_gid)
-    data, log, port = folder / "data", folder / "server.log", _free_port()
-    try:
-        _run(
-            [
-                *as_postgres,
-                binaries / "initdb",
-                "-D",
-                data,
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C",
-                "--no-sync",
-            ]
-        )
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
-        _run([*as_postgres, binaries / "pg_ctl", "-D", data, "-l", log, "-o", options, "-W", "start"])
-        deadline = time.monotonic() + 60
-        while (
-            subprocess.run(
-                [binaries / "pg_isready", "-h", "127.0.0.1", "-p", str(port)], capture_output=True
-            ).returncode
-            != 0
-        ):
-            if time.monotonic() > deadline:
-                pytest.fail(f"PostgreSQL did not start within 60 s:\n{log.read_text()}")
-            time.sleep(0.1)  # polling; the condition is re-checked each time
-        _run([binaries / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "digits_rooms"])
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/digits_rooms"
-    finally:
-        subprocess.run([*as_postgres, binaries / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+    with PostgresServer() as server:
+        yield server.url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
