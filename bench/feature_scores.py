@@ -103,6 +103,20 @@ def wild_pictures(count: int, digit_count: int, seed: int) -> dict[str, np.ndarr
     }
 
 
+def figures_of(refused: dict[str, np.ndarray], answers: np.ndarray, wild_set: dict[str, np.ndarray]) -> dict[str, Any]:
+    """What a rule refuses, from its verdicts on the calibration digits, MNIST's test digits and
+    the wild pictures; ``answers`` are the model's readings of the wild pictures."""
+    wild_refused, is_digit, family = refused["wild"], wild_set["truth"] >= 0, wild_set["family"]
+    return {
+        "calibration digits refused": float(refused["calibration"].mean()),
+        "MNIST test refused": float(refused["test"].mean()),
+        "wild non-digits refused": float(wild_refused[~is_digit].mean()),
+        "wild digits refused": float(wild_refused[is_digit].mean()),
+        "wild digits read": float(((~wild_refused) & (answers == wild_set["truth"]))[is_digit].mean()),
+        "families": {name: float(wild_refused[family == name].mean()) for name in dict.fromkeys(family[~is_digit])},
+    }
+
+
 def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
     predictor, gate = Predictor.load(SHIPPED_MODEL_PATH), Gate.load(GATE_PATH)  # the gate alone, as the baseline
     if gate is None:
@@ -122,22 +136,12 @@ def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
         "wild": gate.refuses(wild_set["images"]) | wild_set["preprocess_refused"],
     }
     answers = predictor.predict_probabilities(wild_set["images"]).argmax(axis=1)
-    is_digit = wild_set["truth"] >= 0
-    family = wild_set["family"]
     by_score = scores(features_of(calibration))
     test_scores, wild_scores = scores(features_of(test)), scores(features_of(wild_set["images"]))
 
     def figures(score_refuses: dict[str, np.ndarray]) -> dict[str, Any]:
         refused = {part: gate_refuses[part] | score_refuses[part] for part in gate_refuses}
-        wild_refused = refused["wild"]
-        return {
-            "calibration digits refused": float(refused["calibration"].mean()),
-            "MNIST test refused": float(refused["test"].mean()),
-            "wild non-digits refused": float(wild_refused[~is_digit].mean()),
-            "wild digits refused": float(wild_refused[is_digit].mean()),
-            "wild digits read": float(((~wild_refused) & (answers == wild_set["truth"]))[is_digit].mean()),
-            "families": {name: float(wild_refused[family == name].mean()) for name in dict.fromkeys(family[~is_digit])},
-        }
+        return figures_of(refused, answers, wild_set)
 
     nothing = {part: np.zeros_like(refuses) for part, refuses in gate_refuses.items()}
     result = {"the gate alone": figures(nothing)}

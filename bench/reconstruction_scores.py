@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import machine, print_json, print_table
-from bench.feature_scores import wild_pictures
+from bench.feature_scores import figures_of, wild_pictures
 from model.data import MnistData, as_floats, load_mnist
 from model.making.gate import VALIDATION_DIGITS, calibration_digits
 from model.recognition.predictor import Predictor
@@ -128,19 +128,9 @@ def measure(count: int, digit_count: int, seed: int, path: Path, code: int, epoc
     shipped_refuses = {part: predictor.refuses(images) | no_picture[part] for part, images in parts.items()}
     scores = {part: reconstruction_scores(autoencoder, images) for part, images in parts.items()}
     answers = predictor.predict_probabilities(wild_set["images"]).argmax(axis=1)
-    is_digit = wild_set["truth"] >= 0
-    family = wild_set["family"]
 
     def figures(refused: dict[str, np.ndarray]) -> dict[str, Any]:
-        wild_refused = refused["wild"]
-        return {
-            "calibration digits refused": float(refused["calibration"].mean()),
-            "MNIST test refused": float(refused["test"].mean()),
-            "wild non-digits refused": float(wild_refused[~is_digit].mean()),
-            "wild digits refused": float(wild_refused[is_digit].mean()),
-            "wild digits read": float(((~wild_refused) & (answers == wild_set["truth"]))[is_digit].mean()),
-            "families": {name: float(wild_refused[family == name].mean()) for name in dict.fromkeys(family[~is_digit])},
-        }
+        return figures_of(refused, answers, wild_set)
 
     result = {"the gate alone": figures(gate_refuses), "the gate or familiarity (shipped)": figures(shipped_refuses)}
     for name in scores["calibration"]:

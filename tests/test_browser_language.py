@@ -6,7 +6,7 @@ import re
 import pytest
 
 from model.language import CHINESE, _, using
-from tests.support.browser import chromium, draw_strokes, streamlit_server, touch_strokes
+from tests.support.browser import app_and_browser, draw_strokes, touch_strokes
 from tests.support.drawings import strokes_in_box
 
 pytestmark = pytest.mark.browser
@@ -23,12 +23,8 @@ def chinese(message: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("language")
-    environment = {"DIGITS_RUNS_DIR": str(folder / "runs"), "DIGITS_DATA_DIR": str(folder / "data")}
-    with streamlit_server(folder / "streamlit.log", extra_env=environment) as (url, _), chromium() as browser:
+    with app_and_browser(tmp_path_factory.mktemp("language")) as (url, browser):
         yield url, browser
-    text = (folder / "streamlit.log").read_text()
-    assert "Traceback" not in text, text[-3000:]
 
 
 def test_a_chinese_browser_gets_the_chinese_interface_and_its_digit_read(server):

@@ -12,7 +12,7 @@ from PIL import Image
 
 from model.inside.activations import networks_inside
 from model.storage import SHIPPED_MODEL_PATH
-from tests.support.browser import PHONE, chromium, draw_strokes, streamlit_server, touch_strokes
+from tests.support.browser import PHONE, app_and_browser, draw_strokes, touch_strokes
 from tests.support.drawings import strokes_in_box
 
 pytestmark = pytest.mark.browser
@@ -28,12 +28,8 @@ PREPARED_SHIFT = 8
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("inside")
-    environment = {"DIGITS_RUNS_DIR": str(folder / "runs")}
-    with streamlit_server(folder / "streamlit.log", extra_env=environment) as (url, _), chromium() as browser:
+    with app_and_browser(tmp_path_factory.mktemp("inside")) as (url, browser):
         yield url, browser
-    text = (folder / "streamlit.log").read_text()
-    assert "Traceback" not in text, text[-3000:]
 
 
 def reads(page, contender):

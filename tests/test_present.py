@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 from PIL import Image
 
-from tests.support.browser import PHONE, chromium, draw_strokes, streamlit_server, touch_strokes
+from tests.support.browser import PHONE, app_and_browser, draw_strokes, streamlit_server, touch_strokes
 from tests.support.drawings import strokes_in_box
 
 pytestmark = pytest.mark.browser
@@ -19,12 +19,8 @@ PROJECTOR = {"width": 1920, "height": 1080}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("present")
-    environment = {"DIGITS_RUNS_DIR": str(folder / "runs"), "DIGITS_DATA_DIR": str(folder / "data")}
-    with streamlit_server(folder / "streamlit.log", extra_env=environment) as (url, _), chromium() as browser:
+    with app_and_browser(tmp_path_factory.mktemp("present")) as (url, browser):
         yield url, browser
-    text = (folder / "streamlit.log").read_text()
-    assert "Traceback" not in text, text[-3000:]
 
 
 def open_present(browser, url, query=""):

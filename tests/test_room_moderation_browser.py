@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support.browser import PHONE, chromium, streamlit_server, touch_strokes
+from tests.support.browser import PHONE, app_and_browser, touch_strokes
 from tests.test_room_moderation import GRID
 
 pytestmark = pytest.mark.browser
@@ -18,12 +18,8 @@ PROJECTOR = {"width": 1920, "height": 1080}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("moderation")
-    environment = {"DIGITS_RUNS_DIR": str(folder / "runs"), "DIGITS_DATA_DIR": str(folder / "data")}
-    with streamlit_server(folder / "streamlit.log", extra_env=environment) as (url, _), chromium() as browser:
+    with app_and_browser(tmp_path_factory.mktemp("moderation")) as (url, browser):
         yield url, browser
-    text = (folder / "streamlit.log").read_text()
-    assert "Traceback" not in text, text[-3000:]
 
 
 def metric(page, label):

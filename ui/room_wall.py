@@ -103,19 +103,10 @@ def wall(code, owner):
     if not latest:
         st.info(_("Waiting for the first drawing…"), icon=":material/hourglass:")
         return
-    for row_start in range(0, len(latest), 8):
-        for column, drawing in zip(st.columns(8), latest[row_start : row_start + 8], strict=False):
-            with column.container(border=True):
-                st.image(enlarge(drawing.image.astype(np.float32) / 255, scale=4), width=112)
-                st.markdown(f"**{drawing.digit}** {tile_verdict(drawing)}")
-                if owner:
-                    st.button(
-                        _("Hide"),
-                        key=f"hide-{drawing.id}",
-                        on_click=owner_action,
-                        args=("hide", code, session_id(), drawing.id),
-                        type="tertiary",
-                    )
+    for drawing in tiles(latest, per_row=8, scale=4):
+        st.markdown(f"**{drawing.digit}** {tile_verdict(drawing)}")
+        if owner:
+            owner_button(_("Hide"), "hide", code, drawing, key=f"hide-{drawing.id}")
     if stats.confirmed:
         st.pyplot(confusion_matrix_figure(stats.confusion, title=_("The room's confusion matrix")), width=420)
 
@@ -131,17 +122,8 @@ def hide_picker(code):
     except RoomError as refusal:
         st.error(str(refusal))
         return
-    for row_start in range(0, len(picked), 12):
-        for column, drawing in zip(st.columns(12), picked[row_start : row_start + 12], strict=False):
-            with column.container(border=True):
-                st.image(enlarge(drawing.image.astype(np.float32) / 255, scale=2), width=56)
-                st.button(
-                    _("Hide"),
-                    key=f"hide-picked-{drawing.id}",
-                    on_click=owner_action,
-                    args=("hide", code, session_id(), drawing.id),
-                    type="tertiary",
-                )
+    for drawing in tiles(picked, per_row=12, scale=2):
+        owner_button(_("Hide"), "hide", code, drawing, key=f"hide-picked-{drawing.id}")
 
 
 def waiting_strip(code, count):
@@ -160,19 +142,26 @@ def waiting_strip(code, count):
         except RoomError as refusal:
             st.error(str(refusal))
             return
-        for row_start in range(0, len(held), 8):
-            for column, drawing in zip(st.columns(8), held[row_start : row_start + 8], strict=False):
-                with column.container(border=True):
-                    st.image(enlarge(drawing.image.astype(np.float32) / 255, scale=2), width=56)
-                    st.caption(_("not a digit?") if drawing.refused else f"**{drawing.digit}**")
-                    for label, action in ((_("Show"), "reveal"), (_("Dismiss"), "hide")):
-                        st.button(
-                            label,
-                            key=f"{action}-waiting-{drawing.id}",
-                            on_click=owner_action,
-                            args=(action, code, session_id(), drawing.id),
-                            type="tertiary",
-                        )
+        for drawing in tiles(held, per_row=8, scale=2):
+            st.caption(_("not a digit?") if drawing.refused else f"**{drawing.digit}**")
+            for label, action in ((_("Show"), "reveal"), (_("Dismiss"), "hide")):
+                owner_button(label, action, code, drawing, key=f"{action}-waiting-{drawing.id}")
+
+
+def tiles(drawings, per_row, scale):
+    """Each drawing in a bordered cell, ``per_row`` to a row, its 28x28 drawn ``scale`` times as
+    large; yields each drawing while inside its cell, so what the caller draws goes under it."""
+    for row_start in range(0, len(drawings), per_row):
+        row = drawings[row_start : row_start + per_row]
+        for column, drawing in zip(st.columns(per_row), row, strict=False):
+            with column.container(border=True):
+                st.image(enlarge(drawing.image.astype(np.float32) / 255, scale=scale), width=28 * scale)
+                yield drawing
+
+
+def owner_button(label, action, code, drawing, key):
+    """Hide, reveal: a small button the store checks the owner for."""
+    st.button(label, key=key, on_click=owner_action, args=(action, code, session_id(), drawing.id), type="tertiary")
 
 
 def tile_verdict(drawing):

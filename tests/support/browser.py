@@ -114,6 +114,18 @@ def wait_until_healthy(url, server, timeout):
 
 
 @contextlib.contextmanager
+def app_and_browser(folder, extra_env=None):
+    """The app on a loopback port and Chromium, for a module's browser tests: yields (url,
+    browser); afterwards, the server's log must hold no traceback."""
+    environment = {"DIGITS_RUNS_DIR": str(folder / "runs"), "DIGITS_DATA_DIR": str(folder / "data")}
+    log = folder / "streamlit.log"
+    with streamlit_server(log, extra_env={**environment, **(extra_env or {})}) as (url, _), chromium() as browser:
+        yield url, browser
+    text = log.read_text()
+    assert "Traceback" not in text, text[-3000:]
+
+
+@contextlib.contextmanager
 def chromium():
     from playwright.sync_api import sync_playwright
 
