@@ -1,7 +1,5 @@
 """A phone's Join page through AppTest: what a refused send and a failing database look like."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -13,15 +11,11 @@ PHONE_CANVAS = "canvas-300x300-"  # + the number of clears
 
 
 @pytest.fixture
-def room(tmp_path, monkeypatch):
+def room(room_database, monkeypatch):
     """A room in a fresh database, with a rate limit of one drawing a minute; its code."""
-    url = f"sqlite:///{tmp_path / 'rooms.sqlite3'}"
-    monkeypatch.setenv("DIGITS_ROOM_DATABASE_URL", url)
     monkeypatch.setenv("DIGITS_ROOM_RATE_COUNT", "1")
     monkeypatch.setenv("DIGITS_ROOM_RATE_SECONDS", "60")
-    monkeypatch.setenv("DIGITS_RUNS_DIR", str(tmp_path / "runs"))
-    monkeypatch.setenv("MNIST_PATH", str(Path(APP).parent / "model" / "mnist_sample.npz"))
-    return RoomStore(url).open_room("the presenter's session")
+    return RoomStore(room_database).open_room("the presenter's session")
 
 
 def phone(code):

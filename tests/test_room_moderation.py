@@ -2,8 +2,6 @@
 told the presenter decides; the owner's wall holds it in a waiting strip until "Show"; the
 "Approve before showing" switch holds every new drawing. The store's own rules: tests/test_rooms.py."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,13 +17,9 @@ WAITS_FOR_THE_PRESENTER = "Sent to the presenter, who sees it first and decides 
 
 
 @pytest.fixture
-def room(tmp_path, monkeypatch):
+def room(room_database):
     """A room in a fresh database; its code."""
-    url = f"sqlite:///{tmp_path / 'rooms.sqlite3'}"
-    monkeypatch.setenv("DIGITS_ROOM_DATABASE_URL", url)
-    monkeypatch.setenv("DIGITS_RUNS_DIR", str(tmp_path / "runs"))
-    monkeypatch.setenv("MNIST_PATH", str(Path(APP).parent / "model" / "mnist_sample.npz"))
-    return RoomStore(url).open_room(PRESENTER)
+    return RoomStore(room_database).open_room(PRESENTER)
 
 
 def phone(code):

@@ -4,7 +4,6 @@ doubtful); below it the tiles stay, with Hide. The store's queries: tests/test_r
 
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -12,18 +11,13 @@ import pytest
 from PIL import Image
 
 from model.rooms.store import RoomStore
-from tests.test_pages import APP
 from tests.test_room_moderation import PRESENTER, labels, wall
 from ui.room_overview import MOSAIC_COLUMNS, OVERVIEW_AFTER, mosaic_png
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'rooms.sqlite3'}"
-    monkeypatch.setenv("DIGITS_ROOM_DATABASE_URL", url)
-    monkeypatch.setenv("DIGITS_RUNS_DIR", str(tmp_path / "runs"))
-    monkeypatch.setenv("MNIST_PATH", str(Path(APP).parent / "model" / "mnist_sample.npz"))
-    made = RoomStore(url)
+def store(room_database):
+    made = RoomStore(room_database)
     yield made
     made.engine.dispose()
 
