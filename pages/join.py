@@ -3,14 +3,14 @@ draw, send, say if it was right."""
 
 import streamlit as st
 
-from model.language import N_, _
+from model.language import _
 from model.rooms.errors import RoomError, RoomNotFound
 from model.rooms.values import normalised_code
 from ui.canvas import clear_canvas, drawing_canvas
 from ui.entry import enter_through_the_app
 from ui.reading import read, show_answer_line
 from ui.resources import active_predictor, room_store
-from ui.room_views import count_a_miss, may_try_a_code, send_drawing, show_correction
+from ui.room_views import TOO_MANY_TRIES, count_a_miss, may_try_a_code, send_drawing, show_correction
 from ui.session import JOIN_FLASH, phone_id, take_flash
 
 enter_through_the_app()
@@ -58,9 +58,6 @@ def draw_for_the_room(code):
             width="stretch",
         )
     show_correction(code)
-
-
-TOO_MANY_TRIES = N_("Too many room codes tried from here: wait a minute, then try again.")
 
 
 def join_by_code():

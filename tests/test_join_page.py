@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from model.hosting.per_address import PerAddress
 from model.rooms.store import RoomStore
 from tests.support.drawings import render, strokes_in_box
 from tests.test_pages import APP, assert_no_server_paths, canvas_state, page_texts
@@ -88,7 +89,7 @@ def test_one_address_opens_only_so_many_rooms_an_hour(room, monkeypatch):
     import ui.room_views
 
     monkeypatch.setenv("DIGITS_ROOM_OPENS_PER_HOUR", "2")
-    monkeypatch.setattr(ui.room_views, "rooms_opened", ui.room_views.PerAddress(3600))  # this test's own count
+    monkeypatch.setattr(ui.room_views, "rooms_opened", PerAddress(3600))  # this test's own count
     monkeypatch.setattr(ui.room_views, "visitor_address", lambda: "203.0.113.7")  # a visitor, not this machine
     app = AppTest.from_file(APP, default_timeout=120)
     app.switch_page("pages/present.py")
@@ -109,7 +110,7 @@ def test_one_address_may_miss_only_so_many_codes_a_minute(room, monkeypatch):
     import ui.room_views
 
     monkeypatch.setenv("DIGITS_ROOM_CODE_MISSES_PER_MINUTE", "2")
-    monkeypatch.setattr(ui.room_views, "code_misses", ui.room_views.PerAddress(60))
+    monkeypatch.setattr(ui.room_views, "code_misses", PerAddress(60))
     monkeypatch.setattr(ui.room_views, "visitor_address", lambda: "203.0.113.8")
     wrong = "WXYZ2345" if room != "WXYZ2345" else "WXYZ2346"
     for _ in range(2):

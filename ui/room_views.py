@@ -10,17 +10,15 @@ import dataclasses
 import html
 import io
 import os
-import threading
-import time
 import urllib.parse
-from collections import OrderedDict, deque
 
 import segno
 import streamlit as st
 from streamlit import net_util
 
+from model.hosting.per_address import PerAddress
 from model.hosting.settings import room_limits
-from model.language import _, ngettext
+from model.language import N_, _, ngettext
 from model.rooms.database import retried
 from model.rooms.errors import RoomError
 from model.rooms.values import readable_code
@@ -39,47 +37,12 @@ from ui.session import (
     take_flash,
 )
 
-ADDRESSES_KEPT = 10_000  # per limit, the most recent; kept per server process
-
 
 def visitor_address() -> str | None:
     """The visitor's IP address; None on this machine itself (a presenter on their own laptop),
     whom no per-address limit holds back."""
     address = st.context.ip_address
     return address if isinstance(address, str) and address else None
-
-
-class PerAddress:
-    """Events per visitor's address in the last ``seconds`` (a room opened, a code missed)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._events: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str, now: float) -> deque[float]:
-        events = self._events.setdefault(address, deque(maxlen=1000))
-        self._events.move_to_end(address)
-        while events and events[0] <= now - self.seconds:
-            events.popleft()
-        while len(self._events) > ADDRESSES_KEPT:
-            self._events.popitem(last=False)
-        return events
-
-    def allows(self, allowed: int) -> bool:
-        address = visitor_address()
-        if address is None:
-            return True
-        with self._lock:
-            return len(self._recent(address, time.monotonic())) < allowed
-
-    def count(self) -> None:
-        address = visitor_address()
-        if address is None:
-            return
-        with self._lock:
-            now = time.monotonic()
-            self._recent(address, now).append(now)
 
 
 # Room codes an address may miss a minute (typed or in a link; DIGITS_ROOM_CODE_MISSES_PER_MINUTE,
@@ -90,15 +53,16 @@ code_misses = PerAddress(60)
 # minutes, and the server holds 200 at most, all presenters together. Behind HAProxy on the same
 # machine the address is the visitor's (X-Forwarded-For, which uvicorn trusts from 127.0.0.1).
 rooms_opened = PerAddress(3600)
+TOO_MANY_TRIES = N_("Too many room codes tried from here: wait a minute, then try again.")
 
 
 def may_try_a_code() -> bool:
     """False once this visitor's address has missed too many codes in the last minute."""
-    return code_misses.allows(room_limits().code_misses_per_minute)
+    return code_misses.allows(room_limits().code_misses_per_minute, visitor_address())
 
 
 def count_a_miss() -> None:
-    code_misses.count()
+    code_misses.count(visitor_address())
 
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
@@ -106,7 +70,7 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
 
 @dataclasses.dataclass(frozen=True)
 class JoinAddress:
-    link: str  # the app's address with ?room=CODE
+    link: str  # the phone page of the room: the app's address and /phone/CODE (ui/phone_routes.py)
     note: str | None = None  # what the wall says about it, when phones may not reach it as given
 
 
@@ -118,27 +82,27 @@ def join_address(
     http://localhost:8501 on the laptop) is this machine's network address instead, as Streamlit
     prints it ("Network URL"), since no phone can reach the laptop's localhost. The link holds
     the room and nothing else (no ``lang``): a phone speaks its own browser's language."""
-    query = urllib.parse.urlencode({"room": code})
+    path = f"phone/{urllib.parse.quote(code)}"
     if public_url:
-        return JoinAddress(f"{public_url.rstrip('/')}/?{query}")
+        return JoinAddress(f"{public_url.rstrip('/')}/{path}")
     parts = urllib.parse.urlsplit(browser_url or "http://localhost:8501/")
     host = (parts.hostname or "").lower()
     if host not in LOOPBACK_HOSTS and not host.startswith("127."):
-        return JoinAddress(f"{parts.scheme}://{parts.netloc}/?{query}")
+        return JoinAddress(f"{parts.scheme}://{parts.netloc}/{path}")
     port = f":{parts.port}" if parts.port else ""
     if listening_on and listening_on not in ("0.0.0.0", "::"):
         note = _(
             "This server listens only on {address}: phones cannot reach it. Start it with "
             "--server.address 0.0.0.0 (or set DIGITS_PUBLIC_URL) to let the audience join."
         ).format(address=listening_on)
-        return JoinAddress(f"{parts.scheme}://{parts.netloc}/?{query}", note)
+        return JoinAddress(f"{parts.scheme}://{parts.netloc}/{path}", note)
     if not network_ip or network_ip.startswith("127."):
         note = _("This computer has no network address: phones cannot reach it. Join a network, then reopen the room.")
-        return JoinAddress(f"{parts.scheme}://{parts.netloc}/?{query}", note)
+        return JoinAddress(f"{parts.scheme}://{parts.netloc}/{path}", note)
     note = _(
         "Phones join through this computer's network address ({address}): they must be on the same network."
     ).format(address=network_ip)
-    return JoinAddress(f"{parts.scheme}://{network_ip}{port}/?{query}", note)
+    return JoinAddress(f"{parts.scheme}://{network_ip}{port}/{path}", note)
 
 
 def join_link_here(code):
@@ -160,7 +124,7 @@ def qr_png(text):
 
 def open_room():
     allowed = room_limits().opens_per_address_hour
-    if not rooms_opened.allows(allowed):
+    if not rooms_opened.allows(allowed, visitor_address()):
         message = ngettext(
             "{count} room was opened from here in the last hour: please wait before opening another",
             "{count} rooms were opened from here in the last hour: please wait before opening another",
@@ -174,7 +138,7 @@ def open_room():
     except RoomError as refusal:
         flash(ROOM_FLASH, str(refusal))
         return
-    rooms_opened.count()
+    rooms_opened.count(visitor_address())
 
 
 def presenter_room(dark):
@@ -199,7 +163,7 @@ def presenter_room(dark):
         # A third of a projector's height and more: read from the back row.
         st.image(qr_png(address.link), caption=_("Scan to draw"), width="stretch")
         typed_at = urllib.parse.urlsplit(address.link)
-        where = _("or go to <b>{address}</b> and type").format(address=html.escape(f"{typed_at.netloc}/join"))
+        where = _("or go to <b>{address}</b> and type").format(address=html.escape(f"{typed_at.netloc}/phone"))
         st.html(f'<div class="join-code"><span>{where}</span><strong>{html.escape(readable_code(code))}</strong></div>')
         st.caption(_("Link to share: {link}").format(link=address.link))
         if address.note:
