@@ -42,11 +42,11 @@ from sqlalchemy import func, select
 
 from bench.capacity import one_digit, open_canvas
 from bench.common import percentile_ms, print_json, print_table
-from bench.replicas import haproxy_balancer
 from model.data import load_mnist
 from model.rooms.database import drawings
 from model.rooms.store import RoomStore
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server
+from tests.support.haproxy import haproxy_balancer
 
 PRESENTER = "bench-presenter-session"
 WALL_COUNTS = """() => {
@@ -325,7 +325,7 @@ def run(phones: int, drawings_each: int, join_seconds: float, replicas: int, see
         environment = {
             "DIGITS_DATA_DIR": str(scratch / "data"),
             "DIGITS_RUNS_DIR": str(scratch / "runs"),
-            # Every phone of the hall behind one address: the benchmark's phones all come from here.
+            # A room holds 2,000 drawings by default: a larger hall needs more.
             "DIGITS_ROOM_MAX_DRAWINGS": str(max(2000, phones * drawings_each)),
         }
         with servers(replicas, scratch, environment) as (url, pids, database):
@@ -341,8 +341,9 @@ def run(phones: int, drawings_each: int, join_seconds: float, replicas: int, see
 
 
 def print_report(result: dict) -> None:
-    rows = [[name, value] for name, value in result.items()]
-    print_table(f"A lecture hall: {result['phones']} phones, {result['replicas']} replica(s)", ["measure", "value"], rows)
+    rows = [[name, round(value) if isinstance(value, float) else value] for name, value in result.items()]
+    title = f"A lecture hall: {result['phones']} phones, {result['replicas']} replica(s)"
+    print_table(title, ["measure", "value"], rows)
 
 
 def main() -> None:

@@ -18,8 +18,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -30,52 +28,17 @@ from bench.common import percentile_ms, print_json, print_table
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    ROOT,
     follow_training,
-    free_port,
     mouse_actions,
     press_clear_async,
-    stop_process,
     streamlit_server,
-    wait_until_healthy,
 )
 from tests.support.drawings import strokes_in_box
+from tests.support.haproxy import REPLICAS, haproxy_balancer
 
-HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
-REPLICAS = ("replica1", "replica2")  # the server names and cookie values in deploy/haproxy.cfg
 ANSWER_MS = 120_000
 TRAINING_S = 900
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def haproxy_program():
-    program = shutil.which("haproxy") or "/usr/sbin/haproxy"  # /usr/sbin is not on every PATH
-    if not Path(program).exists():
-        raise SystemExit("haproxy is not installed: apt-get install -y haproxy")
-    return program
-
-
-@contextlib.contextmanager
-def haproxy_balancer(log_path, replica_ports, start_timeout=30):
-    """Yield the balancer's base URL, HAProxy running in front of the replicas; stop it afterwards."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "DIGITS_FRONTEND_ADDRESS": "127.0.0.1",
-        "DIGITS_FRONTEND_PORT": str(port),
-        "DIGITS_REPLICA_1_PORT": str(replica_ports[0]),
-        "DIGITS_REPLICA_2_PORT": str(replica_ports[1]),
-    }
-    with open(log_path, "w") as log:
-        balancer = subprocess.Popen(
-            [haproxy_program(), "-f", str(HAPROXY_CONFIG), "-db"], stdout=log, stderr=subprocess.STDOUT, env=environment
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_healthy(url, balancer, start_timeout)  # /_stcore/health answered through it
-            yield url
-        finally:
-            stop_process(balancer)
 
 
 def cpu_seconds(pid):

@@ -1,15 +1,18 @@
 """Join: a phone's view of an audience room (the link ?room=CODE, or /join and the code typed):
 draw, send, say if it was right."""
 
+import logging
+
 import streamlit as st
 
 from model.language import _
+from model.recognition.predictor import ModelLoadError
 from model.rooms.errors import RoomError, RoomNotFound
 from model.rooms.values import normalised_code
 from ui.canvas import clear_canvas, drawing_canvas
 from ui.entry import enter_through_the_app
 from ui.reading import read, show_answer_line
-from ui.resources import active_predictor, room_store
+from ui.resources import room_predictor, room_store
 from ui.room_views import TOO_MANY_TRIES, count_a_miss, may_try_a_code, send_drawing, show_correction
 from ui.session import JOIN_FLASH, phone_id, take_flash
 
@@ -26,7 +29,13 @@ def send_and_clear(code, image, prediction):
 @st.fragment
 def draw_for_the_room(code):
     drawing = drawing_canvas(PHONE_CANVAS, PHONE_CANVAS, pen_width=22)
-    reading = read(active_predictor(), drawing)
+    try:
+        predictor = room_predictor(code)
+    except ModelLoadError:  # the reason names a server path: the log has it
+        logging.getLogger(__name__).warning("the phones' model cannot be loaded", exc_info=True)
+        st.error(_("The network is unavailable: try again in a minute."))
+        return
+    reading = read(predictor, drawing)
     if (message := take_flash(JOIN_FLASH)) is not None:
         st.warning(message)
     if reading.is_empty:

@@ -57,20 +57,18 @@ def test_the_wall_speaks_chinese_and_each_phone_its_own_language(server):
     wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()  # an English browser
     wall.goto(f"{url}/present?lang=zh&view=audience")
     wall.get_by_role("button", name=chinese("Open a room")).click(timeout=60_000)
-    link = wall.get_by_text(re.compile(r"\?room=")).first
+    link = wall.get_by_text(re.compile(r"/phone/")).first
     expect(link).to_be_visible(timeout=30_000)
     address = link.inner_text().strip()
     assert "lang=" not in address  # the wall's language stays on the wall
-    code = re.search(r"room=([A-Za-z0-9_-]+)", address).group(1)
+    code = re.search(r"/phone/([A-Z0-9]+)", address).group(1)
 
     english, simplified_chinese = ("Send to the wall", "Yes"), (chinese("Send to the wall"), chinese("Yes"))
     for locale, (send, yes) in (("en-US", english), ("zh-CN", simplified_chinese)):
         phone = browser.new_context(locale=locale, **PHONE).new_page()
-        phone.goto(f"{url}/?room={code}")
-        canvas = phone.locator("canvas.upper-canvas").first
-        expect(canvas).to_be_visible(timeout=60_000)
-        canvas.scroll_into_view_if_needed()
-        touch_strokes(phone, strokes_in_box(7, 40, 30, 220))
+        phone.goto(f"{url}/phone/{code}")
+        expect(phone.locator("#canvas")).to_be_visible(timeout=60_000)
+        touch_strokes(phone, strokes_in_box(7, 40, 30, 220), canvas="#canvas")
         phone.get_by_role("button", name=send).click(timeout=30_000)
         # Sent: the phone asks, in its own language, whether the network read it right.
         expect(phone.get_by_role("button", name=yes, exact=True)).to_be_visible(timeout=30_000)

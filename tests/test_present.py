@@ -81,12 +81,18 @@ def test_the_projector_at_1400_by_900_in_a_dark_room(server):
 
 
 def phone_draws(page, digit):
-    canvas = page.locator("canvas.upper-canvas").first
-    expect(canvas).to_be_visible(timeout=60_000)
-    canvas.scroll_into_view_if_needed()
-    touch_strokes(page, strokes_in_box(digit, 40, 30, 220))
-    page.get_by_role("button", name="Send to the wall").click(timeout=30_000)
+    """Draw with a finger on the phone page (/phone/CODE) and send; returns the drawing's id."""
+    expect(page.locator("#canvas")).to_be_visible(timeout=60_000)
+    touch_strokes(page, strokes_in_box(digit, 40, 30, 220), canvas="#canvas")
+    with page.expect_response(lambda response: response.url.endswith("/drawings")) as sent:
+        page.get_by_role("button", name="Send to the wall").click(timeout=30_000)
     expect(page.get_by_text(re.compile("The network read a"))).to_be_visible(timeout=30_000)
+    return sent.value.json()["id"]
+
+
+CORRECT = """([path, digit]) => fetch(path, {method: "POST", body: JSON.stringify({label: digit}),
+    headers: {"Content-Type": "application/json", "X-Phone": localStorage.getItem("digits-phone")}})
+    .then(response => response.status)"""
 
 
 def metric(page, label):
@@ -98,20 +104,29 @@ def test_phones_join_a_room_and_the_wall_shows_their_drawings(server):
     presenter = open_present(browser, url)
     presenter.get_by_text("Audience room").click()
     presenter.get_by_role("button", name="Open a room").click()
-    link = presenter.get_by_text(re.compile(r"\?room=")).first
+    link = presenter.get_by_text(re.compile(r"/phone/")).first
     expect(link).to_be_visible(timeout=30_000)
-    code = re.search(r"room=([A-Za-z0-9_-]+)", link.inner_text()).group(1)
+    code = re.search(r"/phone/([A-Z0-9]+)", link.inner_text()).group(1)
 
     phones = [browser.new_context(**PHONE).new_page() for _ in range(3)]
+    sent = []
     for phone, digit in zip(phones, (7, 3, 1), strict=False):
-        phone.goto(f"{url}/?room={code}")
-        phone_draws(phone, digit)
+        phone.goto(f"{url}/phone/{code}")
+        sent.append(phone_draws(phone, digit))
     expect(metric(presenter, "Drawings")).to_have_text("3", timeout=10_000)
 
-    phones[0].get_by_role("button", name="Yes").click()  # confirms its reading
+    # Nothing a phone sends reaches another phone's drawing: not even by hand-made requests.
+    label_path = f"/phone/{code}/drawings/{sent[0]}/label"
+    assert phones[1].evaluate(CORRECT, [label_path, 2]) == 409
+    phones[0].reload()  # a reload keeps who the phone is (its browser keeps it): still its own drawing
+    expect(phones[0].locator("#canvas")).to_be_visible(timeout=30_000)
+    assert phones[0].evaluate(CORRECT, [label_path, 7]) == 200
     expect(metric(presenter, "Room accuracy")).to_have_text("100%", timeout=10_000)
-    phones[1].get_by_role("radiogroup", name="No, it was").get_by_role("radio", name="8").click()  # "No, it was an 8"
+    phones[1].get_by_role("button", name="8", exact=True).click()  # "No, it was an 8"
+    expect(phones[1].get_by_text("Thanks! Counted as an 8.")).to_be_visible(timeout=10_000)
     expect(metric(presenter, "Room accuracy")).to_have_text("50%", timeout=10_000)
+    phones[2].get_by_role("button", name="Yes").click()  # confirms its reading
+    expect(phones[2].get_by_text("Thanks! Counted as a 1.")).to_be_visible(timeout=10_000)
 
     presenter.get_by_role("button", name="Hide").first.click()
     expect(metric(presenter, "Drawings")).to_have_text("2", timeout=10_000)
@@ -143,14 +158,14 @@ def test_on_a_laptop_the_qr_code_points_at_its_network_address_which_phones_reac
         presenter = open_present(browser, url.replace("127.0.0.1", "localhost"))
         presenter.get_by_text("Audience room").click()
         presenter.get_by_role("button", name="Open a room").click()
-        link = presenter.get_by_text(re.compile(r"\?room=")).first
+        link = presenter.get_by_text(re.compile(r"/phone/")).first
         expect(link).to_contain_text(f"http://{network_ip}:", timeout=30_000)
         expect(presenter.get_by_text(f"network address ({network_ip})")).to_be_visible()
-        address = re.search(r"(http://\S+?)/\?room=(\S+)", link.inner_text())
+        address = re.search(r"(http://\S+?)/phone/(\S+)", link.inner_text())
         with urllib.request.urlopen(f"{address.group(1)}/_stcore/health", timeout=10) as response:
             assert response.status == 200  # reachable at that address, not only on loopback
         phone = browser.new_context(**PHONE).new_page()
-        phone.goto(f"{address.group(1)}/?room={address.group(2)}")
+        phone.goto(f"{address.group(1)}/phone/{address.group(2)}")
         phone_draws(phone, 4)
         expect(metric(presenter, "Drawings")).to_have_text("1", timeout=30_000)
         phone.context.close()
@@ -181,8 +196,9 @@ def test_a_phone_joins_by_typing_the_code_the_wall_shows_in_big_letters(server):
     assert qr.bounding_box()["height"] >= PROJECTOR["height"] / 3, qr.bounding_box()
     code = shown.inner_text()
 
+    short_address = re.search(r"go to (\S+/phone) and type", presenter.locator(".join-code").inner_text()).group(1)
     phone = browser.new_context(**PHONE).new_page()
-    phone.goto(f"{url}/join")
+    phone.goto(f"http://{short_address}")
     field = phone.get_by_label("The room's code, as the wall shows it")
     field.fill("ABCD-0000")  # no room's code has a 0
     phone.get_by_role("button", name="Join").click()
@@ -202,4 +218,7 @@ def test_a_forged_room_code_is_refused_plainly(server):
     page.goto(f"{url}/?room=' OR 1=1 --")
     expect(page.get_by_text("No room with that code")).to_be_visible(timeout=60_000)
     expect(page.locator("canvas.upper-canvas")).to_have_count(0)
+    page.goto(f"{url}/phone/' OR 1=1 --")  # the phone page refuses it just as plainly
+    expect(page.get_by_text("A room's code is 8 letters and digits")).to_be_visible(timeout=30_000)
+    expect(page.locator("#canvas")).to_have_count(0)
     page.context.close()

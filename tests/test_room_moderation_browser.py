@@ -37,16 +37,15 @@ def test_a_refused_drawing_waits_folded_on_the_owners_wall_until_shown(server):
     url, browser = server
     presenter = open_wall(browser, url)
     presenter.get_by_role("button", name="Open a room").click()
-    link = presenter.get_by_text(re.compile(r"\?room=")).first
+    link = presenter.get_by_text(re.compile(r"/phone/")).first
     expect(link).to_be_visible(timeout=30_000)
-    code = re.search(r"room=([A-Za-z0-9_-]+)", link.inner_text()).group(1)
+    code = re.search(r"/phone/([A-Z0-9]+)", link.inner_text()).group(1)
 
     phone = browser.new_context(**PHONE).new_page()
-    phone.goto(f"{url}/?room={code}")
-    canvas = phone.locator("canvas.upper-canvas").first
-    expect(canvas).to_be_visible(timeout=60_000)
-    canvas.scroll_into_view_if_needed()
-    touch_strokes(phone, GRID)
+    phone.goto(f"{url}/phone/{code}")
+    expect(phone.locator("#canvas")).to_be_visible(timeout=60_000)
+    touch_strokes(phone, GRID, canvas="#canvas")
+    phone.get_by_role("button", name="Send to the wall").click(timeout=30_000)
     expect(phone.get_by_text("That does not look like a digit")).to_be_visible(timeout=30_000)
     phone.get_by_role("button", name="Send anyway").click(timeout=30_000)
     expect(phone.get_by_text("Sent to the presenter, who sees it first")).to_be_visible(timeout=30_000)

@@ -838,7 +838,7 @@ def test_room_limits_come_from_the_environment(monkeypatch, tmp_path):
     ):
         monkeypatch.delenv(name, raising=False)
     default = room_limits()
-    assert (default.ttl_minutes, default.max_drawings, default.rate_count, default.rate_seconds) == (120, 500, 10, 30)
+    assert (default.ttl_minutes, default.max_drawings, default.rate_count, default.rate_seconds) == (120, 2000, 10, 30)
     assert default.database_url.endswith("/data/rooms.sqlite3") and default.database_url.startswith("sqlite:///")
     monkeypatch.setenv("DIGITS_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DIGITS_ROOM_MAX_DRAWINGS", "50")

@@ -17,7 +17,7 @@ from model.rooms.database import retried
 from model.rooms.errors import RateLimited, RoomError, RoomNotFound
 from model.storage import SHIPPED_MODEL_PATH
 from ui.reading import read, with_article
-from ui.resources import kept_predictor, modified_time, room_store
+from ui.resources import kept_predictor, modified_time, room_predictor, room_store
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +27,8 @@ MAX_SIDE_PIXELS = 1200  # a PNG that says it is larger is refused before it is d
 def warm_up_in_background() -> None:
     """Load the phones' network now, in a thread: the first phone of a fresh server would
     otherwise wait for TensorFlow (about 9 s here)."""
-    threading.Thread(target=_phones_predictor, name="warm-up-phones-model", daemon=True).start()
-
-
-def _phones_predictor():
-    return kept_predictor(str(SHIPPED_MODEL_PATH), modified_time(SHIPPED_MODEL_PATH))
+    shipped = (str(SHIPPED_MODEL_PATH), modified_time(SHIPPED_MODEL_PATH))
+    threading.Thread(target=kept_predictor, args=shipped, name="warm-up-phones-model", daemon=True).start()
 
 
 def answer(payload: dict, status_code: int = 200, retry_after: int | None = None) -> JSONResponse:
@@ -66,7 +63,7 @@ def sent_answer(code: str, phone: str, send_key: str, body: bytes, anyway: bool)
     if drawing is None:
         return answer({"status": "not sent", "message": _("That is not a drawing from this page.")}, 400)
     try:
-        predictor = _phones_predictor()
+        predictor = room_predictor(code)
     except ModelLoadError:
         log.warning("the phones' model cannot be loaded", exc_info=True)
         return answer({"status": "not sent", "message": _("The network is unavailable: try again in a minute.")}, 503)

@@ -17,8 +17,9 @@ from model.hosting.memory import give_back_freed_memory
 from model.hosting.settings import limits, raise_open_file_limit, room_limits
 from model.language import _
 from model.recognition.predictor import ModelLoadError, Predictor
+from model.rooms.errors import RoomError
 from model.rooms.store import RoomStore
-from model.storage import runs_dir
+from model.storage import SHIPPED_MODEL_PATH, runs_dir
 from ui.session import active_model_path
 from ui.shared import kept_for_everyone
 
@@ -93,6 +94,22 @@ def active_predictor():
         logging.getLogger(__name__).warning("cannot load the active model", exc_info=True)
         st.error(_("This model cannot be used: its file is missing or damaged. Choose another model in the sidebar."))
         return None
+
+
+def room_predictor(code: str) -> Predictor:
+    """The network a room's phones read with: the one the room was taught, while the presenter
+    chose it and its file is still there (retention may have removed it); else the shipped one.
+    ModelLoadError only when the shipped model itself cannot be loaded."""
+    try:
+        path = room_store().room_model(code)
+    except RoomError:
+        path = None
+    if path and os.path.isfile(path):
+        try:
+            return kept_predictor(path, modified_time(path))
+        except ModelLoadError:
+            logging.getLogger(__name__).warning("a room's taught model cannot be loaded", exc_info=True)
+    return kept_predictor(str(SHIPPED_MODEL_PATH), modified_time(SHIPPED_MODEL_PATH))
 
 
 _memory_keeper_started = threading.Event()

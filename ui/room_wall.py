@@ -15,6 +15,7 @@ from model.rooms.errors import RoomError
 from model.rooms.values import npz_bytes
 from ui.resources import room_store
 from ui.room_overview import EXTREMES, MOSAIC_TILES, OVERVIEW_AFTER, overview
+from ui.room_teach import teach_button, teaching_status
 from ui.session import OWN_ROOM, PRESENT_DARK, ROOM_FLASH, flash, session_id
 
 WALL_TILES = 24
@@ -66,6 +67,7 @@ def presenter_controls(code):
         on_click="ignore",
         icon=":material/download:",
     )
+    teach_button(code)
     st.button(
         _("Close the room"), on_click=owner_action, args=("close", code, session_id()), icon=":material/door_front:"
     )
@@ -93,6 +95,8 @@ def wall(code, owner):
         delta_arrow="off",
     )
     counts[2].metric(_("Room"), _("closed") if info.closed else _("open"))
+    if owner:
+        teaching_status(code)
     if owner and info.waiting:
         waiting_strip(code, info.waiting)
     if found is not None:

@@ -27,6 +27,7 @@ SAVED_DRAWINGS = "saved_drawings"  # canvas size -> its strokes, kept across pag
 CANVAS_PREFIX = "canvas-"  # the canvases' own widget keys
 RESTORE_PREFIX = "restore-"  # canvas key -> the strokes it was (re)mounted with
 OWN_ROOM = "room_code"  # the code of the audience room this session opened
+TEACH_RUN = "room_teach_run"  # {"code", "run"}: the run teaching the network this session's room
 LAST_SENT = "last_sent"  # a phone's last drawing sent to the wall: its id, reading and label
 GALLERY_SEED = "gallery_seed"  # 0: the test set in its own order; else the shuffle's seed
 PRESENT_DARK = "present_dark"  # the Present page's "Dark room" toggle

@@ -25,6 +25,9 @@ from model.hosting.reasons import Reason
 from model.language import N_
 
 PARENT_GONE_EXIT_CODE = 70
+# The architecture a run names when it teaches a trained model an audience room's drawings
+# (model/making/teach.py) instead of training a network from the start.
+TEACH = "teach"
 
 
 def failure_sentence(error: BaseException) -> str:
@@ -72,13 +75,19 @@ def main(messages_fd: int) -> None:
 
         data = load_from_source(data_source)
         deadline = time.monotonic() + max_seconds if max_seconds else None
-        result = train(
-            architecture,
-            data,
-            on_progress=lambda progress: send("progress", progress),
-            should_stop=lambda: stop_requested.is_set() or (deadline is not None and time.monotonic() > deadline),
-            **train_options,
-        )
+
+        def on_progress(progress):
+            send("progress", progress)
+
+        def should_stop():
+            return stop_requested.is_set() or (deadline is not None and time.monotonic() > deadline)
+
+        if architecture == TEACH:  # an audience room's drawings taught to a trained model
+            from model.making.teach import teach
+
+            result = teach(data, on_progress=on_progress, should_stop=should_stop, **train_options)
+        else:
+            result = train(architecture, data, on_progress=on_progress, should_stop=should_stop, **train_options)
         save_model(result.model, result.card, save_to)
         send("finished", result.card)
     except Exception as error:  # reported on the page and in the log; never a silent failure

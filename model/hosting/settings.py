@@ -97,7 +97,7 @@ def room_limits():
     default_url = "sqlite:///" + os.path.join(os.path.abspath(data_dir), "rooms.sqlite3")
     return RoomLimits(
         ttl_minutes=_positive("DIGITS_ROOM_TTL_MINUTES", 120.0),
-        max_drawings=_positive("DIGITS_ROOM_MAX_DRAWINGS", 500, int),
+        max_drawings=_positive("DIGITS_ROOM_MAX_DRAWINGS", 2000, int),
         max_open_rooms=_positive("DIGITS_ROOM_MAX_OPEN", 200, int),
         rate_count=_positive("DIGITS_ROOM_RATE_COUNT", 10, int),
         rate_seconds=_positive("DIGITS_ROOM_RATE_SECONDS", 30.0),

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 15_000
 CODE_LENGTH = 12  # the column's width: today's codes have 8 characters (values.CODE_CHARACTERS)
 HASH_LENGTH = 64  # hex SHA-256
+MODEL_PATH_LENGTH = 1000
 
 metadata = MetaData()
 
@@ -63,6 +64,8 @@ rooms = Table(
     Column("cleared_through", Integer, nullable=False),  # the wall shows drawings with a larger id
     # Moderation: while on, new drawings wait for the presenter (model/rooms/moderation.py).
     Column("approve_first", Boolean, nullable=False, server_default=false()),
+    # The model file the room's phones read with; NULL: the shipped one (model/rooms/teaching.py).
+    Column("model", String(MODEL_PATH_LENGTH), nullable=True),
 )
 
 drawings = Table(

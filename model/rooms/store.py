@@ -48,6 +48,7 @@ from model.rooms.errors import (
 from model.rooms.moderation import Moderation
 from model.rooms.overview import Overview
 from model.rooms.rows import is_owner, on_wall, one_drawing, owned_room_row, refuse_if_closed, room_row, waiting
+from model.rooms.teaching import Teaching
 from model.rooms.values import (
     Drawing,
     RoomInfo,
@@ -66,7 +67,7 @@ log = logging.getLogger(__name__)
 CLOSED_ROOM_MINUTES = 10  # a closed room's wall stays this long, then it is purged
 
 
-class RoomStore(Moderation, Overview):
+class RoomStore(Moderation, Overview, Teaching):
     """Rooms in one database; every method is one transaction, safe across threads and processes."""
 
     def __init__(
@@ -115,16 +116,10 @@ class RoomStore(Moderation, Overview):
             held = cast(int, connection.scalar(select(func.count()).where(*waiting(row))))
         expired = row.expires <= self.clock()
         return RoomInfo(
-            row.code,
-            row.created,
-            row.expires,
-            row.closed or expired,
-            expired,
-            shown,
-            stored,
-            self.limits.max_drawings,
-            held,
-            row.approve_first,
+            *(row.code, row.created, row.expires, row.closed or expired, expired),
+            *(shown, stored, self.limits.max_drawings, held),
+            approve_first=row.approve_first,
+            model=row.model,
         )
 
     def is_owner(self, code: str, session: str) -> bool:

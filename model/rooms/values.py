@@ -49,6 +49,7 @@ class RoomInfo:
     max_drawings: int
     waiting: int = 0  # drawings since the last clear that wait for the presenter (not dismissed)
     approve_first: bool = False  # new drawings wait for the presenter before they go on the wall
+    model: str | None = None  # the model file the room's phones read with; None: the shipped one
 
 
 @dataclasses.dataclass(frozen=True)

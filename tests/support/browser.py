@@ -210,10 +210,11 @@ def clear_canvas(page, timeout_ms=30_000):
     expect(readings).to_have_count(0, timeout=timeout_ms)
 
 
-def touch_strokes(page, strokes, steps=4):
+def touch_strokes(page, strokes, steps=4, canvas="canvas.upper-canvas"):
     """Replay strokes with a finger: touch events through Chromium's DevTools protocol
-    (Input.dispatchTouchEvent), as a phone's touch screen sends them. Needs a has_touch context."""
-    box = page.locator("canvas.upper-canvas").first.bounding_box()
+    (Input.dispatchTouchEvent), as a phone's touch screen sends them. Needs a has_touch context.
+    ``canvas``: the Streamlit canvas by default; ``"#canvas"`` on the phone page (/phone/CODE)."""
+    box = page.locator(canvas).first.bounding_box()
     session = page.context.new_cdp_session(page)
     try:
         for stroke in strokes:
