@@ -65,7 +65,7 @@ def test_phones_of_a_killed_replica_go_on_with_the_other_and_nothing_stored_is_l
             assert set(served_by) == set(REPLICAS)  # round robin: both replicas have phones
 
             first_answers = [
-                send(phone, code, token, "first", canvas_png(7)) for phone, token in zip(phones, tokens, strict=True)
+                send(phone, code, token, "first-drawing", canvas_png(7)) for phone, token in zip(phones, tokens, strict=True)
             ]
             assert [answer["status"] for answer in first_answers] == ["sent"] * PHONES
 
@@ -73,7 +73,7 @@ def test_phones_of_a_killed_replica_go_on_with_the_other_and_nothing_stored_is_l
             first.wait()
             later = [
                 send(phone, code, token, key, canvas_png(digit))
-                for key, digit in (("second", 3), ("third", 1))
+                for key, digit in (("second-drawing", 3), ("third-drawing", 1))
                 for phone, token in zip(phones, tokens, strict=True)
             ]
             assert [answer["status"] for answer in later] == ["sent"] * (2 * PHONES)
