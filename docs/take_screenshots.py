@@ -155,21 +155,21 @@ def phone_and_present(browser, url):
     presenter.goto(f"{url}/present")
     presenter.get_by_text("Audience room").click()
     presenter.get_by_role("button", name="Open a room").click()
-    link = presenter.get_by_text(re.compile(r"\?room=")).first
+    link = presenter.get_by_text(re.compile(r"/phone/")).first
     expect(link).to_be_visible(timeout=30_000)
-    code = re.search(r"room=([A-Za-z0-9_-]+)", link.inner_text()).group(1)
+    code = re.search(r"/phone/([A-Z0-9]+)", link.inner_text()).group(1)
     for index, digit in enumerate([7, 3, 1, 0, 2, 6, 4, 9, 5, 8, 7, 2]):
         phone = browser.new_context(**PHONE).new_page()
-        phone.goto(f"{url}/?room={code}")
-        canvas = phone.locator("canvas.upper-canvas").first
-        expect(canvas).to_be_visible(timeout=60_000)
-        canvas.scroll_into_view_if_needed()
-        touch_strokes(phone, strokes_in_box(digit, 40, 30, 220))
+        phone.goto(f"{url}/phone/{code}")
+        expect(phone.locator("#canvas")).to_be_visible(timeout=60_000)
+        touch_strokes(phone, strokes_in_box(digit, 40, 30, 220), canvas="#canvas")
         if index == 0:
             expect(phone.get_by_role("button", name="Send to the wall")).to_be_visible(timeout=30_000)
             phone.screenshot(path=OUT / "phone-join.png")
         phone.get_by_role("button", name="Send to the wall").click()
         expect(phone.get_by_text(re.compile("The network read a"))).to_be_visible(timeout=30_000)
+        if index == 0:
+            phone.screenshot(path=OUT / "phone-sent.png")
         if index % 3 == 0:
             phone.get_by_role("button", name="Yes").click()
             expect(phone.get_by_text("Thanks!")).to_be_visible(timeout=30_000)
@@ -192,7 +192,7 @@ def phone_and_present(browser, url):
     presenter.context.close()
 
     phone = browser.new_context(**PHONE).new_page()  # no QR code at hand: the address and the code typed
-    phone.goto(f"{url}/join")
+    phone.goto(f"{url}/phone")
     phone.get_by_label("The room's code, as the wall shows it").fill(code.lower())
     phone.screenshot(path=OUT / "phone-join-code.png")
     phone.context.close()

@@ -65,17 +65,15 @@ def present_and_room(browser, url):
 
     page.get_by_text(chinese("Audience room")).click()
     page.get_by_role("button", name=chinese("Open a room")).click()
-    link = page.get_by_text(re.compile(r"\?room=")).first
+    link = page.get_by_text(re.compile(r"/phone/")).first
     expect(link).to_be_visible(timeout=30_000)
-    code = re.search(r"room=([A-Za-z0-9_-]+)", link.inner_text()).group(1)
+    code = re.search(r"/phone/([A-Z0-9]+)", link.inner_text()).group(1)
     send = chinese("Send to the wall")
     for index, digit in enumerate([7, 3, 1, 0, 2, 6]):
         phone = browser.new_context(locale="zh-CN", **PHONE).new_page()
-        phone.goto(f"{url}/?room={code}")
-        canvas = phone.locator("canvas.upper-canvas").first
-        expect(canvas).to_be_visible(timeout=60_000)
-        canvas.scroll_into_view_if_needed()
-        touch_strokes(phone, strokes_in_box(digit, 40, 30, 220))
+        phone.goto(f"{url}/phone/{code}")
+        expect(phone.locator("#canvas")).to_be_visible(timeout=60_000)
+        touch_strokes(phone, strokes_in_box(digit, 40, 30, 220), canvas="#canvas")
         phone.get_by_role("button", name=send).click()
         expect(phone.get_by_role("button", name=chinese("Yes"))).to_be_visible(timeout=30_000)
         if index == 0:
