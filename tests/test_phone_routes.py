@@ -184,3 +184,20 @@ def test_a_phone_reads_its_own_language(client, room):
     sent = send(client, room, digit_png(2), **headers).json()
     assert re.search(r"[\u4e00-\u9fff]", sent["question"]) and "The network" not in sent["question"]
     assert "<title>Draw for the room</title>" in client.get(f"/phone/{room}").text  # English by default
+
+
+def test_sends_to_a_wrong_code_count_as_missed_codes_and_are_never_read(client, room, monkeypatch):
+    monkeypatch.setenv("DIGITS_ROOM_CODE_MISSES_PER_MINUTE", "2")
+    wrong = "WXYZ2345" if room != "WXYZ2345" else "WXYZ2346"
+    for key in ("guess-number-1", "guess-number-2"):
+        guessed = send(client, wrong, digit_png(1), key=key)
+        assert guessed.status_code == 404 and "No room with that code" in guessed.json()["message"]
+    refused = send(client, room, digit_png(1), key="guess-number-3")
+    assert refused.status_code == 429 and "Too many room codes" in refused.json()["message"]
+    assert RoomStore(None).room(room).stored == 0
+
+
+def test_a_closed_room_takes_no_more_drawings(client, room):
+    RoomStore(None).close(room, "presenter-session")
+    response = send(client, room, digit_png(5))
+    assert response.status_code == 410 and "This room is closed" in response.json()["message"]

@@ -192,7 +192,18 @@ async def send(request: Request) -> Response:
         if body is None:
             return answer({"status": "not sent", "message": _("That is not a drawing from this page.")}, 413)
     anyway = request.headers.get("x-send-anyway") == "1"
-    return await run_in_threadpool(_in_language, language, sent_answer, code, phone, send_key, body, anyway)
+    return await run_in_threadpool(
+        _in_language, language, send_to_an_open_room, request, code, phone, send_key, body, anyway
+    )
+
+
+def send_to_an_open_room(request: Request, code: str, phone: str, send_key: str, body: bytes, anyway: bool) -> Response:
+    """The room first (a missed code counts against the address, as on the join page), then the
+    network: a guesser's sends cost no reading."""
+    found, why, status = find_open_room(code, request)
+    if found is None:
+        return answer({"status": "not sent", "message": why}, status)
+    return sent_answer(found, phone, send_key, body, anyway)
 
 
 async def label(request: Request) -> Response:
