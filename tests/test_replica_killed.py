@@ -64,9 +64,8 @@ def test_phones_of_a_killed_replica_go_on_with_the_other_and_nothing_stored_is_l
             served_by = [phone.cookies.get("SERVERID") for phone in phones]
             assert set(served_by) == set(REPLICAS)  # round robin: both replicas have phones
 
-            first_answers = [
-                send(phone, code, token, "first-drawing", canvas_png(7)) for phone, token in zip(phones, tokens, strict=True)
-            ]
+            pairs = list(zip(phones, tokens, strict=True))
+            first_answers = [send(phone, code, token, "first-drawing", canvas_png(7)) for phone, token in pairs]
             assert [answer["status"] for answer in first_answers] == ["sent"] * PHONES
 
             first.kill()  # no goodbye: a crashed machine
@@ -74,7 +73,7 @@ def test_phones_of_a_killed_replica_go_on_with_the_other_and_nothing_stored_is_l
             later = [
                 send(phone, code, token, key, canvas_png(digit))
                 for key, digit in (("second-drawing", 3), ("third-drawing", 1))
-                for phone, token in zip(phones, tokens, strict=True)
+                for phone, token in pairs
             ]
             assert [answer["status"] for answer in later] == ["sent"] * (2 * PHONES)
             assert {phone.cookies.get("SERVERID") for phone in phones} == {"replica2"}
