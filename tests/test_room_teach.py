@@ -8,20 +8,11 @@ import pytest
 
 from model.making.teach import MIN_CONFIRMED, split_room
 from model.rooms.store import RoomStore
+from tests.support.rooms import a_room, confirmed_drawings
 from tests.test_room_moderation import PRESENTER, button, wall
-from tests.test_teach import a_room
 from ui.resources import room_predictor
 
 pytestmark = pytest.mark.slow
-
-
-def confirmed_drawings(store: RoomStore, code: str, count: int) -> None:
-    """``count`` drawings sent by phones and confirmed with their true digit."""
-    images, labels = a_room(count)
-    for number, (image, label) in enumerate(zip(images, labels, strict=True)):
-        phone = f"phone-{number}"
-        drawing = store.add_drawing(code, phone, image, int(label), 0.9)
-        store.correct(code, phone, drawing, int(label))
 
 
 def metric(app, starts_with):

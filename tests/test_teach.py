@@ -10,14 +10,7 @@ from model.making.teach import MIN_CONFIRMED, split_room, teach
 from model.metrics import accuracy
 from model.recognition.predictor import Predictor
 from model.storage import SHIPPED_MODEL_PATH, save_model
-
-
-def a_room(count: int = 90, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """A room whose hands MNIST lacks: the sample's training digits turned a quarter turn, each
-    confirmed with its true digit by its phone."""
-    data = load_sample()
-    chosen = np.random.default_rng(seed).choice(len(data.x_train), size=count, replace=False)
-    return np.rot90(data.x_train[chosen], k=1, axes=(1, 2)).copy(), data.y_train[chosen].astype(np.int64)
+from tests.support.rooms import a_room
 
 
 def test_a_third_of_each_digit_is_kept_out_of_the_teaching_the_same_way_each_time():
