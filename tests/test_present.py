@@ -139,6 +139,8 @@ def test_phones_join_a_room_and_the_wall_shows_their_drawings(server):
     expect(intruder.get_by_role("button", name="Close the room")).to_have_count(0)
 
     presenter.get_by_role("button", name="Close the room").click()
+    # Closed once the presenter's page offers a new room; the phone asks only then.
+    expect(presenter.get_by_role("button", name="Open a room")).to_be_visible(timeout=30_000)
     phones[2].reload()
     expect(phones[2].get_by_text("This room is closed")).to_be_visible(timeout=30_000)
     for page in (presenter, intruder, *phones):
