@@ -2,8 +2,10 @@
 
 import numpy as np
 
-from model.data import load_sample
+from model.data import as_floats, load_sample
+from model.recognition.predictor import Predictor
 from model.rooms.store import RoomStore
+from model.storage import SHIPPED_MODEL_PATH
 
 
 def a_room(count: int = 90, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -15,9 +17,12 @@ def a_room(count: int = 90, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
 
 
 def confirmed_drawings(store: RoomStore, code: str, count: int) -> None:
-    """``count`` drawings of ``a_room`` sent by as many phones and confirmed with their true digit."""
+    """``count`` drawings of ``a_room`` sent by as many phones with the shipped network's reading,
+    each then confirmed or corrected with its true digit."""
     images, labels = a_room(count)
-    for number, (image, label) in enumerate(zip(images, labels, strict=True)):
+    probabilities = Predictor.load(SHIPPED_MODEL_PATH).predict_probabilities(as_floats(images))
+    for number, (image, label, read) in enumerate(zip(images, labels, probabilities, strict=True)):
         phone = f"phone-{number}"
-        drawing = store.add_drawing(code, phone, image, int(label), 0.9)
+        digit = int(read.argmax())
+        drawing = store.add_drawing(code, phone, image, digit, float(read[digit]))
         store.correct(code, phone, drawing, int(label))
