@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from bench.common import machine, print_json, print_table
-from bench.feature_scores import ALLOWED, figures_of, wild_pictures
+from bench.common import machine, print_json
+from bench.feature_scores import ALLOWED, add_wild_arguments, figures_of, print_rules, wild_pictures
 from model.data import as_floats, load_mnist
 from model.making.gate import calibration_digits
 from model.recognition.predictor import Predictor
@@ -104,27 +104,13 @@ def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=80, help="pictures per non-digit family")
-    parser.add_argument("--digits", type=int, default=200, help="pictures per digit family")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--json", action="store_true")
+    add_wild_arguments(parser)
     arguments = parser.parse_args()
     result = measure(arguments.count, arguments.digits, arguments.seed)
     if arguments.json:
         print_json({"machine": machine(), **result})
         return
-    measures = [key for key in next(iter(result.values())) if key != "families"]
-    print_table(
-        "The shipped checks, and with a score of the reading under nudges",
-        ["rule", *measures],
-        [[rule, *(f"{figures[key]:.2%}" for key in measures)] for rule, figures in result.items()],
-    )
-    families = list(next(iter(result.values()))["families"])
-    print_table(
-        "Wild non-digits refused, by family",
-        ["family", *result],
-        [[name, *(f"{figures['families'][name]:.1%}" for figures in result.values())] for name in families],
-    )
+    print_rules("The shipped checks, and with a score of the reading under nudges", result)
 
 
 if __name__ == "__main__":

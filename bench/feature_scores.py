@@ -157,20 +157,19 @@ def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def add_wild_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every wild-family score benchmark takes: how many pictures, the seed, --json."""
     parser.add_argument("--count", type=int, default=80, help="pictures per non-digit family")
     parser.add_argument("--digits", type=int, default=200, help="pictures per digit family")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json", action="store_true")
-    arguments = parser.parse_args()
-    result = measure(arguments.count, arguments.digits, arguments.seed)
-    if arguments.json:
-        print_json({"machine": machine(), **result})
-        return
+
+
+def print_rules(title: str, result: dict[str, dict[str, Any]]) -> None:
+    """Rules' ``figures_of`` as two tables: the headline figures, then each wild family's refusals."""
     measures = [key for key in next(iter(result.values())) if key != "families"]
     print_table(
-        "The gate, and the gate with a score on the digit networks' features",
+        title,
         ["rule", *measures],
         [[rule, *(f"{figures[key]:.2%}" for key in measures)] for rule, figures in result.items()],
     )
@@ -180,6 +179,17 @@ def main() -> None:
         ["family", *result],
         [[name, *(f"{figures['families'][name]:.1%}" for figures in result.values())] for name in families],
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_wild_arguments(parser)
+    arguments = parser.parse_args()
+    result = measure(arguments.count, arguments.digits, arguments.seed)
+    if arguments.json:
+        print_json({"machine": machine(), **result})
+        return
+    print_rules("The gate, and the gate with a score on the digit networks' features", result)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import machine, print_json, print_table
-from bench.feature_scores import wild_pictures
+from bench.feature_scores import add_wild_arguments, wild_pictures
 from model.data import as_floats, load_mnist
 from model.making.gate import VALIDATION_DIGITS, calibration_digits
 from model.recognition.gate import shipped_gate
@@ -56,10 +56,7 @@ def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=80, help="pictures per non-digit family")
-    parser.add_argument("--digits", type=int, default=200, help="pictures per digit family")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--json", action="store_true")
+    add_wild_arguments(parser)
     arguments = parser.parse_args()
     result = measure(arguments.count, arguments.digits, arguments.seed)
     if arguments.json:

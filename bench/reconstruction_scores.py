@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import machine, print_json, print_table
-from bench.feature_scores import figures_of, wild_pictures
+from bench.feature_scores import add_wild_arguments, figures_of, wild_pictures
 from model.data import MnistData, as_floats, load_mnist
 from model.making.gate import VALIDATION_DIGITS, calibration_digits
 from model.recognition.predictor import Predictor
@@ -143,13 +143,10 @@ def measure(count: int, digit_count: int, seed: int, path: Path, code: int, epoc
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=80, help="pictures per non-digit family")
-    parser.add_argument("--digits", type=int, default=200, help="pictures per digit family")
-    parser.add_argument("--seed", type=int, default=2026)
+    add_wild_arguments(parser)
     parser.add_argument("--code", type=int, default=32, help="numbers in the autoencoder's bottleneck")
     parser.add_argument("--epochs", type=int, default=5, help="epochs when the autoencoder is trained")
     parser.add_argument("--autoencoder", type=Path, default=AUTOENCODER_PATH, help="trained here when missing")
-    parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
     started = time.perf_counter()
     measured = measure(
