@@ -43,6 +43,7 @@ from sqlalchemy import func, select
 from bench.capacity import one_digit, open_canvas
 from bench.common import percentile_ms, print_json, print_table
 from model.data import load_mnist
+from model.hosting.memory import process_tree, process_tree_mb
 from model.rooms.database import drawings
 from model.rooms.store import RoomStore
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server
@@ -77,22 +78,6 @@ def canvas_pngs(count: int, seed: int) -> list[tuple[int, bytes]]:
     return pngs
 
 
-def process_tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    tree, waiting = [], [root]
-    while waiting:
-        pid = waiting.pop()
-        tree.append(pid)
-        waiting.extend(children.get(pid, []))
-    return tree
-
-
 def cpu_seconds(pids: list[int]) -> float:
     total = 0.0
     for pid in pids:
@@ -102,20 +87,9 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def resident_mb(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
-    return total
-
-
 async def sample_memory(roots: list[int], peak: dict, stop: asyncio.Event) -> None:
     while not stop.is_set():
-        pids = [pid for root in roots for pid in process_tree(root)]
-        peak["mb"] = max(peak.get("mb", 0.0), resident_mb(pids))
+        peak["mb"] = max(peak.get("mb", 0.0), sum(process_tree_mb(root) or 0.0 for root in roots))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.25)
 

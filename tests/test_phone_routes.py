@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -33,8 +33,6 @@ def digit_png(digit: int) -> bytes:
 def blob_png() -> bytes:
     """A filled disc with a ring round it: ink, but no digit."""
     image = Image.new("RGBA", (300, 300), (0, 0, 0, 255))
-    from PIL import ImageDraw
-
     draw = ImageDraw.Draw(image)
     draw.ellipse((40, 40, 260, 260), outline=(255, 255, 255, 255), width=22)
     draw.ellipse((110, 110, 190, 190), fill=(255, 255, 255, 255))

@@ -31,7 +31,7 @@ from model.hosting.settings import room_limits
 from model.language import _, preferred_language, using
 from model.rooms.database import retried
 from model.rooms.errors import RoomError, RoomNotFound
-from model.rooms.values import normalised_code, readable_code
+from model.rooms.values import RoomInfo, normalised_code, readable_code
 from ui import room_views
 from ui.phone_sends import answer, labelled, sent_answer
 from ui.resources import room_store
@@ -84,8 +84,8 @@ def join_form(message: str = "", typed: str = "") -> str:
 {error}"""
 
 
-def find_open_room(code: str | None, request: Request) -> tuple[str | None, str, int]:
-    """(the stored code, "", 200) for an open room, else (None, why in words, an HTTP status).
+def find_open_room(code: str | None, request: Request) -> tuple[RoomInfo | None, str, int]:
+    """(the room, "", 200) for an open room, else (None, why in words, an HTTP status).
     Every code that names no room counts against the visitor's address."""
     address = address_of(request)
     if not room_views.code_misses.allows(room_limits().code_misses_per_minute, address):
@@ -103,7 +103,7 @@ def find_open_room(code: str | None, request: Request) -> tuple[str | None, str,
         return None, str(refusal), 503
     if room.closed:
         return None, _("This room is closed: thank you for drawing!"), 410
-    return room.code, "", 200
+    return room, "", 200
 
 
 async def join_page(request: Request) -> Response:
@@ -112,10 +112,10 @@ async def join_page(request: Request) -> Response:
     with using(language):
         if typed is None:
             return page(language, _("Join a room"), join_form())
-        code, why, status = await run_in_threadpool(_in_language, language, find_open_room, typed, request)
-        if code is None:
+        room, why, status = await run_in_threadpool(_in_language, language, find_open_room, typed, request)
+        if room is None:
             return page(language, _("Join a room"), join_form(why, typed[:16]), status)
-    return RedirectResponse(f"/phone/{code}", status_code=303)
+    return RedirectResponse(f"/phone/{room.code}", status_code=303)
 
 
 def _in_language(language, function, *arguments):
@@ -139,11 +139,12 @@ def phone_texts() -> dict[str, str]:
 async def room_page(request: Request) -> Response:
     language = language_of(request)
     with using(language):
-        code, why, status = await run_in_threadpool(
+        room, why, status = await run_in_threadpool(
             _in_language, language, find_open_room, request.path_params["code"], request
         )
-        if code is None:
+        if room is None:
             return page(language, _("Join a room"), join_form(why), status)
+        code = room.code
         settings = {"code": code, "canvas": PHONE_CANVAS, "pen": PEN_WIDTH, "text": phone_texts()}
         # JSON inside <script>: "</" escaped so no text can close the element.
         script_data = json.dumps(settings, ensure_ascii=False).replace("</", "<\\/")
@@ -200,10 +201,10 @@ async def send(request: Request) -> Response:
 def send_to_an_open_room(request: Request, code: str, phone: str, send_key: str, body: bytes, anyway: bool) -> Response:
     """The room first (a missed code counts against the address, as on the join page), then the
     network: a guesser's sends cost no reading."""
-    found, why, status = find_open_room(code, request)
-    if found is None:
+    room, why, status = find_open_room(code, request)
+    if room is None:
         return answer({"status": "not sent", "message": why}, status)
-    return sent_answer(found, phone, send_key, body, anyway)
+    return sent_answer(room, phone, send_key, body, anyway)
 
 
 async def label(request: Request) -> Response:

@@ -15,9 +15,10 @@ from model.language import _
 from model.recognition.predictor import ModelLoadError
 from model.rooms.database import retried
 from model.rooms.errors import RateLimited, RoomError, RoomNotFound
+from model.rooms.values import RoomInfo
 from model.storage import SHIPPED_MODEL_PATH
 from ui.reading import read, with_article
-from ui.resources import kept_predictor, modified_time, room_predictor, room_store
+from ui.resources import kept_predictor, modified_time, predictor_for_room_model, room_store
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,14 @@ def decoded_drawing(body: bytes) -> np.ndarray | None:
         return None
 
 
-def sent_answer(code: str, phone: str, send_key: str, body: bytes, anyway: bool) -> JSONResponse:
+def sent_answer(room: RoomInfo, phone: str, send_key: str, body: bytes, anyway: bool) -> JSONResponse:
+    """Read the drawing with the room's network and store it in the open ``room`` (read just before)."""
+    code = room.code
     drawing = decoded_drawing(body)
     if drawing is None:
         return answer({"status": "not sent", "message": _("That is not a drawing from this page.")}, 400)
     try:
-        predictor = room_predictor(code)
+        predictor = predictor_for_room_model(room.model)
     except ModelLoadError:
         log.warning("the phones' model cannot be loaded", exc_info=True)
         return answer({"status": "not sent", "message": _("The network is unavailable: try again in a minute.")}, 503)

@@ -97,13 +97,18 @@ def active_predictor():
 
 
 def room_predictor(code: str) -> Predictor:
-    """The network a room's phones read with: the one the room was taught, while the presenter
-    chose it and its file is still there (retention may have removed it); else the shipped one.
-    ModelLoadError only when the shipped model itself cannot be loaded."""
+    """The network a room's phones read with (``predictor_for_room_model`` of the room's choice)."""
     try:
         path = room_store().room_model(code)
     except RoomError:
         path = None
+    return predictor_for_room_model(path)
+
+
+def predictor_for_room_model(path: str | None) -> Predictor:
+    """The room's taught model at ``path``, while it is chosen and its file is still there
+    (retention may have removed it); else the shipped one. ModelLoadError only when the shipped
+    model itself cannot be loaded."""
     if path and os.path.isfile(path):
         try:
             return kept_predictor(path, modified_time(path))

@@ -16,13 +16,18 @@ def process_tree_mb(pid):
     """Resident MB of ``pid`` and its descendants, or None where /proc is not available."""
     if not (PROC / str(pid) / "status").exists():
         return None
+    return sum(resident_mb(member) or 0.0 for member in process_tree(pid))
+
+
+def process_tree(pid):
+    """``pid`` and the ids of all its descendants, from /proc."""
     children = _children_by_parent()
-    total, pending = 0.0, [pid]
+    tree, pending = [], [pid]
     while pending:
         current = pending.pop()
-        total += resident_mb(current) or 0.0
+        tree.append(current)
         pending.extend(children.get(current, ()))
-    return total
+    return tree
 
 
 def resident_mb(pid):
