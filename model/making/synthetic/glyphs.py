@@ -127,7 +127,7 @@ def glyph(rng: np.random.Generator) -> Image.Image:
     """One character of another script or a symbol, in one of the fonts, slanted, turned and inked
     with a thinner or thicker pen."""
     characters = usable_characters()
-    font = _font(GLYPH_FONTS[int(rng.integers(len(GLYPH_FONTS)))], int(rng.integers(140, 230)))
+    font = glyph_font(GLYPH_FONTS[int(rng.integers(len(GLYPH_FONTS)))], int(rng.integers(140, 230)))
     image = Image.new("L", (SIZE, SIZE), 0)
     ImageDraw.Draw(image).text(
         (SIZE / 2, SIZE / 2), characters[int(rng.integers(len(characters)))], fill=255, font=font, anchor="mm"
@@ -136,7 +136,8 @@ def glyph(rng: np.random.Generator) -> Image.Image:
 
 
 @functools.lru_cache(maxsize=64)
-def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
+def glyph_font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    """One of the fonts matplotlib ships, at ``size`` pixels (loaded once)."""
     return ImageFont.truetype(str(FONT_DIR / name), size)
 
 

@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from model.making.synthetic.doodles import doodle
 from model.making.synthetic.glyphs import glyph
 from model.making.synthetic.strokes import FONT_DIR, SIZE, arc, draw_stroke, slant_and_turn, vary_pen
+from model.making.synthetic.written_glyphs import written_glyph
 from model.recognition.preprocess import preprocess
 from model.recognition.refusal import NoDigitError
 
@@ -101,6 +102,7 @@ KINDS = (
     "letter or symbol",
     "written letter or symbol",
     "glyph",
+    "written glyph",
     "doodle",
     "scribble",
     "shape",
@@ -122,6 +124,7 @@ def negative_pictures(count, seed=0, fonts=TRAINING_FONTS, written=TRAINING_WRIT
         "letter or symbol": lambda: character(rng, loaded),
         "written letter or symbol": lambda: written_character(rng, written),
         "glyph": lambda: glyph(rng),
+        "written glyph": lambda: written_glyph(rng),
         "doodle": lambda: doodle(rng),
         "scribble": lambda: scribble(rng),
         "shape": lambda: shape(rng),
