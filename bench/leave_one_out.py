@@ -27,7 +27,7 @@ from model.recognition.preprocess import preprocess
 from model.recognition.refusal import NoDigitError
 
 NEAR = "near digits"
-DEFAULT_LEFT_OUT = ("doodle", "glyph", "written letter or symbol", "shape", NEAR)
+DEFAULT_LEFT_OUT = ("written glyph", "doodle", "glyph", "written letter or symbol", NEAR)
 
 
 def preprocessed(pictures: list[object]) -> tuple[np.ndarray, int]:

@@ -1,5 +1,7 @@
 """Characters of the glyph pool written with an uneven pen (the gate's "written glyph" kind)."""
 
+import unicodedata
+
 import numpy as np
 from scipy import ndimage
 
@@ -37,3 +39,16 @@ def test_written_glyphs_are_reproducible_varied_and_read_as_drawings():
     pictures = [picture for _, picture in negative_pictures(24, seed=4, kinds=("written glyph",))]
     assert len(pictures) == 24
     assert all(preprocess(picture).max() > 0.9 for picture in pictures[:6])
+
+
+def test_the_east_asian_list_holds_simple_characters_and_no_numeral_or_held_out_subject():
+    characters = written_glyphs.east_asian_characters()
+    assert len(characters) > 400
+    blocks = {unicodedata.name(c).split()[0] for c in characters}
+    assert {"HIRAGANA", "KATAKANA", "BOPOMOFO", "HANGUL", "CJK"} <= blocks, blocks
+    # Numerals name digits; trees, suns, people... are what the wild measure holds out.
+    for kept_out in written_glyphs.NUMERALS + written_glyphs.HELD_OUT_PICTOGRAPHS + "了フㄹ":
+        assert kept_out not in characters, kept_out
+    # Simple: every one's centre line is short (a many-stroke character is a blob at 28x28).
+    lengths = [written_glyphs.centre_line(c, 200, east_asian=True).sum() for c in characters[::25]]
+    assert max(lengths) <= written_glyphs.MAX_CENTRE_LINE

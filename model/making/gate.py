@@ -129,7 +129,7 @@ def train_gate(
 
     from model.making.augment import as_pen_strokes, make_augmenter, written_styles
     from model.making.synthetic.near_digits import near_digits
-    from model.making.synthetic.negatives import make_negatives
+    from model.making.synthetic.negatives import KINDS, make_negatives
     from model.making.synthetic.pieces import make_pieces
 
     keras.utils.set_random_seed(seed)
@@ -195,7 +195,7 @@ def train_gate(
         "number_pieces_trained_on": int(pieces),
         "near_digits_trained_on": int(near),
         "trunk": trunk,
-        "negative_kinds": list(kinds) if kinds else "all",
+        "negative_kinds": list(kinds or KINDS),
         "epochs": epochs,
     }
     return model, card
