@@ -16,15 +16,13 @@ on the wild families of ``bench/heldout/wild.py`` (never trained or calibrated o
 test digits. Nothing here learns from a non-digit.
 """
 
-import argparse
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from scipy import ndimage
 
-from bench.common import machine, print_json
-from bench.feature_scores import ALLOWED, add_wild_arguments, figures_of, print_rules, wild_pictures
+from bench.feature_scores import ALLOWED, figures_of, measured_from_arguments, print_rules, wild_pictures
 from model.data import as_floats, load_mnist
 from model.making.gate import calibration_digits
 from model.recognition.predictor import Predictor
@@ -103,14 +101,9 @@ def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_wild_arguments(parser)
-    arguments = parser.parse_args()
-    result = measure(arguments.count, arguments.digits, arguments.seed)
-    if arguments.json:
-        print_json({"machine": machine(), **result})
-        return
-    print_rules("The shipped checks, and with a score of the reading under nudges", result)
+    result = measured_from_arguments(__doc__, measure)
+    if result is not None:
+        print_rules("The shipped checks, and with a score of the reading under nudges", result)
 
 
 if __name__ == "__main__":

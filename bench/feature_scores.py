@@ -14,6 +14,7 @@ on) and MNIST's test digits.
 """
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -165,6 +166,21 @@ def add_wild_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true")
 
 
+def measured_from_arguments(
+    description: str | None, measure: Callable[[int, int, int], dict[str, Any]]
+) -> dict[str, Any] | None:
+    """Parses ``add_wild_arguments``' options, runs ``measure(count, digits, seed)``, and prints
+    its result as JSON (then None) when --json asks; otherwise returns it to print as tables."""
+    parser = argparse.ArgumentParser(description=description)
+    add_wild_arguments(parser)
+    arguments = parser.parse_args()
+    result = measure(arguments.count, arguments.digits, arguments.seed)
+    if arguments.json:
+        print_json({"machine": machine(), **result})
+        return None
+    return result
+
+
 def print_rules(title: str, result: dict[str, dict[str, Any]]) -> None:
     """Rules' ``figures_of`` as two tables: the headline figures, then each wild family's refusals."""
     measures = [key for key in next(iter(result.values())) if key != "families"]
@@ -182,14 +198,9 @@ def print_rules(title: str, result: dict[str, dict[str, Any]]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_wild_arguments(parser)
-    arguments = parser.parse_args()
-    result = measure(arguments.count, arguments.digits, arguments.seed)
-    if arguments.json:
-        print_json({"machine": machine(), **result})
-        return
-    print_rules("The gate, and the gate with a score on the digit networks' features", result)
+    result = measured_from_arguments(__doc__, measure)
+    if result is not None:
+        print_rules("The gate, and the gate with a score on the digit networks' features", result)
 
 
 if __name__ == "__main__":

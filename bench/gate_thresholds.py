@@ -9,13 +9,12 @@ be stricter for the others; if the wild digits fall with the wild non-digits, no
 part them and only a better gate can.
 """
 
-import argparse
 from typing import Any
 
 import numpy as np
 
-from bench.common import machine, print_json, print_table
-from bench.feature_scores import add_wild_arguments, wild_pictures
+from bench.common import print_table
+from bench.feature_scores import measured_from_arguments, wild_pictures
 from model.data import as_floats, load_mnist
 from model.making.gate import VALIDATION_DIGITS, calibration_digits
 from model.recognition.gate import shipped_gate
@@ -55,12 +54,8 @@ def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_wild_arguments(parser)
-    arguments = parser.parse_args()
-    result = measure(arguments.count, arguments.digits, arguments.seed)
-    if arguments.json:
-        print_json({"machine": machine(), **result})
+    result = measured_from_arguments(__doc__, measure)
+    if result is None:
         return
     print_table(
         f"The gate's calibration digits, by kind (shipped threshold {result['shipped threshold']:.4f})",

@@ -79,12 +79,17 @@ def candidate_characters() -> list[str]:
     return characters
 
 
-def drawn_character(text: str, font: ImageFont.FreeTypeFont) -> np.ndarray | None:
-    """``text`` in ``font``, preprocessed like a drawing; None where preprocessing finds no digit's ink."""
+def printed(text: str, font: ImageFont.FreeTypeFont) -> np.ndarray:
+    """(SIZE, SIZE) uint8: ``text`` in ``font``, white on black, centred."""
     image = Image.new("L", (SIZE, SIZE), 0)
     ImageDraw.Draw(image).text((SIZE / 2, SIZE / 2), text, fill=255, font=font, anchor="mm")
+    return np.asarray(image)
+
+
+def drawn_character(text: str, font: ImageFont.FreeTypeFont) -> np.ndarray | None:
+    """``text`` in ``font``, preprocessed like a drawing; None where preprocessing finds no digit's ink."""
     try:
-        return preprocess(image)
+        return preprocess(printed(text, font))
     except NoDigitError:
         return None
 

@@ -19,10 +19,17 @@ import functools
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageFont
 from scipy import ndimage
 
-from model.making.synthetic.glyphs import DIGIT_LIKENESS, GLYPH_FONTS, digit_likeness, glyph_font, usable_characters
+from model.making.synthetic.glyphs import (
+    DIGIT_LIKENESS,
+    GLYPH_FONTS,
+    digit_likeness,
+    glyph_font,
+    printed,
+    usable_characters,
+)
 from model.making.synthetic.strokes import SIZE, slant_and_turn
 from model.recognition.preprocess import preprocess
 from model.recognition.refusal import NoDigitError
@@ -47,13 +54,6 @@ def centre_line_of(ink: np.ndarray) -> np.ndarray:
     from skimage.morphology import skeletonize
 
     return np.asarray(skeletonize(ink))
-
-
-def printed(text: str, font: ImageFont.FreeTypeFont) -> np.ndarray:
-    """(SIZE, SIZE) uint8: ``text`` in ``font``, white on black, centred."""
-    image = Image.new("L", (SIZE, SIZE), 0)
-    ImageDraw.Draw(image).text((SIZE / 2, SIZE / 2), text, fill=255, font=font, anchor="mm")
-    return np.asarray(image)
 
 
 @functools.lru_cache(maxsize=64)
