@@ -7,6 +7,11 @@ MNIST's test digits, and the wild families of ``bench/heldout/wild.py`` (non-dig
 If one kind of calibration digit set the threshold alone, a threshold per kind of picture could
 be stricter for the others; if the wild digits fall with the wild non-digits, no threshold can
 part them and only a better gate can.
+
+It also measures what the gate was taught, kind by kind of ``negatives.py``: the first pictures
+of the stream its spatial member trained on (seed 0) and as many fresh ones (seed 99). A gate
+that lets through much of its own training pictures at the shipped threshold is held back by
+how it ranks digits against non-digits, not by how far those pictures are from what it saw.
 """
 
 from typing import Any
@@ -17,10 +22,31 @@ from bench.common import print_table
 from bench.feature_scores import measured_from_arguments, wild_pictures
 from model.data import as_floats, load_mnist
 from model.making.gate import VALIDATION_DIGITS, calibration_digits
-from model.recognition.gate import shipped_gate
+from model.making.synthetic.negatives import negative_pictures
+from model.recognition.gate import Gate, shipped_gate
+from model.recognition.preprocess import preprocess
+from model.recognition.refusal import NoDigitError
 
 KINDS = ("plain", "thicker by 3", "thicker by 5", "redrawn with an even pen", "small and blurred")
 THRESHOLDS = (0.1, 0.2, 0.3, 0.5, 0.7)
+TRAINING_SEED, FRESH_SEED = 0, 99  # the gate's training stream (model/making/gate.py), and a new one
+
+
+def taught(gate: Gate, count: int) -> dict[str, dict[str, float]]:
+    """Per kind of generated non-digit: the share refused of ``count`` pictures (all kinds in
+    turn) from the training stream and from a fresh one; preprocessing's own refusals count."""
+    shares: dict[str, dict[str, float]] = {}
+    for name, seed in (("training stream", TRAINING_SEED), ("fresh seed", FRESH_SEED)):
+        verdicts: dict[str, list[bool]] = {}
+        for kind, picture in negative_pictures(count, seed=seed):
+            try:
+                refused = bool(gate.refuses(preprocess(picture)[None])[0])
+            except NoDigitError:
+                refused = True
+            verdicts.setdefault(kind, []).append(refused)
+        for kind, kind_verdicts in verdicts.items():
+            shares.setdefault(kind, {})[name] = float(np.mean(kind_verdicts))
+    return shares
 
 
 def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
@@ -50,7 +76,12 @@ def measure(count: int, digit_count: int, seed: int) -> dict[str, Any]:
             "wild non-digits refused": float(refused[~is_digit].mean()),
             "wild digits refused": float(refused[is_digit].mean()),
         }
-    return {"shipped threshold": gate.threshold, "calibration kinds": kinds, "thresholds": sweep}
+    return {
+        "shipped threshold": gate.threshold,
+        "calibration kinds": kinds,
+        "thresholds": sweep,
+        "taught": taught(gate, 20 * count),
+    }
 
 
 def main() -> None:
@@ -70,6 +101,11 @@ def main() -> None:
         "What a threshold refuses",
         ["threshold", *measures],
         [[threshold, *(f"{row[key]:.2%}" for key in measures)] for threshold, row in result["thresholds"].items()],
+    )
+    print_table(
+        "What it was taught: generated non-digits refused at the shipped threshold",
+        ["kind", "training stream (seed 0)", "fresh seed (99)"],
+        [[kind, f"{row['training stream']:.1%}", f"{row['fresh seed']:.1%}"] for kind, row in result["taught"].items()],
     )
 
 
