@@ -20,12 +20,11 @@ import numpy as np
 
 from bench.common import print_table
 from bench.feature_scores import measured_from_arguments, wild_pictures
+from bench.leave_one_out import preprocessed, refused_share
 from model.data import as_floats, load_mnist
 from model.making.gate import VALIDATION_DIGITS, calibration_digits
 from model.making.synthetic.negatives import negative_pictures
 from model.recognition.gate import Gate, shipped_gate
-from model.recognition.preprocess import preprocess
-from model.recognition.refusal import NoDigitError
 
 KINDS = ("plain", "thicker by 3", "thicker by 5", "redrawn with an even pen", "small and blurred")
 THRESHOLDS = (0.1, 0.2, 0.3, 0.5, 0.7)
@@ -37,15 +36,11 @@ def taught(gate: Gate, count: int) -> dict[str, dict[str, float]]:
     turn) from the training stream and from a fresh one; preprocessing's own refusals count."""
     shares: dict[str, dict[str, float]] = {}
     for name, seed in (("training stream", TRAINING_SEED), ("fresh seed", FRESH_SEED)):
-        verdicts: dict[str, list[bool]] = {}
+        by_kind: dict[str, list[object]] = {}
         for kind, picture in negative_pictures(count, seed=seed):
-            try:
-                refused = bool(gate.refuses(preprocess(picture)[None])[0])
-            except NoDigitError:
-                refused = True
-            verdicts.setdefault(kind, []).append(refused)
-        for kind, kind_verdicts in verdicts.items():
-            shares.setdefault(kind, {})[name] = float(np.mean(kind_verdicts))
+            by_kind.setdefault(kind, []).append(picture)
+        for kind, pictures in by_kind.items():
+            shares.setdefault(kind, {})[name] = refused_share(gate, *preprocessed(pictures))
     return shares
 
 
