@@ -5,7 +5,8 @@ trained or calibrated on (its own doodles, letters, fonts, photos and pen). Fami
 "kind trained" are kinds the gate's training also draws, with other code; the rest are kinds
 no training generator makes, the honest figure for what a new kind of drawing gets. Each picture takes
 the whole path a drawing takes (preprocess, then the predictor with its gate and the familiarity
-check fitted for the model; ``--no-familiarity``: the gate alone):
+check fitted for the model, decided by their joint rule; ``--no-joint``: each check at its own
+threshold; ``--no-familiarity``: the gate alone):
 
 - a non-digit counts as refused when preprocessing, the gate or the familiarity says it holds no digit;
 - a digit counts as read when it is not refused and the digit is right (a refusal is a mistake).
@@ -14,6 +15,7 @@ Also MNIST's 10,000 test digits: how many the checks refuse (the digit side's fa
 """
 
 import argparse
+import dataclasses
 import time
 from pathlib import Path
 
@@ -66,9 +68,12 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=SHIPPED_MODEL_PATH, help="default: the shipped model")
     parser.add_argument("--gate", type=Path, default=GATE_PATH, help="default: the shipped gate")
     parser.add_argument("--no-familiarity", action="store_true", help="the gate alone, without the familiarity check")
+    parser.add_argument("--no-joint", action="store_true", help="each check at its own threshold, not the joint rule")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
-    familiarity = None if arguments.no_familiarity else Familiarity.load(arguments.model)
+    familiarity = None if arguments.no_familiarity else Familiarity.load(arguments.model, gate_path=arguments.gate)
+    if familiarity is not None and arguments.no_joint:
+        familiarity = dataclasses.replace(familiarity, joint=None)
     predictor = Predictor.load(arguments.model, gate=Gate.load(arguments.gate), familiarity=familiarity)
     started = time.perf_counter()
     families = measure(predictor, arguments.count, arguments.digits, arguments.seed)
@@ -97,7 +102,10 @@ def main() -> None:
     result = {
         "machine": machine(),
         "seconds": round(time.perf_counter() - started, 1),
-        "familiarity": "fitted for this model" if predictor.familiarity is not None else "none",
+        "familiarity": "none"
+        if predictor.familiarity is None
+        else "fitted for this model, "
+        + ("the joint rule decides" if predictor.familiarity.joint is not None else "each check at its own threshold"),
         "families": families,
         "summary": summary,
     }

@@ -212,6 +212,7 @@ def run_familiarity(arguments: argparse.Namespace) -> int:
     from model.data import load_mnist
     from model.making.familiarity import make_familiarity
     from model.recognition.familiarity import FAMILIARITY_PATH
+    from model.recognition.gate import GATE_PATH, shipped_gate
     from model.recognition.predictor import Predictor
 
     out = Path(arguments.out or FAMILIARITY_PATH)
@@ -220,7 +221,7 @@ def run_familiarity(arguments: argparse.Namespace) -> int:
             raise ValueError(f"--out must end in .npz, got {out}")
         data = load_mnist(arguments.data)
         predictor = Predictor.load(arguments.model)
-        familiarity = make_familiarity(predictor.model, arguments.model, data)
+        familiarity = make_familiarity(predictor.model, arguments.model, data, shipped_gate(), GATE_PATH)
     except ValueError as error:  # ModelLoadError is one
         return fail(error, 2)
     familiarity.save(out)
@@ -229,6 +230,11 @@ def run_familiarity(arguments: argparse.Namespace) -> int:
         f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): fitted on {card['fitted_digits']:,} digits, "
         f"threshold {familiarity.threshold:.1f}, refuses {card['calibration_refused']:.2%} of "
         f"{card['calibration_digits']:,} calibration digits"
+        + (
+            f"; the joint rule with {card['joint']['gate_file']} refuses {card['joint']['calibration_refused']:.2%}"
+            if familiarity.joint is not None
+            else "; no gate, so no joint rule"
+        )
     )
     return 0
 

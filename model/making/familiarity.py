@@ -5,9 +5,16 @@ Each digit's mean of the model's penultimate features and one covariance shared 
 fitted on MNIST's training digits but the last VALIDATION_DIGITS; its threshold refuses
 ALLOWED_REFUSALS of those held-back digits as people send them (the gate's calibration digits),
 so the two checks together refuse at most twice the gate's share of digits. No picture of a
-non-digit is used.
+non-digit is used for that.
+
+Given the gate, it also fits the joint rule (``model/recognition/joint.py``) that the app uses
+instead of the two thresholds: a logistic regression of the calibration digits against
+generated non-digits and near-digits (a stream the gate never trained on) weighs the gate's logit
+against the log of the distance; its threshold refuses as many calibration digits as the two
+checks together are allowed, 2 x ALLOWED_REFUSALS. Only the weights see non-digits.
 """
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +25,14 @@ from model.making.cards import created_now
 from model.making.gate import ALLOWED_REFUSALS, VALIDATION_DIGITS, calibration_digits
 from model.recognition.familiarity import Familiarity
 from model.recognition.features import features_reader
+from model.recognition.gate import Gate
+from model.recognition.joint import JointRule
 from model.storage import sha256_of_files
 
 SHRINKAGE = 1e-3  # of the covariance's mean variance, added to its diagonal: well-conditioned to invert
+# The joint rule's weights: fitted against this many generated non-digits and near-digits, from a
+# seed that is not the gate's training stream (seed 0).
+JOINT_NEGATIVES, JOINT_NEAR, JOINT_SEED = 8_000, 2_000, 3
 
 
 def fit_gaussians(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -37,14 +49,46 @@ def fit_gaussians(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray,
     return means.astype(np.float32), np.linalg.inv(covariance).astype(np.float32)
 
 
-def make_familiarity(keras_model: Any, model_path: Path | str, data: MnistData) -> Familiarity:
+def fit_joint_rule(
+    digits: tuple[np.ndarray, np.ndarray], others: tuple[np.ndarray, np.ndarray], refused_share: float
+) -> JointRule:
+    """The joint rule from (gate probability, distance) of digits and of pictures holding none:
+    weights from a logistic regression on (gate logit, log distance), both sides weighing the same;
+    the threshold under which ``refused_share`` of the digits fall."""
+    from sklearn.linear_model import LogisticRegression
+
+    scores = JointRule(1.0, 0.0, 0.0)  # its digit_scores is the gate's logit
+
+    def inputs(probability: np.ndarray, distances: np.ndarray) -> np.ndarray:
+        return np.column_stack([scores.digit_scores(probability, distances), np.log(np.maximum(distances, 1e-7))])
+
+    x = np.concatenate([inputs(*digits), inputs(*others)])
+    y = np.repeat([1, 0], [len(digits[0]), len(others[0])])
+    regression = LogisticRegression(class_weight="balanced", max_iter=1000).fit(x, y)
+    gate_weight, distance_weight = regression.coef_[0][0], -regression.coef_[0][1]
+    if gate_weight <= 0 or distance_weight <= 0:
+        raise ValueError(
+            f"the joint rule's weights came out {gate_weight:.3f} (gate) and {distance_weight:.3f} (distance): "
+            "a digit should score higher the surer the gate and the nearer the features"
+        )
+    unthresholded = JointRule(float(gate_weight), float(distance_weight), -np.inf)
+    threshold = float(np.quantile(unthresholded.digit_scores(*digits), refused_share))
+    return dataclasses.replace(unthresholded, threshold=threshold)
+
+
+def make_familiarity(
+    keras_model: Any, model_path: Path | str, data: MnistData, gate: Gate | None = None, gate_path: Path | None = None
+) -> Familiarity:
+    """The familiarity for the model file at ``model_path``; with ``gate`` (the file at
+    ``gate_path``), its joint rule too."""
     features_of = features_reader(keras_model)
     fitted = len(data.x_train) - VALIDATION_DIGITS
     if fitted < 1000:
         raise ValueError(f"the familiarity needs a full MNIST ({len(data.x_train):,} training digits given)")
     means, precision = fit_gaussians(features_of(as_floats(data.x_train[:fitted])), data.y_train[:fitted])
     unfitted = Familiarity(means, precision, threshold=np.inf, card={})
-    distances = unfitted.distances(features_of(calibration_digits(data)))
+    calibration = calibration_digits(data)
+    distances = unfitted.distances(features_of(calibration))
     threshold = float(np.quantile(distances, 1 - ALLOWED_REFUSALS))
     card = {
         "model_file": Path(model_path).name,
@@ -57,4 +101,30 @@ def make_familiarity(keras_model: Any, model_path: Path | str, data: MnistData) 
         "created": created_now(),
         "command": "python -m model familiarity",
     }
-    return Familiarity(means, precision, threshold, card)
+    joint = None
+    if gate is not None and gate_path is not None:
+        from model.making.synthetic.near_digits import near_digits
+        from model.making.synthetic.negatives import make_negatives
+
+        others = as_floats(
+            np.concatenate(
+                [
+                    make_negatives(JOINT_NEGATIVES, seed=JOINT_SEED),
+                    near_digits(data.x_train[:fitted], data.y_train[:fitted], JOINT_NEAR, seed=JOINT_SEED),
+                ]
+            )
+        )
+        calibration_gate = gate.digit_probability(calibration)
+        joint = fit_joint_rule(
+            (calibration_gate, distances),
+            (gate.digit_probability(others), unfitted.distances(features_of(others))),
+            2 * ALLOWED_REFUSALS,
+        )
+        card["joint"] = {
+            **joint.as_card(),
+            "gate_file": Path(gate_path).name,
+            "gate_sha256": sha256_of_files([Path(gate_path)]),
+            "fitted_against": {"non_digits": JOINT_NEGATIVES, "near_digits": JOINT_NEAR, "seed": JOINT_SEED},
+            "calibration_refused": float(np.mean(joint.refuses(calibration_gate, distances))),
+        }
+    return Familiarity(means, precision, threshold, card, joint)

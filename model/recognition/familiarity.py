@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from model.recognition.gate import GATE_PATH
+from model.recognition.joint import JointRule
 from model.storage import PACKAGE_DIR, sha256_of_files
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,8 @@ class Familiarity:
     precision: np.ndarray  # (D, D) float32: the inverse of the covariance the ten digits share
     threshold: float  # squared distances over it are refused
     card: dict[str, Any]  # the model file's sha256, how it was fitted and calibrated
+    # With the gate it was fitted beside: one rule over both checks, used instead of each alone
+    joint: JointRule | None = None
 
     def distances(self, features: np.ndarray) -> np.ndarray:
         """(n,) squared Mahalanobis distance of each of ``features`` (n, D) to the nearest digit's mean."""
@@ -49,17 +53,18 @@ class Familiarity:
         return self.distances(features) > self.threshold
 
     def save(self, path: Path | str) -> None:
-        np.savez(
-            path,
-            means=self.means,
-            precision=self.precision,
-            card=json.dumps({**self.card, "threshold": self.threshold}),
-        )
+        card = {**self.card, "threshold": self.threshold}
+        if self.joint is not None:  # the card's "joint" also names the gate it was fitted beside
+            card["joint"] = {**self.card.get("joint", {}), **self.joint.as_card()}
+        np.savez(path, means=self.means, precision=self.precision, card=json.dumps(card))
 
     @classmethod
-    def load(cls, model_path: Path | str, path: Path | str = FAMILIARITY_PATH) -> "Familiarity | None":
+    def load(
+        cls, model_path: Path | str, path: Path | str = FAMILIARITY_PATH, gate_path: Path | str = GATE_PATH
+    ) -> "Familiarity | None":
         """The familiarity fitted for the model file at ``model_path``, or None (logged) when there
-        is none, it is damaged, or it was fitted for another file."""
+        is none, it is damaged, or it was fitted for another file. Its joint rule comes with it only
+        when it was fitted beside the gate at ``gate_path``."""
         path = Path(path)
         if not path.is_file():
             return None
@@ -70,13 +75,19 @@ class Familiarity:
             if means.shape[0] != 10 or precision.shape != (means.shape[1], means.shape[1]):
                 raise ValueError(f"means {means.shape} and precision {precision.shape} do not fit together")
             threshold = float(card["threshold"])
+            joint = JointRule.from_card(card["joint"]) if "joint" in card else None
         except Exception as error:  # numpy, zipfile and json raise many types for a damaged file
             log.warning("Could not load the familiarity %s: %s: %s", path, type(error).__name__, error)
             return None
         try:
             fitted_for_this_model = card.get("model_sha256") == sha256_of_files([Path(model_path)])
+            beside_this_gate = joint is not None and card["joint"].get("gate_sha256") == _sha256_or_none(gate_path)
         except OSError:
             return None
         if not fitted_for_this_model:
             return None  # fitted for another model: its features mean something else
-        return cls(means, precision, threshold, card)
+        return cls(means, precision, threshold, card, joint if beside_this_gate else None)
+
+
+def _sha256_or_none(path: Path | str) -> str | None:
+    return sha256_of_files([Path(path)]) if Path(path).is_file() else None

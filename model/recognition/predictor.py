@@ -136,28 +136,43 @@ class Predictor:
         return features_reader(self.model)  # built once: a Keras model and its trace
 
     def refuses(self, images: np.ndarray) -> np.ndarray:
-        """(n,) which of many images (n, 28, 28) the checks refuse, as ``predict`` would one by one:
-        the gate, then the familiarity. None refused without a gate."""
+        """(n,) which of many images (n, 28, 28) the checks refuse, as ``predict`` would one by one.
+        None refused without a gate."""
         images = np.asarray(images, dtype=np.float32).reshape(-1, *DIGIT_SHAPE)
         if self.gate is None:
             return np.zeros(len(images), dtype=bool)
-        refused = self.gate.refuses(images)
-        if self.familiarity is not None:
-            refused |= self.familiarity.refuses(self._features_of(images))
-        return refused
+        features = self._features_of(images) if self.familiarity is not None else None
+        refusals = self._refusals(self.gate, self.gate.digit_probability(images), features)
+        return np.array([refusal is not None for refusal in refusals], dtype=bool)
+
+    def _refusals(self, gate: Gate, gate_probability: np.ndarray, features: np.ndarray | None) -> list[Refusal | None]:
+        """Per image, the checks' verdict: with a joint rule, it alone decides; else the gate and
+        the familiarity, each at its own threshold. The familiarity's sentence when its distance
+        alone is past its own threshold, else the gate's."""
+        gate_refuses = gate.refuses_probability(gate_probability)
+        if self.familiarity is None or features is None:
+            return [GATE_REFUSAL if refused else None for refused in gate_refuses]
+        distances = self.familiarity.distances(features)
+        far = distances > self.familiarity.threshold
+        if self.familiarity.joint is None:
+            refused = gate_refuses | far
+        else:
+            refused = self.familiarity.joint.refuses(gate_probability, distances)
+        return [
+            (UNFAMILIAR_REFUSAL if is_far and not by_gate else GATE_REFUSAL) if is_refused else None
+            for is_refused, by_gate, is_far in zip(refused, gate_refuses, far, strict=True)
+        ]
 
     def predict(self, image: np.ndarray) -> Prediction:
-        """One preprocessed 28x28 image -> Prediction (with the gate's refusal, if it has one)."""
+        """One preprocessed 28x28 image -> Prediction (with the checks' refusal, if they have one)."""
         refusal = None
         if self._read is None or self.gate is None:
             probabilities = self.predict_probabilities(image)[0]
         else:
             outputs = self._read(np.asarray(image, dtype=np.float32).reshape(1, *DIGIT_SHAPE))
             probabilities = _normalised(outputs[0].numpy())[0]
-            if self.gate.refuses_probability(outputs[1].numpy()[0, 0]):
-                refusal = GATE_REFUSAL
-            elif self.familiarity is not None and self.familiarity.refuses(outputs[2].numpy())[0]:
-                refusal = UNFAMILIAR_REFUSAL
+            features = outputs[2].numpy() if self.familiarity is not None else None
+            refusal = self._refusals(self.gate, outputs[1].numpy()[:, 0], features)[0]
         digit = int(np.argmax(probabilities))
         return Prediction(
             digit=digit,

@@ -1,0 +1,43 @@
+"""One refusal rule over both checks: how sure the gate is, and how far the features lie.
+
+Refusing when either check alone is sure (each at its own threshold) lets through a picture that
+both find doubtful, neither enough: an arrow the gate half doubts whose features lie half far.
+This rule weighs the gate's logit against the log of the familiarity distance and refuses under
+one threshold. The weights come from a logistic regression of calibration digits against
+generated non-digits, the threshold from digits alone: it refuses the share of calibration digits
+the two checks refused together (``model/making/familiarity.py``). Measured in BENCHMARKS.md
+section 20.
+"""
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+SMALLEST = 1e-7  # keeps a logit and a log finite for a probability of exactly 0 or 1, a distance of 0
+
+
+@dataclasses.dataclass(frozen=True)
+class JointRule:
+    gate_weight: float  # on the gate's logit: the surer of a digit, the higher the score
+    distance_weight: float  # on the log of the distance: the farther, the lower
+    threshold: float  # scores under it are refused
+
+    def digit_scores(self, gate_probability: np.ndarray, distances: np.ndarray) -> np.ndarray:
+        """(n,): how much like a digit both checks together find each picture."""
+        probability = np.clip(np.asarray(gate_probability, dtype=np.float64).reshape(-1), SMALLEST, 1 - SMALLEST)
+        distance = np.maximum(np.asarray(distances, dtype=np.float64).reshape(-1), SMALLEST)
+        return self.gate_weight * np.log(probability / (1 - probability)) - self.distance_weight * np.log(distance)
+
+    def refuses(self, gate_probability: np.ndarray, distances: np.ndarray) -> np.ndarray:
+        return self.digit_scores(gate_probability, distances) < self.threshold
+
+    def as_card(self) -> dict[str, float]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_card(cls, card: dict[str, Any]) -> "JointRule":
+        rule = cls(float(card["gate_weight"]), float(card["distance_weight"]), float(card["threshold"]))
+        if not all(np.isfinite([rule.gate_weight, rule.distance_weight, rule.threshold])):
+            raise ValueError(f"the joint rule's numbers must be finite, not {card}")
+        return rule
