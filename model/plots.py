@@ -4,7 +4,10 @@ Figures are built with the object-oriented API (``Figure``, not ``pyplot``) so t
 browser sessions drawing at once never share pyplot's global state.
 """
 
+import importlib
+import importlib.util
 import io
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -30,6 +33,17 @@ def use_fonts_for_every_language() -> None:
 use_fonts_for_every_language()
 
 
+def new_figure(**options: Any) -> Figure:
+    """``Figure(**options)``, once IPython is whole. Keras imports IPython where it is installed (a
+    development machine), and matplotlib's first canvas of each kind reads IPython's version from
+    ``sys.modules``: a figure made while another thread was still importing Keras met a
+    half-imported IPython there (AttributeError on a fresh server's first Gallery). An import of
+    it waits for such an import to finish."""
+    if importlib.util.find_spec("IPython") is not None:
+        importlib.import_module("IPython")
+    return Figure(**options)
+
+
 def gallery_figure(images, predicted_labels, true_labels, columns=5):
     """The Keras CNN tutorial's grid: each image titled "Predicted Label: N"; mistakes in red."""
     count = len(images)
@@ -39,7 +53,7 @@ def gallery_figure(images, predicted_labels, true_labels, columns=5):
     rows = int(np.ceil(count / columns))
     # Fixed margins, no ticks, titles at a fixed height: matplotlib's automatic layout and title
     # placement were two thirds of the time to draw a 5 x 5 grid (~1.1 s here, now ~0.35 s).
-    figure = Figure(figsize=(2.0 * columns, 2.25 * rows))
+    figure = new_figure(figsize=(2.0 * columns, 2.25 * rows))
     figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.5 / (2.25 * rows), wspace=0.08, hspace=0.3)
     axes = figure.subplots(rows, columns, squeeze=False)
     for index, axis in enumerate(axes.flat):
@@ -64,7 +78,7 @@ def confusion_matrix_figure(matrix, title=None):
     """A heat map with counts in each cell; rows are true digits, columns predictions."""
     matrix = np.asarray(matrix)
     title = title if title is not None else _("Confusion matrix")
-    figure = Figure(figsize=(6.4, 5.6), layout="constrained")
+    figure = new_figure(figsize=(6.4, 5.6), layout="constrained")
     axis = figure.subplots()
     # A logarithmic colour scale (linear below 1, so 0 is allowed): the diagonal holds ~1000 per
     # digit and the mistakes a handful, and a linear one would hide every mistake. The colour
@@ -98,7 +112,7 @@ def training_curves_figure(history):
     every progress report (so a single epoch draws one), the test accuracy at each epoch's end."""
     epochs = np.arange(1, len(history.get("loss", [])) + 1)
     seen = history.get("seen_epochs") or []
-    figure = Figure(figsize=(9, 3.4), layout="constrained")
+    figure = new_figure(figsize=(9, 3.4), layout="constrained")
     loss_axis, accuracy_axis = figure.subplots(1, 2)
     training, test = _("training"), _("test")
     if seen:
@@ -151,7 +165,7 @@ def slide_figure(drawing, image, probabilities, digit, model_caption, dark=False
     """One reading as a 16:9 slide: the drawing as drawn, the 28x28 input, the answer (or "not a
     digit" when ``digit`` is None), all ten probabilities, and the model in a footer."""
     foreground, background, muted = ("white", "#0d1117", "#8b949e") if dark else ("#111111", "white", "#57606a")
-    figure = Figure(figsize=SLIDE_SIZE_INCHES, facecolor=background)
+    figure = new_figure(figsize=SLIDE_SIZE_INCHES, facecolor=background)
     grid = figure.add_gridspec(
         2, 3, height_ratios=[1.3, 1], left=0.08, right=0.97, top=0.83, bottom=0.15, hspace=0.3, wspace=0.15
     )

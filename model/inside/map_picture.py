@@ -97,7 +97,8 @@ def _box(centre: tuple[float, float], radius: float) -> list[float]:
 def _render_base(digit_map: DigitMap, dark: bool, size_px: int) -> BaseMap:
     from matplotlib import colormaps
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+
+    from model.plots import new_figure
 
     coordinates, labels = digit_map.coordinates, digit_map.labels
     # A square picture over the map's larger extent, so distances look alike in both directions.
@@ -105,7 +106,7 @@ def _render_base(digit_map: DigitMap, dark: bool, size_px: int) -> BaseMap:
     span = float((high - low).max()) * 1.06 + 1e-6
     lower = (low + high) / 2 - span / 2
     dpi, scale = 100, size_px / 640
-    figure = Figure(figsize=(size_px / dpi, size_px / dpi), dpi=dpi, facecolor=BACKGROUNDS[dark])
+    figure = new_figure(figsize=(size_px / dpi, size_px / dpi), dpi=dpi, facecolor=BACKGROUNDS[dark])
     axis = figure.add_axes((0, 0, 1, 1))
     axis.set_axis_off()
     axis.set_xlim(lower[0], lower[0] + span)

@@ -5,7 +5,7 @@ from matplotlib.figure import Figure
 
 from model.inside.activations import LayerActivation
 from model.language import _
-from model.plots import SLIDE_SIZE_INCHES
+from model.plots import SLIDE_SIZE_INCHES, new_figure
 
 STORY_LAYERS = 4  # layers shown on the projector besides the output: enough to see the flow, big enough to read
 
@@ -39,7 +39,7 @@ def inside_slide_figure(
     """A 16:9 slide: the 28x28 the network read, its layers' pictures left to right, the map of the
     test digits with the drawing on it, and each network's answer; ``caption`` in the footer."""
     foreground, background, muted = ("white", "#0d1117", "#8b949e") if dark else ("#111111", "white", "#57606a")
-    figure = Figure(figsize=SLIDE_SIZE_INCHES, facecolor=background)
+    figure = new_figure(figsize=SLIDE_SIZE_INCHES, facecolor=background)
     figure.suptitle(_("Inside the network"), fontsize=34, color=foreground, fontweight="bold", y=0.975)
     panels = [(_("Input 28×28"), np.repeat(np.asarray(image)[..., None], 3, axis=-1)), *layers]
     flow = figure.add_gridspec(1, len(panels), left=0.03, right=0.97, top=0.84, bottom=0.5, wspace=0.12)
