@@ -212,7 +212,7 @@ def run_familiarity(arguments: argparse.Namespace) -> int:
     from model.data import load_mnist
     from model.making.familiarity import make_familiarity
     from model.recognition.familiarity import FAMILIARITY_PATH
-    from model.recognition.gate import GATE_PATH, shipped_gate
+    from model.recognition.gate import GATE_PATH
     from model.recognition.predictor import Predictor
 
     out = Path(arguments.out or FAMILIARITY_PATH)
@@ -221,7 +221,7 @@ def run_familiarity(arguments: argparse.Namespace) -> int:
             raise ValueError(f"--out must end in .npz, got {out}")
         data = load_mnist(arguments.data)
         predictor = Predictor.load(arguments.model)
-        familiarity = make_familiarity(predictor.model, arguments.model, data, shipped_gate(), GATE_PATH)
+        familiarity = make_familiarity(predictor.model, arguments.model, data, GATE_PATH)
     except ValueError as error:  # ModelLoadError is one
         return fail(error, 2)
     familiarity.save(out)

@@ -26,7 +26,7 @@ from model.making.gate import ALLOWED_REFUSALS, VALIDATION_DIGITS, calibration_d
 from model.recognition.familiarity import Familiarity
 from model.recognition.features import features_reader
 from model.recognition.gate import Gate
-from model.recognition.joint import JointRule
+from model.recognition.joint import JointRule, rule_inputs
 from model.storage import sha256_of_files
 
 SHRINKAGE = 1e-3  # of the covariance's mean variance, added to its diagonal: well-conditioned to invert
@@ -57,12 +57,7 @@ def fit_joint_rule(
     the threshold under which ``refused_share`` of the digits fall."""
     from sklearn.linear_model import LogisticRegression
 
-    scores = JointRule(1.0, 0.0, 0.0)  # its digit_scores is the gate's logit
-
-    def inputs(probability: np.ndarray, distances: np.ndarray) -> np.ndarray:
-        return np.column_stack([scores.digit_scores(probability, distances), np.log(np.maximum(distances, 1e-7))])
-
-    x = np.concatenate([inputs(*digits), inputs(*others)])
+    x = np.concatenate([rule_inputs(*digits), rule_inputs(*others)])
     y = np.repeat([1, 0], [len(digits[0]), len(others[0])])
     regression = LogisticRegression(class_weight="balanced", max_iter=1000).fit(x, y)
     gate_weight, distance_weight = regression.coef_[0][0], -regression.coef_[0][1]
@@ -77,10 +72,10 @@ def fit_joint_rule(
 
 
 def make_familiarity(
-    keras_model: Any, model_path: Path | str, data: MnistData, gate: Gate | None = None, gate_path: Path | None = None
+    keras_model: Any, model_path: Path | str, data: MnistData, gate_path: Path | None = None
 ) -> Familiarity:
-    """The familiarity for the model file at ``model_path``; with ``gate`` (the file at
-    ``gate_path``), its joint rule too."""
+    """The familiarity for the model file at ``model_path``; with the gate at ``gate_path``, its
+    joint rule too."""
     features_of = features_reader(keras_model)
     fitted = len(data.x_train) - VALIDATION_DIGITS
     if fitted < 1000:
@@ -102,10 +97,13 @@ def make_familiarity(
         "command": "python -m model familiarity",
     }
     joint = None
-    if gate is not None and gate_path is not None:
+    if gate_path is not None:
         from model.making.synthetic.near_digits import near_digits
         from model.making.synthetic.negatives import make_negatives
 
+        gate = Gate.load(gate_path)
+        if gate is None:
+            raise ValueError(f"no gate at {gate_path} to fit the joint rule beside")
         others = as_floats(
             np.concatenate(
                 [

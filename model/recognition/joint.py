@@ -17,6 +17,13 @@ import numpy as np
 SMALLEST = 1e-7  # keeps a logit and a log finite for a probability of exactly 0 or 1, a distance of 0
 
 
+def rule_inputs(gate_probability: np.ndarray, distances: np.ndarray) -> np.ndarray:
+    """(n, 2): the two numbers the rule weighs, the gate's logit and the log of the distance."""
+    probability = np.clip(np.asarray(gate_probability, dtype=np.float64).reshape(-1), SMALLEST, 1 - SMALLEST)
+    distance = np.maximum(np.asarray(distances, dtype=np.float64).reshape(-1), SMALLEST)
+    return np.column_stack([np.log(probability / (1 - probability)), np.log(distance)])
+
+
 @dataclasses.dataclass(frozen=True)
 class JointRule:
     gate_weight: float  # on the gate's logit: the surer of a digit, the higher the score
@@ -25,9 +32,7 @@ class JointRule:
 
     def digit_scores(self, gate_probability: np.ndarray, distances: np.ndarray) -> np.ndarray:
         """(n,): how much like a digit both checks together find each picture."""
-        probability = np.clip(np.asarray(gate_probability, dtype=np.float64).reshape(-1), SMALLEST, 1 - SMALLEST)
-        distance = np.maximum(np.asarray(distances, dtype=np.float64).reshape(-1), SMALLEST)
-        return self.gate_weight * np.log(probability / (1 - probability)) - self.distance_weight * np.log(distance)
+        return rule_inputs(gate_probability, distances) @ np.array([self.gate_weight, -self.distance_weight])
 
     def refuses(self, gate_probability: np.ndarray, distances: np.ndarray) -> np.ndarray:
         return self.digit_scores(gate_probability, distances) < self.threshold
