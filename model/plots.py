@@ -4,6 +4,7 @@ Figures are built with the object-oriented API (``Figure``, not ``pyplot``) so t
 browser sessions drawing at once never share pyplot's global state.
 """
 
+import functools
 import importlib
 import importlib.util
 import io
@@ -34,14 +35,20 @@ use_fonts_for_every_language()
 
 
 def new_figure(**options: Any) -> Figure:
-    """``Figure(**options)``, once IPython is whole. Keras imports IPython where it is installed (a
-    development machine), and matplotlib's first canvas of each kind reads IPython's version from
-    ``sys.modules``: a figure made while another thread was still importing Keras met a
-    half-imported IPython there (AttributeError on a fresh server's first Gallery). An import of
-    it waits for such an import to finish."""
+    """``Figure(**options)``, once IPython is whole (``_wait_for_ipython``)."""
+    _wait_for_ipython()
+    return Figure(**options)
+
+
+@functools.cache
+def _wait_for_ipython() -> None:
+    """Keras imports IPython where it is installed (a development machine), and matplotlib's first
+    canvas of each kind reads IPython's version from ``sys.modules``: a figure made while another
+    thread was still importing Keras met a half-imported IPython there (AttributeError on a fresh
+    server's first Gallery). An import of it waits for such an import to finish; once whole (or
+    not installed), it stays so, hence once per process."""
     if importlib.util.find_spec("IPython") is not None:
         importlib.import_module("IPython")
-    return Figure(**options)
 
 
 def gallery_figure(images, predicted_labels, true_labels, columns=5):

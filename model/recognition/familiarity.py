@@ -49,8 +49,12 @@ class Familiarity:
         """(1, 10): each mean's own m P m, the same for every drawing."""
         return np.einsum("ij,jk,ik->i", self.means, self.precision, self.means)[None]
 
+    def refuses_distance(self, distances: np.ndarray) -> np.ndarray:
+        """The check's own rule (without a joint rule): over the calibrated threshold, too far."""
+        return np.asarray(distances) > self.threshold
+
     def refuses(self, features: np.ndarray) -> np.ndarray:
-        return self.distances(features) > self.threshold
+        return self.refuses_distance(self.distances(features))
 
     def save(self, path: Path | str) -> None:
         card = {**self.card, "threshold": self.threshold}

@@ -153,7 +153,7 @@ class Predictor:
         if self.familiarity is None or features is None:
             return [GATE_REFUSAL if refused else None for refused in gate_refuses]
         distances = self.familiarity.distances(features)
-        far = distances > self.familiarity.threshold
+        far = self.familiarity.refuses_distance(distances)
         if self.familiarity.joint is None:
             refused = gate_refuses | far
         else:
