@@ -176,6 +176,30 @@ def test_train_cli_refuses_a_bad_out_path_before_training(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--member", "1"], "--member needs --start-from"),
+        (["--start-from", str(ROOT / "model" / "tutorials" / "mlp.keras"), "--member", "0"], "has no member 0"),
+        (["--extra-styled", "-5"], "--extra-styled must be 0 or more"),
+    ],
+)
+def test_train_cli_refuses_a_network_it_cannot_train_further_in_one_line(tmp_path, arguments, message):
+    result = run(
+        "model",
+        "train",
+        "--arch",
+        "mlp",
+        "--data",
+        str(ROOT / "model" / "mnist_sample.npz"),
+        "--out",
+        str(tmp_path / "further.keras"),
+        *arguments,
+    )
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
 def test_the_tools_print_no_tensorflow_start_up_chatter(images):
     result = run("model", "predict", str(images / "three.png"))
     assert result.returncode == 0

@@ -29,3 +29,21 @@ def test_the_shipped_model_is_an_ensemble_measured_on_its_card():
     assert card["test_images"] == 10_000
     assert card["test_accuracy"] > max(member["test_accuracy"] for member in card["members"])
     assert json.dumps(card)  # plain JSON
+
+
+def test_a_member_of_an_ensemble_can_be_trained_further(sample, tmp_path):
+    import keras
+    import pytest
+
+    from model.making.ensemble import network_to_train_further
+    from model.storage import save_model
+
+    keras.utils.set_random_seed(0)
+    members = [build_quick_cnn(), build_tensorflow_tutorial_cnn()]
+    path = save_model(average(members), {"architecture": "ensemble"}, tmp_path / "two.keras")
+    images = sample.x_test[:8, :, :, None].astype(np.float32) / 255
+    second = network_to_train_further(path, member=1)
+    np.testing.assert_allclose(second(images).numpy(), members[1](images).numpy(), atol=1e-6)
+    assert network_to_train_further(path).count_params() == sum(member.count_params() for member in members)
+    with pytest.raises(ValueError, match="has no member 2: it holds 2"):
+        network_to_train_further(path, member=2)

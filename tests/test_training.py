@@ -75,3 +75,16 @@ def test_extra_digits_join_every_run(sample):
     extra = (sample.x_test[:40], sample.y_test[:40])
     result = train("sigmoid", sample, epochs=1, train_size=200, seed=0, extra_digits=extra)
     assert result.card["train_size"] == 240 and result.card["extra_digits"] == 40
+
+
+def test_a_trained_network_is_trained_further_from_its_own_weights(sample):
+    first = train("mlp", sample, epochs=2, train_size=3000, seed=0)
+    # At a learning rate too small to move it, training further keeps what was learned; a new
+    # network trained the same way stays near chance.
+    further = train("mlp", sample, epochs=1, train_size=200, seed=1, learning_rate=1e-9, start_from=first.model)
+    fresh = train("mlp", sample, epochs=1, train_size=200, seed=1, learning_rate=1e-9)
+    assert further.card["test_accuracy"] == pytest.approx(first.card["test_accuracy"], abs=0.01)
+    assert fresh.card["test_accuracy"] < first.card["test_accuracy"] - 0.3
+    assert further.card["started_from_trained"] and not fresh.card["started_from_trained"]
+    with pytest.raises(ValueError, match="another network"):
+        train("sigmoid", sample, epochs=1, train_size=200, start_from=first.model)

@@ -10,6 +10,8 @@
   and the confusion matrix on the test split; ``--record`` keeps the answers in the model's card.
 - ``train --arch NAME [--epochs N] [--data PATH] [--out PATH]``: Keras' progress bar, the test
   accuracy at the end, the model and its card saved atomically (to runs/ unless ``--out``).
+  ``--start-from MODEL [--member N]`` trains a trained network (or an ensemble's N-th) further;
+  ``--extra-styled N`` adds N digits in written styles (flagged 1s, crossed 7s).
 - ``gate [--data PATH] [--join GATE...]``: train the "is it a digit at all?" gate and calibrate its
   threshold, or join trained gates into one and calibrate that.
 - ``numbers [--data PATH]``: train the number model (reads touching digits) on lines of MNIST digits.
@@ -71,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--data", help=DATA_HELP)
     train.add_argument("--out", help="where to save the .keras file (default: runs/<arch>-<time>.keras)")
+    train.add_argument("--start-from", metavar="MODEL", help="train this trained model further (a fine-tune)")
+    train.add_argument("--member", type=int, help="with --start-from an ensemble: its N-th network (from 0)")
+    train.add_argument(
+        "--extra-styled", type=int, default=0, help="this many more digits in written styles (flagged 1s, crossed 7s)"
+    )
 
     gate = commands.add_parser("gate", help="train the 'is it a digit at all?' gate and calibrate it")
     gate.add_argument("--data", help=DATA_HELP)

@@ -21,13 +21,31 @@ def run_train(arguments: argparse.Namespace) -> int:
     try:
         data = load_mnist(arguments.data)
         out = check_model_path(arguments.out or f"runs/{arguments.arch}-{time.strftime('%Y%m%d-%H%M%S')}.keras")
+        if arguments.member is not None and arguments.start_from is None:
+            raise ValueError("--member needs --start-from (the ensemble to take it from)")
+        if arguments.extra_styled < 0:
+            raise ValueError(f"--extra-styled must be 0 or more, not {arguments.extra_styled}")
     except ValueError as error:
         return fail(error, 2)
     if data.is_sample:
         print(data.notice, file=sys.stderr)
 
+    from model.making.augment import written_styles
+    from model.making.ensemble import network_to_train_further
     from model.making.training import train
     from model.storage import save_model
+
+    try:
+        start_from = (
+            None if arguments.start_from is None else network_to_train_further(arguments.start_from, arguments.member)
+        )
+    except ValueError as error:  # ModelLoadError is one
+        return fail(error, 2)
+    extra_digits = (
+        written_styles(data.x_train, data.y_train, arguments.extra_styled, seed=arguments.seed + 100)
+        if arguments.extra_styled
+        else None
+    )
 
     print(f"Training {arguments.arch} on {len(data.x_train)} images from {data.source}", file=sys.stderr)
     result = train(
@@ -40,6 +58,8 @@ def run_train(arguments: argparse.Namespace) -> int:
         train_size=arguments.train_size,
         seed=arguments.seed,
         on_progress=TerminalProgress(),
+        extra_digits=extra_digits,
+        start_from=start_from,
     )
     save_model(result.model, result.card, out)
     print(f"test accuracy: {result.card['test_accuracy']:.4f} on {result.card['test_images']} images")

@@ -26,7 +26,7 @@ from model.language import N_, _, ngettext
 from model.storage import new_run_path
 
 if TYPE_CHECKING:  # training imports TensorFlow; the server only names its Progress
-    from model.making.training import Progress
+    from model.making.progress import Progress
 
 log = logging.getLogger(__name__)
 

@@ -25,6 +25,20 @@ def average(members):
     return keras.Model(inputs, averaged, name=f"ensemble_of_{len(members)}")
 
 
+def network_to_train_further(path, member=None):
+    """The Keras network at ``path`` to train further, or the ``member``-th network of the
+    ensemble there (from 0); ValueError with a reason when there is none."""
+    from model.recognition.predictor import Predictor
+
+    model = Predictor.load(path).model
+    if member is None:
+        return model
+    names = [layer.name for layer in model.layers if layer.name.startswith("member_")]
+    if f"member_{member}" not in names:
+        raise ValueError(f"{path} has no member {member}: it holds {len(names)} (an ensemble's are 0 to n-1)")
+    return model.get_layer(f"member_{member}")
+
+
 def make_ensemble(paths, data):
     """Load the models at ``paths``, average them, and measure the result: (model, card)."""
     from model.recognition.predictor import Predictor

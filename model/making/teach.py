@@ -23,7 +23,8 @@ from model.metrics import accuracy
 from model.storage import read_card
 
 if TYPE_CHECKING:  # TensorFlow loads when a room is taught, in the training child, not on import
-    from model.making.training import Progress, TrainingResult
+    from model.making.progress import Progress
+    from model.making.training import TrainingResult
 
 MIN_CONFIRMED = 20  # fewer, and a third kept aside says too little to be worth a slide
 ROOM_REPEATS = 4  # each taught drawing is shown this often per epoch: a few hundred among 3,000
@@ -71,7 +72,8 @@ def teach(
     and MNIST's test accuracy, before and after."""
     import keras
 
-    from model.making.training import TrainingResult, _batches, _ProgressReporter
+    from model.making.progress import ProgressReporter
+    from model.making.training import TrainingResult, _batches
     from model.recognition.predictor import Predictor
 
     split = split_room(room_images, room_labels, seed=seed)
@@ -96,7 +98,7 @@ def teach(
         loss=keras.losses.SparseCategoricalCrossentropy(),  # the model's output is probabilities
         metrics=["accuracy"],
     )
-    reporter = _ProgressReporter(epochs, steps_per_epoch, 5, on_progress, should_stop)
+    reporter = ProgressReporter(epochs, steps_per_epoch, 5, on_progress, should_stop)
     started = time.perf_counter()
     dataset = _batches(x_train, y_train, batch_size, shuffle_seed=seed)
     model.fit(dataset, epochs=epochs, callbacks=[reporter], shuffle=False, verbose=0)  # the dataset shuffles

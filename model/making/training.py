@@ -1,7 +1,7 @@
 """Fit any network from ``recipes.py`` with progress reports; the result carries its model card.
 
-The progress callback is a plain function that receives a ``Progress``: the Train page draws
-it with ``st.progress``, the terminal with Keras' ``Progbar``. Nothing here knows about either.
+The progress callback is a plain function that receives a ``Progress`` (``progress.py``): the
+Train page draws it with ``st.progress``, the terminal with Keras' ``Progbar``.
 Saving is ``storage.save_model``; running a fit in a child process is ``jobs.py``.
 """
 
@@ -16,37 +16,12 @@ import numpy as np
 import tensorflow as tf
 
 from model.data import MnistData
-from model.inside.weights import FirstLayer, first_layer_weights
 from model.making.augment import make_augmenter, written_styles
 from model.making.cards import created_now, measured_on_test_split
+from model.making.progress import Progress, ProgressReporter
 from model.making.recipes import Recipe, get_recipe
 from model.making.synthetic.pieces import make_pieces
 from model.recognition.predictor import Predictor
-
-SNAPSHOT_EVERY_SECONDS = 0.5  # the Train page redraws twice a second: more snapshots would go unseen
-
-
-@dataclasses.dataclass(frozen=True)
-class Progress:
-    epoch: int  # 1-based
-    epochs: int
-    batch: int  # batches finished in this epoch
-    batches: int  # batches per epoch
-    loss: float
-    accuracy: float
-    elapsed_seconds: float
-    # Per finished epoch: "loss", "accuracy", "test_accuracy"; and at every report, so that even
-    # one epoch draws a line: "seen_epochs" (how far, in epochs), "running_loss", "running_accuracy".
-    history: dict[str, list[float]]
-    first_layer: FirstLayer | None = None  # its first 32 units, float16 (<= 49 KB), on reports with a snapshot
-
-    @property
-    def fraction(self) -> float:
-        return min(1.0, ((self.epoch - 1) + self.batch / self.batches) / self.epochs)
-
-    @property
-    def remaining_seconds(self) -> float | None:
-        return self.elapsed_seconds * (1 - self.fraction) / self.fraction if self.fraction > 0 else None
 
 
 @dataclasses.dataclass
@@ -82,6 +57,7 @@ def train(
     progress_every: int = 10,
     callbacks: Sequence[Any] = (),
     extra_digits: tuple[np.ndarray, np.ndarray] | None = None,
+    start_from: Any | None = None,
 ) -> TrainingResult:
     """Train ``architecture`` ("cnn", "mlp", "sigmoid", ...) on ``data`` (an MnistData).
 
@@ -93,7 +69,9 @@ def train(
     adds one digit per twenty in styles MNIST lacks (1s with flags and feet, crossed 7s) and one
     per twenty as the number reader cuts it from its neighbour (None: as ``augment``).
     ``extra_digits`` (x uint8 (n, 28, 28), y (n,)), e.g. an audience room's digits, join the
-    training images of every run, whatever ``train_size`` picks.
+    training images of every run, whatever ``train_size`` picks. ``start_from``, a trained Keras
+    model of this architecture, is trained further instead of a new one (a fine-tune: the recipe's
+    warm-up and decay run again, so give it a small ``learning_rate``).
     """
     recipe = get_recipe(architecture)
     epochs = int(epochs or recipe.epochs)
@@ -118,6 +96,13 @@ def train(
     steps_per_epoch = int(np.ceil(len(x_train) / batch_size))
 
     model = recipe.build()
+    if start_from is not None:
+        if start_from.count_params() != model.count_params():
+            raise ValueError(
+                f"the model to start from has {start_from.count_params():,} parameters, "
+                f"not the {model.count_params():,} of a {architecture}: it is another network"
+            )
+        model = start_from
     # Several batches per call into TensorFlow: with Nielsen's mini-batches of 10 the Python
     # overhead per step would otherwise dominate. Progress still comes every few batches.
     steps_per_execution = max(1, min(progress_every, steps_per_epoch // 50))
@@ -130,7 +115,7 @@ def train(
     dataset = _batches(
         x_train, y_train, batch_size, shuffle_seed=seed, augmenter=make_augmenter(seed) if augment else None
     )
-    reporter = _ProgressReporter(epochs, steps_per_epoch, progress_every, on_progress, should_stop)
+    reporter = ProgressReporter(epochs, steps_per_epoch, progress_every, on_progress, should_stop)
     started = time.perf_counter()
     model.fit(
         dataset,
@@ -157,6 +142,7 @@ def train(
         styled_digits=2 * styled_count,
         extra_digits=0 if extra_digits is None else len(extra_digits[1]),
         seed=seed,
+        started_from_trained=start_from is not None,
         training_seconds=training_seconds,
         stopped=reporter.stopped,
     )
@@ -199,78 +185,6 @@ def _batches(
     if augmenter is not None:
         dataset = dataset.map(lambda floats, labels: (augmenter(floats), labels), num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
-
-
-class _ProgressReporter(keras.callbacks.Callback):
-    """Adapts Keras' callback events to ``on_progress(Progress)`` and ``should_stop()``."""
-
-    def __init__(
-        self,
-        epochs: int,
-        batches: int,
-        every: int,
-        on_progress: Callable[[Progress], None] | None,
-        should_stop: Callable[[], bool] | None,
-    ) -> None:
-        super().__init__()
-        self.epochs, self.batches, self.every = epochs, batches, every
-        self.on_progress, self.should_stop = on_progress, should_stop
-        names = ("loss", "accuracy", "test_accuracy", "seen_epochs", "running_loss", "running_accuracy")
-        self.history: dict[str, list[float]] = {name: [] for name in names}
-        self.stopped, self.epoch, self.last_reported_batch = False, 1, 0
-        self.last_snapshot = -np.inf  # when the first layer's weights were last sent; the first report sends them
-
-    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        self.started = time.perf_counter()
-
-    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self.epoch, self.last_reported_batch = epoch + 1, 0
-
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        finished = batch + 1
-        if self.should_stop is not None and self.should_stop():
-            self.stopped = self.model.stop_training = True
-        if finished - self.last_reported_batch >= self.every or finished == self.batches:
-            self.last_reported_batch = finished
-            self._report(finished, logs)
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        logs = logs or {}
-        for name, key in (("loss", "loss"), ("accuracy", "accuracy"), ("test_accuracy", "val_accuracy")):
-            self.history[name].append(float(logs.get(key, np.nan)))
-        self._report(self.batches, logs, epoch_end=True)
-
-    def _report(self, batch: int, logs: dict[str, Any] | None, epoch_end: bool = False) -> None:
-        logs = logs or {}
-        seen = round(self.epoch - 1 + min(batch, self.batches) / self.batches, 4)
-        if not self.history["seen_epochs"] or seen > self.history["seen_epochs"][-1]:
-            self.history["seen_epochs"].append(seen)
-            self.history["running_loss"].append(float(logs.get("loss", np.nan)))
-            self.history["running_accuracy"].append(float(logs.get("accuracy", np.nan)))
-        if self.on_progress is None:
-            return
-        self.on_progress(
-            Progress(
-                epoch=self.epoch,
-                epochs=self.epochs,
-                batch=min(batch, self.batches),
-                batches=self.batches,
-                loss=float(logs.get("loss", np.nan)),
-                accuracy=float(logs.get("accuracy", np.nan)),
-                elapsed_seconds=time.perf_counter() - self.started,
-                history={key: list(values) for key, values in self.history.items()},
-                first_layer=self._snapshot(epoch_end),
-            )
-        )
-
-    def _snapshot(self, epoch_end: bool) -> FirstLayer | None:
-        """The first layer on the first report, each epoch's last and at most every SNAPSHOT_EVERY_SECONDS
-        between, else None: reports come up to 600 an epoch (Nielsen's 10-image batches), 49 KB each would add up."""
-        if not epoch_end and time.perf_counter() - self.last_snapshot < SNAPSHOT_EVERY_SECONDS:
-            return None
-        self.last_snapshot = time.perf_counter()
-        layer = first_layer_weights(self.model)
-        return None if layer is None else layer.snapshot()
 
 
 def _model_card(
