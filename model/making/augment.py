@@ -69,7 +69,7 @@ def written_styles(images_uint8, labels, count, seed=0):
             if style in (0, 2):
                 tip = columns[rows == top].mean()
                 # Up to the long, steep up-stroke most of Europe writes (still no 7: the stem stays upright).
-                length, angle = rng.uniform(0.2, 0.55) * height, np.radians(rng.uniform(20, 65))
+                length, angle = rng.uniform(0.2, 0.7) * height, np.radians(rng.uniform(20, 65))
                 lines.append([(tip, top), (tip - length * np.cos(angle), top + length * np.sin(angle))])
             if style in (1, 2):
                 base, half = columns[rows == bottom].mean(), rng.uniform(0.12, 0.3) * height
