@@ -5,7 +5,9 @@ closed 4s, 7s with and without a bar, ...), each drawn ``count`` times with the 
 ``bench/heldout/wild.py`` on a canvas, the way the Draw page receives them. Every drawing takes
 the whole path (preprocess, then the predictor with its checks); a refusal counts as a mistake.
 The table gives each style's figure for the model, and what each member of an ensemble alone
-answers, so a style that one member misreads stands out.
+answers, so a style that one member misreads stands out. Held out is not the same as unlike
+training: 1s with a flag and crossed 7s are kinds the networks' written styles also make
+(``model/making/augment.written_styles``), with other code and another pen.
 """
 
 import argparse
