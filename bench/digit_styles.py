@@ -18,20 +18,16 @@ import numpy as np
 from bench.common import print_json, print_table
 from bench.heldout import wild
 from bench.heldout.handwriting import STYLES
+from model.inside.activations import networks_inside
 from model.recognition.predictor import Predictor
 from model.recognition.preprocess import preprocess
 from model.storage import SHIPPED_MODEL_PATH
 
 
-def members_of(keras_model: object) -> list:
-    """The networks an ensemble averages (none for a single network)."""
-    layers = getattr(keras_model, "layers", [])
-    return [layer for layer in layers if layer.name.startswith("member_")]
-
-
 def measure(predictor: Predictor, count: int, seed: int) -> dict[str, dict[str, float | list[float]]]:
     rng = np.random.default_rng(seed)
-    members = members_of(predictor.model)
+    networks = list(networks_inside(predictor.model).values())
+    members = networks if len(networks) > 1 else []  # a single network has no members to compare
     result: dict[str, dict[str, float | list[float]]] = {}
     for digit, styles in STYLES.items():
         for style, strokes in styles.items():

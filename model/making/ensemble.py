@@ -28,15 +28,16 @@ def average(members):
 def network_to_train_further(path, member=None):
     """The Keras network at ``path`` to train further, or the ``member``-th network of the
     ensemble there (from 0); ValueError with a reason when there is none."""
+    from model.inside.activations import networks_inside
     from model.recognition.predictor import Predictor
 
     model = Predictor.load(path).model
     if member is None:
         return model
-    names = [layer.name for layer in model.layers if layer.name.startswith("member_")]
-    if f"member_{member}" not in names:
-        raise ValueError(f"{path} has no member {member}: it holds {len(names)} (an ensemble's are 0 to n-1)")
-    return model.get_layer(f"member_{member}")
+    members = [network for network in networks_inside(model).values() if network is not model]
+    if not 0 <= member < len(members):
+        raise ValueError(f"{path} has no member {member}: it holds {len(members)} (an ensemble's are 0 to n-1)")
+    return members[member]
 
 
 def make_ensemble(paths, data):

@@ -114,9 +114,12 @@ def to_ink(image: Image.Image | np.ndarray) -> np.ndarray:
         # Transparent background: the strokes are whatever is opaque, whatever their colour.
         return _remove_noise_floor(alpha, _spread)
     grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
-    if _is_paper(grey):
+    # The border's median is the background (a digit rarely fills the border). Light paper means
+    # dark ink, which is inverted; a dark canvas or board means light ink, kept.
+    background = float(np.median(np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])))
+    if background > 0.5:
         return _remove_noise_floor(_ink_on_paper(grey), _pixel_grain)
-    return _remove_noise_floor(_ink_on_dark(grey), _spread)
+    return _remove_noise_floor(np.clip(grey - background, 0.0, 1.0), _spread)
 
 
 def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -175,16 +178,6 @@ def _alpha_channel(image: Image.Image) -> np.ndarray | None:
     return None
 
 
-def _border_level(grey: np.ndarray) -> float:
-    """The background's brightness: the border's median (a digit rarely fills the border)."""
-    return float(np.median(np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])))
-
-
-def _is_paper(grey: np.ndarray) -> bool:
-    """Light paper means dark ink (inverted); a dark canvas or board means light ink (kept)."""
-    return _border_level(grey) > 0.5
-
-
 def _ink_on_paper(grey: np.ndarray) -> np.ndarray:
     """Darkness against the local paper: the ink of a photo of a page."""
     # The grain is smoothed away first, or the noise floor set above it cuts a faint or blurred
@@ -198,26 +191,21 @@ def _ink_on_paper(grey: np.ndarray) -> np.ndarray:
     return np.clip(local_paper - grey, 0.0, 1.0)
 
 
-def _ink_on_dark(grey: np.ndarray) -> np.ndarray:
-    return np.clip(grey - _border_level(grey), 0.0, 1.0)
+Grain = Callable[[np.ndarray, float], float]  # (ink, its median) -> the grain's size
 
 
-Grain = Callable[[np.ndarray], float]
-
-
-def _spread(ink: np.ndarray) -> float:
+def _spread(ink: np.ndarray, background: float) -> float:
     """How far the background strays from its median: grain and, on a board, uneven light."""
-    background = float(np.median(ink))
     return 1.4826 * float(np.median(np.abs(ink - background)))
 
 
-def _pixel_grain(ink: np.ndarray) -> float:
+def _pixel_grain(ink: np.ndarray, background: float) -> float:
     """The grain alone: what is left of the ink map after a blur wider than a grain. On paper the
     light is already levelled, and a digit blown up from a small scan covers so much of the
     picture that its own strokes would count as grain in ``_spread``, lifting the floor above
     its faint strokes (a third of such 8s were cut apart)."""
     detail = ink - ndimage.gaussian_filter(ink, GRAIN_SCALE)
-    return _spread(detail)
+    return _spread(detail, float(np.median(detail)))
 
 
 def _remove_noise_floor(ink: np.ndarray, grain_of: Grain) -> np.ndarray:
@@ -230,7 +218,7 @@ def _remove_noise_floor(ink: np.ndarray, grain_of: Grain) -> np.ndarray:
         background = grain = 0.0
     else:
         background = float(np.median(ink))
-        grain = grain_of(ink)
+        grain = grain_of(ink, background)
     floor = min(max(NOISE_FLOOR * peak, background + 5 * grain), 0.6 * peak)
     return np.clip((ink - floor) / (peak - floor), 0.0, 1.0).astype(np.float32)
 
