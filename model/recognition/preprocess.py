@@ -111,8 +111,9 @@ def to_ink(image: Image.Image | np.ndarray) -> np.ndarray:
         image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BOX)
     alpha = _alpha_channel(image)
     if alpha is not None and alpha.min() < 0.5 and alpha.max() - alpha.min() > 0.1:
-        # Transparent background: the strokes are whatever is opaque, whatever their colour.
-        return _remove_noise_floor(alpha, _spread)
+        # Transparent background: the strokes are whatever is opaque, whatever their colour. No
+        # light falls unevenly on an alpha channel, so its grain is measured as a levelled page's.
+        return _remove_noise_floor(alpha, _pixel_grain)
     grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
     # The border's median is the background (a digit rarely fills the border). Light paper means
     # dark ink, which is inverted; a dark canvas or board means light ink, kept.
@@ -200,10 +201,11 @@ def _spread(ink: np.ndarray, background: float) -> float:
 
 
 def _pixel_grain(ink: np.ndarray, background: float) -> float:
-    """The grain alone: what is left of the ink map after a blur wider than a grain. On paper the
-    light is already levelled, and a digit blown up from a small scan covers so much of the
-    picture that its own strokes would count as grain in ``_spread``, lifting the floor above
-    its faint strokes (a third of such 8s were cut apart)."""
+    """The grain alone: what is left of the ink map after a blur wider than a grain. On levelled
+    paper and in an alpha channel there is no uneven light for the floor to stand above, and a
+    digit blown up from a small scan covers so much of the picture that its own strokes would
+    count as grain in ``_spread``, lifting the floor above its faint strokes (a third of such 8s
+    were cut apart)."""
     detail = ink - ndimage.gaussian_filter(ink, GRAIN_SCALE)
     return _spread(detail, float(np.median(detail)))
 
