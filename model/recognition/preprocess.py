@@ -5,7 +5,8 @@ anti-aliased) and centred by centre of mass in a 28x28 field. A canvas drawing o
 of ink on paper only reads well once it is made exactly like that:
 
 1. one channel of "ink" in [0, 1]: from the alpha channel where the image is transparent,
-   otherwise from brightness with the polarity detected (paper is light, the canvas dark);
+   otherwise from brightness with the polarity detected (paper is light, the canvas dark),
+   against the background around it (light falls unevenly on a page or a board);
 2. the noise floor removed, and specks far smaller than the digit dropped;
 3. cropped to the ink, scaled so the long side is 20 px, centred by mass at (14, 14).
 
@@ -16,7 +17,6 @@ scattered like text): "no digit" is an answer, never a guess.
 import io
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -38,8 +38,8 @@ MAX_PIXELS_DECODED_IN_FULL = 12_000_000
 # Decoding is the one step whose memory grows with the upload: two at a time per process.
 DECODING_AT_ONCE = threading.BoundedSemaphore(2)
 NOISE_FLOOR = 0.2  # ink weaker than this fraction of the strongest ink is background
-PAPER_GRAIN_BLUR = 1.0  # pixels: the Gaussian that smooths a paper photo's grain
-GRAIN_SCALE = 2.0  # pixels: detail finer than this on levelled paper is grain, not ink
+GRAIN_BLUR = 1.0  # pixels: the Gaussian that smooths a photo's grain (paper or board)
+GRAIN_SCALE = 2.0  # pixels: detail finer than this on a levelled photo is grain, not ink
 SPECK_FRACTION = 0.03  # a blob with less than 3 % of the ink is noise, not part of a digit
 
 
@@ -111,16 +111,13 @@ def to_ink(image: Image.Image | np.ndarray) -> np.ndarray:
         image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BOX)
     alpha = _alpha_channel(image)
     if alpha is not None and alpha.min() < 0.5 and alpha.max() - alpha.min() > 0.1:
-        # Transparent background: the strokes are whatever is opaque, whatever their colour. No
-        # light falls unevenly on an alpha channel, so its grain is measured as a levelled page's.
-        return _remove_noise_floor(alpha, _pixel_grain)
+        # Transparent background: the strokes are whatever is opaque, whatever their colour.
+        return _remove_noise_floor(alpha)
     grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
     # The border's median is the background (a digit rarely fills the border). Light paper means
     # dark ink, which is inverted; a dark canvas or board means light ink, kept.
     background = float(np.median(np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])))
-    if background > 0.5:
-        return _remove_noise_floor(_ink_on_paper(grey), _pixel_grain)
-    return _remove_noise_floor(np.clip(grey - background, 0.0, 1.0), _spread)
+    return _remove_noise_floor(_against_local_background(1.0 - grey if background > 0.5 else grey))
 
 
 def preprocess(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -179,38 +176,30 @@ def _alpha_channel(image: Image.Image) -> np.ndarray | None:
     return None
 
 
-def _ink_on_paper(grey: np.ndarray) -> np.ndarray:
-    """Darkness against the local paper: the ink of a photo of a page."""
+def _against_local_background(ink: np.ndarray) -> np.ndarray:
+    """Ink (light on dark) against the background around it: the ink of a photo of a page, inverted,
+    or of chalk on a board. Light falls unevenly across a photo, so a single level for the
+    background would cut the ink where it is dim and keep the ground where it is bright."""
     # The grain is smoothed away first, or the noise floor set above it cuts a faint or blurred
     # stroke into pieces. Grain is per pixel at any size; a wider blur would join a page's letters
     # into lines that no longer look like text.
-    grey = ndimage.gaussian_filter(grey, PAPER_GRAIN_BLUR)
-    # Lighting varies across a photo, so measure darkness against the local paper.
-    # The window is far wider than a stroke, so inside a thick stroke it still reaches paper.
-    window = max(9, max(grey.shape) // 4)
-    local_paper = ndimage.uniform_filter(ndimage.maximum_filter(grey, size=window), size=window)
-    return np.clip(local_paper - grey, 0.0, 1.0)
+    ink = ndimage.gaussian_filter(ink, GRAIN_BLUR)
+    # The window is far wider than a stroke, so inside a thick stroke it still reaches the ground.
+    window = max(9, max(ink.shape) // 4)
+    local_background = ndimage.uniform_filter(ndimage.minimum_filter(ink, size=window), size=window)
+    return np.clip(ink - local_background, 0.0, 1.0)
 
 
-Grain = Callable[[np.ndarray, float], float]  # (ink, its median) -> the grain's size
-
-
-def _spread(ink: np.ndarray, background: float) -> float:
-    """How far the background strays from its median: grain and, on a board, uneven light."""
-    return 1.4826 * float(np.median(np.abs(ink - background)))
-
-
-def _pixel_grain(ink: np.ndarray, background: float) -> float:
-    """The grain alone: what is left of the ink map after a blur wider than a grain. On levelled
-    paper and in an alpha channel there is no uneven light for the floor to stand above, and a
-    digit blown up from a small scan covers so much of the picture that its own strokes would
-    count as grain in ``_spread``, lifting the floor above its faint strokes (a third of such 8s
-    were cut apart)."""
+def _grain(ink: np.ndarray) -> float:
+    """The grain alone: what is left of the ink map after a blur wider than a grain. The light is
+    levelled already (or an alpha channel has none), and a digit blown up from a small scan covers
+    so much of the picture that its own strokes would count as grain if every pixel's spread did,
+    lifting the floor above its faint strokes (a third of such 8s were cut apart)."""
     detail = ink - ndimage.gaussian_filter(ink, GRAIN_SCALE)
-    return _spread(detail, float(np.median(detail)))
+    return 1.4826 * float(np.median(np.abs(detail - np.median(detail))))  # a spread that ignores the strokes
 
 
-def _remove_noise_floor(ink: np.ndarray, grain_of: Grain) -> np.ndarray:
+def _remove_noise_floor(ink: np.ndarray) -> np.ndarray:
     peak = float(ink.max())
     if peak < 0.08:  # nothing stands out from the background: an empty canvas or blank paper
         return np.zeros_like(ink)
@@ -220,7 +209,7 @@ def _remove_noise_floor(ink: np.ndarray, grain_of: Grain) -> np.ndarray:
         background = grain = 0.0
     else:
         background = float(np.median(ink))
-        grain = grain_of(ink, background)
+        grain = _grain(ink)
     floor = min(max(NOISE_FLOOR * peak, background + 5 * grain), 0.6 * peak)
     return np.clip((ink - floor) / (peak - floor), 0.0, 1.0).astype(np.float32)
 
