@@ -1,4 +1,5 @@
 """Drawings in the wild, by family: ``MNIST_PATH=... python -m bench.in_the_wild [--count N] [--json]``
+(``--renderings board``: every picture photographed on a blackboard in uneven light instead)
 
 Every family comes from ``bench/heldout/wild.py``, code written for this measure only and never
 trained or calibrated on (its own doodles, letters, fonts, photos and pen). Families marked
@@ -41,21 +42,25 @@ def outcome(predictor: Predictor, picture: object) -> tuple[bool, int | None]:
     return not prediction.is_digit, prediction.digit
 
 
-def measure(predictor: Predictor, count: int, digit_count: int, seed: int) -> dict[str, dict[str, float]]:
+def measure(
+    predictor: Predictor, count: int, digit_count: int, seed: int, renderings: tuple[str, ...] = wild.RENDERINGS
+) -> dict[str, dict[str, float]]:
     result: dict[str, dict[str, float]] = {}
     for family, holds_digits in wild.families().items():
         rows = []
-        for truth, rendering, picture in wild.make(family, digit_count if holds_digits else count, seed=seed):
+        for truth, rendering, picture in wild.make(
+            family, digit_count if holds_digits else count, seed=seed, renderings=renderings
+        ):
             refused, digit = outcome(predictor, picture)
             rows.append((rendering, refused, (not refused) and digit == truth))
-        renderings = np.array([row[0] for row in rows])
+        drawn_as = np.array([row[0] for row in rows])
         refused = np.array([row[1] for row in rows])
         read = np.array([row[2] for row in rows])
         figures = {"n": len(rows), "refused": float(refused.mean())}
         if holds_digits:
             figures["read"] = float(read.mean())
-            for rendering in dict.fromkeys(renderings):
-                figures[f"read on {rendering}"] = float(read[renderings == rendering].mean())
+            for rendering in dict.fromkeys(drawn_as):
+                figures[f"read on {rendering}"] = float(read[drawn_as == rendering].mean())
         result[family] = figures
     return result
 
@@ -69,6 +74,11 @@ def main() -> None:
     parser.add_argument("--gate", type=Path, default=GATE_PATH, help="default: the shipped gate")
     parser.add_argument("--no-familiarity", action="store_true", help="the gate alone, without the familiarity check")
     parser.add_argument("--no-joint", action="store_true", help="each check at its own threshold, not the joint rule")
+    parser.add_argument(
+        "--renderings",
+        default=",".join(wild.RENDERINGS),
+        help=f"drawn in turn, some of {','.join(wild.EVERY_RENDERING)} (default: %(default)s)",
+    )
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
     familiarity = None if arguments.no_familiarity else Familiarity.load(arguments.model, gate_path=arguments.gate)
@@ -76,7 +86,10 @@ def main() -> None:
         familiarity = dataclasses.replace(familiarity, joint=None)
     predictor = Predictor.load(arguments.model, gate=Gate.load(arguments.gate), familiarity=familiarity)
     started = time.perf_counter()
-    families = measure(predictor, arguments.count, arguments.digits, arguments.seed)
+    renderings = tuple(arguments.renderings.split(","))
+    if not renderings or not set(renderings) <= set(wild.EVERY_RENDERING):
+        parser.error(f"--renderings must be some of {','.join(wild.EVERY_RENDERING)}, not {arguments.renderings}")
+    families = measure(predictor, arguments.count, arguments.digits, arguments.seed, renderings)
     non_digit = [figures for name, figures in families.items() if not wild.families()[name]]
     digit = [figures for name, figures in families.items() if wild.families()[name]]
     data = load_mnist()
@@ -114,7 +127,7 @@ def main() -> None:
         return
     print_table(
         "Held-out families (bench/heldout/wild.py): refused, and digits read right",
-        ["family", "kind trained", "n", "refused", "read", "canvas", "paper"],
+        ["family", "kind trained", "n", "refused", "read", *renderings],
         [
             [
                 name,
@@ -122,8 +135,10 @@ def main() -> None:
                 f["n"],
                 f"{f['refused']:.1%}",
                 f"{f['read']:.1%}" if "read" in f else "",
-                f"{f['read on canvas']:.1%}" if "read on canvas" in f else "",
-                f"{f['read on paper']:.1%}" if "read on paper" in f else "",
+                *[
+                    f"{f[f'read on {rendering}']:.1%}" if f"read on {rendering}" in f else ""
+                    for rendering in renderings
+                ],
             ]
             for name, f in families.items()
         ],

@@ -167,6 +167,18 @@ def on_paper(strokes, rng, blur=1.5, light=225, shading=(-30, 20), grain=6):
     return np.clip(paper * (1 - 0.85 * ink), 0, 255).astype(np.uint8)
 
 
+def on_board(strokes, rng, blur=1.2, board=30, lit=(20, 110), grain=5):
+    """White strokes on black (a PIL "L" image) -> a grey photo of chalk on a blackboard: the chalk
+    leaving gaps, the board lit from one side (up to ``lit`` grey levels brighter across the
+    photo, from any side), its grain."""
+    ink = np.asarray(strokes.filter(ImageFilter.GaussianBlur(blur)), np.float32) / 255
+    light = np.linspace(0, rng.uniform(*lit), ink.shape[1])[None, :] * np.ones_like(ink)
+    light = np.rot90(light, int(rng.integers(4))) if ink.shape[0] == ink.shape[1] else light
+    ground = board + light + rng.normal(0, grain, ink.shape)
+    chalk = 0.55 + 0.45 * rng.random(ink.shape)
+    return np.clip(ground + ink * chalk * (235 - ground), 0, 255).astype(np.uint8)
+
+
 def written_digits(count, seed=0, rendering="canvas"):
     """``count`` (digit, style, low_resolution, picture): every digit and style in turn, a fifth at low resolution."""
     rng = np.random.default_rng(seed)

@@ -19,8 +19,8 @@ generators (``model/making/synthetic/negatives.py``) also make, with other code,
 makes at all, and only they say what a kind nobody generated gets.
 
 ``families()`` names them; ``make(family, count, seed)`` yields (truth, rendering, picture): truth is
-the digit or None, the picture a canvas RGBA array or a paper photo (RGB array), as the app
-receives them.
+the digit or None, the picture a canvas RGBA array or a photo (RGB array) of ink on paper or,
+when asked for, of chalk on a blackboard in uneven light, as the app receives them.
 """
 
 import math
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from bench.heldout.handwriting import STYLES, on_canvas, on_paper
+from bench.heldout.handwriting import STYLES, on_board, on_canvas, on_paper
 
 SIZE = 280
 LIBERATION = Path("/usr/share/fonts/truetype/liberation")
@@ -370,7 +370,8 @@ DIGIT_FAMILIES: dict[str, Callable[[np.random.Generator], tuple[int, Image.Image
     "printed digits (Liberation)": _printed_digit,
     "small scans (9-13 px)": _small_scan,
 }
-RENDERINGS = ("canvas", "paper")
+RENDERINGS = ("canvas", "paper")  # what a visitor sends most; ``make`` can also draw on a "board"
+EVERY_RENDERING = (*RENDERINGS, "board")
 
 # Families of a kind that negatives.py also draws for the gate's training (other code, fonts and
 # pens). Its made-up doodles (doodles.py) draw no object on purpose, so the doodles not named here
@@ -395,11 +396,17 @@ def families() -> dict[str, bool]:
     return {**{name: False for name in NON_DIGIT_FAMILIES}, **{name: True for name in DIGIT_FAMILIES}}
 
 
-def make(family: str, count: int, seed: int = 0) -> Iterator[tuple[int | None, str, object]]:
-    """``count`` (truth, rendering, picture) of ``family``: canvas RGBA or a paper photo, in turn."""
+def make(
+    family: str, count: int, seed: int = 0, renderings: tuple[str, ...] = RENDERINGS
+) -> Iterator[tuple[int | None, str, object]]:
+    """``count`` (truth, rendering, picture) of ``family``, each of ``renderings`` in turn: canvas
+    RGBA, a photo of ink on paper, or a photo of chalk on a blackboard (both RGB)."""
+    unknown = sorted(set(renderings) - set(EVERY_RENDERING))
+    if unknown or not renderings:
+        raise ValueError(f"renderings must be some of {', '.join(EVERY_RENDERING)}, not {list(renderings)}")
     rng = np.random.default_rng([seed, sum(map(ord, family))])
     for index in range(count):
-        rendering = RENDERINGS[index % 2]
+        rendering = renderings[index % len(renderings)]
         if family in DIGIT_FAMILIES:
             truth, strokes = DIGIT_FAMILIES[family](rng)
         else:
@@ -409,6 +416,8 @@ def make(family: str, count: int, seed: int = 0) -> Iterator[tuple[int | None, s
             continue
         if rendering == "canvas":
             yield truth, rendering, on_canvas(strokes)
+        elif rendering == "board":
+            yield truth, rendering, np.repeat(on_board(strokes, rng)[..., None], 3, axis=2)
         else:
             yield (
                 truth,
