@@ -24,7 +24,9 @@ ONE_DIGIT, NUMBER = N_("One digit"), N_("A number")
 
 def uploaded_image():
     upload = file_uploader(
-        _("…or upload a photo or scan of a digit on paper or a blackboard"), ["png", "jpg", "jpeg", "webp"], key="upload"
+        _("…or upload a photo or scan of a digit on paper or a blackboard"),
+        ["png", "jpg", "jpeg", "webp"],
+        key="upload",
     )
     if upload is None:
         return None
