@@ -87,8 +87,10 @@ def main() -> None:
     predictor = Predictor.load(arguments.model, gate=Gate.load(arguments.gate), familiarity=familiarity)
     started = time.perf_counter()
     renderings = tuple(arguments.renderings.split(","))
-    if not renderings or not set(renderings) <= set(wild.EVERY_RENDERING):
-        parser.error(f"--renderings must be some of {','.join(wild.EVERY_RENDERING)}, not {arguments.renderings}")
+    try:
+        wild.check_renderings(renderings)
+    except ValueError as error:
+        parser.error(f"--{error}")
     families = measure(predictor, arguments.count, arguments.digits, arguments.seed, renderings)
     non_digit = [figures for name, figures in families.items() if not wild.families()[name]]
     digit = [figures for name, figures in families.items() if wild.families()[name]]

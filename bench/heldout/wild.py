@@ -396,14 +396,18 @@ def families() -> dict[str, bool]:
     return {**{name: False for name in NON_DIGIT_FAMILIES}, **{name: True for name in DIGIT_FAMILIES}}
 
 
+def check_renderings(renderings: tuple[str, ...]) -> None:
+    """ValueError unless ``renderings`` names one or more of ``EVERY_RENDERING``."""
+    if not renderings or not set(renderings) <= set(EVERY_RENDERING):
+        raise ValueError(f"renderings must be some of {', '.join(EVERY_RENDERING)}, not {list(renderings)}")
+
+
 def make(
     family: str, count: int, seed: int = 0, renderings: tuple[str, ...] = RENDERINGS
 ) -> Iterator[tuple[int | None, str, object]]:
     """``count`` (truth, rendering, picture) of ``family``, each of ``renderings`` in turn: canvas
     RGBA, a photo of ink on paper, or a photo of chalk on a blackboard (both RGB)."""
-    unknown = sorted(set(renderings) - set(EVERY_RENDERING))
-    if unknown or not renderings:
-        raise ValueError(f"renderings must be some of {', '.join(EVERY_RENDERING)}, not {list(renderings)}")
+    check_renderings(renderings)
     rng = np.random.default_rng([seed, sum(map(ord, family))])
     for index in range(count):
         rendering = renderings[index % len(renderings)]

@@ -114,8 +114,8 @@ def to_ink(image: Image.Image | np.ndarray) -> np.ndarray:
         # Transparent background: the strokes are whatever is opaque, whatever their colour.
         return _remove_noise_floor(alpha)
     grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
-    # The border's median is the background (a digit rarely fills the border). Light paper means
-    # dark ink, which is inverted; a dark canvas or board means light ink, kept.
+    # The border's median says which the background is (a digit rarely fills the border). Light
+    # paper means dark ink, which is inverted; a dark canvas or board means light ink, kept.
     background = float(np.median(np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])))
     return _remove_noise_floor(_against_local_background(1.0 - grey if background > 0.5 else grey))
 
