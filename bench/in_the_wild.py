@@ -10,7 +10,8 @@ check fitted for the model, decided by their joint rule; ``--no-joint``: each ch
 threshold; ``--no-familiarity``: the gate alone):
 
 - a non-digit counts as refused when preprocessing, the gate or the familiarity says it holds no digit;
-- a digit counts as read when it is not refused and the digit is right (a refusal is a mistake).
+- a digit counts as read when it is not refused and the digit is right (a refusal is a mistake);
+- "doubted": read, but shown with "it may not be a digit" (the joint rule's second threshold).
 
 Also MNIST's 10,000 test digits: how many the checks refuse (the digit side's false alarms).
 """
@@ -33,13 +34,13 @@ from model.recognition.refusal import NoDigitError
 from model.storage import SHIPPED_MODEL_PATH
 
 
-def outcome(predictor: Predictor, picture: object) -> tuple[bool, int | None]:
-    """(refused, digit read) for one picture, as the Draw page reads it."""
+def outcome(predictor: Predictor, picture: object) -> tuple[bool, bool, int | None]:
+    """(refused, doubted, digit read) for one picture, as the Draw page reads it."""
     try:
         prediction = predictor.predict(preprocess(picture))
     except NoDigitError:
-        return True, None
-    return not prediction.is_digit, prediction.digit
+        return True, False, None
+    return not prediction.is_digit, prediction.doubted, prediction.digit
 
 
 def measure(
@@ -51,12 +52,13 @@ def measure(
         for truth, rendering, picture in wild.make(
             family, digit_count if holds_digits else count, seed=seed, renderings=renderings
         ):
-            refused, digit = outcome(predictor, picture)
-            rows.append((rendering, refused, (not refused) and digit == truth))
+            refused, doubted, digit = outcome(predictor, picture)
+            rows.append((rendering, refused, doubted, (not refused) and digit == truth))
         drawn_as = np.array([row[0] for row in rows])
         refused = np.array([row[1] for row in rows])
-        read = np.array([row[2] for row in rows])
-        figures = {"n": len(rows), "refused": float(refused.mean())}
+        doubted = np.array([row[2] for row in rows])
+        read = np.array([row[3] for row in rows])
+        figures = {"n": len(rows), "refused": float(refused.mean()), "doubted": float(doubted.mean())}
         if holds_digits:
             figures["read"] = float(read.mean())
             for rendering in dict.fromkeys(drawn_as):
@@ -95,7 +97,7 @@ def main() -> None:
     non_digit = [figures for name, figures in families.items() if not wild.families()[name]]
     digit = [figures for name, figures in families.items() if wild.families()[name]]
     data = load_mnist()
-    mnist_refused = predictor.refuses(as_floats(data.x_test))
+    mnist_refused, mnist_doubted = predictor.refuses_and_doubts(as_floats(data.x_test))
     summary = {
         "non-digits refused (all families)": float(
             np.average([f["refused"] for f in non_digit], weights=[f["n"] for f in non_digit])
@@ -110,9 +112,14 @@ def main() -> None:
             )
         ),
         "non-digits refused (worst family)": float(min(f["refused"] for f in non_digit)),
+        "non-digits refused or doubted (all families)": float(
+            np.average([f["refused"] + f["doubted"] for f in non_digit], weights=[f["n"] for f in non_digit])
+        ),
         "digits read (all families)": float(np.average([f["read"] for f in digit], weights=[f["n"] for f in digit])),
         "held-out digits refused": float(np.average([f["refused"] for f in digit], weights=[f["n"] for f in digit])),
+        "held-out digits doubted": float(np.average([f["doubted"] for f in digit], weights=[f["n"] for f in digit])),
         "MNIST test refused": float(mnist_refused.mean()),
+        "MNIST test doubted": float(mnist_doubted.mean()),
     }
     result = {
         "machine": machine(),
@@ -129,13 +136,14 @@ def main() -> None:
         return
     print_table(
         "Held-out families (bench/heldout/wild.py): refused, and digits read right",
-        ["family", "kind trained", "n", "refused", "read", *renderings],
+        ["family", "kind trained", "n", "refused", "doubted", "read", *renderings],
         [
             [
                 name,
                 "yes" if name in wild.TRAINED_KIND else "",
                 f["n"],
                 f"{f['refused']:.1%}",
+                f"{f['doubted']:.1%}",
                 f"{f['read']:.1%}" if "read" in f else "",
                 *[
                     f"{f[f'read on {rendering}']:.1%}" if f"read on {rendering}" in f else ""

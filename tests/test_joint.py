@@ -1,5 +1,6 @@
-"""The joint rule over both checks: its score, its fit, the file that carries it, and that the
-app reads with it instead of the two thresholds."""
+"""The joint rule over both checks: its score, its fit, the file that carries it, that the app
+reads with it instead of the two thresholds, and its second threshold, under which a reading is
+doubted."""
 
 import dataclasses
 
@@ -70,3 +71,46 @@ def test_the_app_reads_with_the_joint_rule_instead_of_the_two_thresholds(sample)
     assert predictor.refuses(digits).all()
     refused = predictor.predict(digits[0])
     assert refused.refusal in (GATE_REFUSAL, UNFAMILIAR_REFUSAL) and refused.digit == sample.y_test[0]
+
+
+def test_between_the_two_thresholds_a_reading_is_doubted_not_refused():
+    rule = JointRule(gate_weight=1.0, distance_weight=1.0, threshold=-2.0, doubt_threshold=0.0)
+    probability, distance = np.full(3, 0.5), np.exp([3.0, 1.0, -1.0])  # scores -3, -1, 1
+    assert rule.refuses(probability, distance).tolist() == [True, False, False]
+    assert rule.doubts(probability, distance).tolist() == [False, True, False]
+    # A rule fitted before the second threshold existed doubts nothing, and its card stays valid JSON.
+    older = JointRule.from_card({"gate_weight": 1.0, "distance_weight": 1.0, "threshold": -2.0})
+    assert not older.doubts(probability, distance).any() and "doubt_threshold" not in older.as_card()
+    assert JointRule.from_card(rule.as_card()) == rule
+    with pytest.raises(ValueError, match="doubt threshold"):
+        JointRule.from_card({**rule.as_card(), "doubt_threshold": float("nan")})
+
+
+def test_the_fit_doubts_the_share_of_digits_asked_and_more_of_the_others():
+    rng = np.random.default_rng(1)
+    digits = (rng.uniform(0.6, 1.0, 4000), rng.lognormal(5.0, 0.5, 4000))
+    others = (rng.uniform(0.0, 0.8, 4000), rng.lognormal(6.5, 0.8, 4000))
+    rule = fit_joint_rule(digits, others, refused_share=0.002, doubted_share=0.05)
+    assert rule.threshold < rule.doubt_threshold
+    refused_or_doubted = rule.refuses(*digits) | rule.doubts(*digits)
+    assert refused_or_doubted.mean() == pytest.approx(0.05, abs=0.004)
+    assert (rule.refuses(*others) | rule.doubts(*others)).mean() > rule.refuses(*others).mean()
+    with pytest.raises(ValueError, match="shares"):
+        fit_joint_rule(digits, others, refused_share=0.05, doubted_share=0.01)
+
+
+def test_the_shipped_rule_doubts_a_share_of_calibration_digits_and_the_app_says_so(sample):
+    familiarity = Familiarity.load(SHIPPED_MODEL_PATH)
+    assert familiarity is not None and familiarity.joint is not None
+    assert familiarity.card["joint"]["calibration_doubted"] == pytest.approx(0.008, abs=0.0011)
+    digits = as_floats(sample.x_test[:20])
+    doubting_all = dataclasses.replace(
+        familiarity, joint=dataclasses.replace(familiarity.joint, threshold=-1e9, doubt_threshold=1e9)
+    )
+    predictor = Predictor.load(gate=shipped_gate(), familiarity=doubting_all)
+    refused, doubted = predictor.refuses_and_doubts(digits)
+    assert not refused.any() and doubted.all()
+    prediction = predictor.predict(digits[0])
+    assert prediction.is_digit and prediction.doubted and prediction.digit == sample.y_test[0]
+    shipped = Predictor.with_checks()
+    assert not any(shipped.predict(digit).doubted for digit in digits)  # MNIST's own digits: not doubted

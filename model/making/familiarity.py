@@ -11,7 +11,8 @@ Given the gate, it also fits the joint rule (``model/recognition/joint.py``) tha
 instead of the two thresholds: a logistic regression of the calibration digits against
 generated non-digits and near-digits (a stream the gate never trained on) weighs the gate's logit
 against the log of the distance; its threshold refuses as many calibration digits as the two
-checks together are allowed, 2 x ALLOWED_REFUSALS. Only the weights see non-digits.
+checks together are allowed, 2 x ALLOWED_REFUSALS, and its doubt threshold marks DOUBTED_SHARE
+of them as read but doubted. Only the weights see non-digits.
 """
 
 import dataclasses
@@ -33,6 +34,9 @@ SHRINKAGE = 1e-3  # of the covariance's mean variance, added to its diagonal: we
 # The joint rule's weights: fitted against this many generated non-digits and near-digits, from a
 # seed that is not the gate's training stream (seed 0).
 JOINT_NEGATIVES, JOINT_NEAR, JOINT_SEED = 8_000, 2_000, 3
+# One calibration digit in a hundred is read with "it may not be a digit" (five times the share
+# refused): a remark a visitor can shrug off, where a refusal of their digit is a mistake.
+DOUBTED_SHARE = 0.01
 
 
 def fit_gaussians(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -50,11 +54,17 @@ def fit_gaussians(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray,
 
 
 def fit_joint_rule(
-    digits: tuple[np.ndarray, np.ndarray], others: tuple[np.ndarray, np.ndarray], refused_share: float
+    digits: tuple[np.ndarray, np.ndarray],
+    others: tuple[np.ndarray, np.ndarray],
+    refused_share: float,
+    doubted_share: float = DOUBTED_SHARE,
 ) -> JointRule:
     """The joint rule from (gate probability, distance) of digits and of pictures holding none:
     weights from a logistic regression on (gate logit, log distance), both sides weighing the same;
-    the threshold under which ``refused_share`` of the digits fall."""
+    the threshold under which ``refused_share`` of the digits fall, and the doubt threshold under
+    which ``doubted_share`` of them fall."""
+    if not 0 <= refused_share <= doubted_share < 1:
+        raise ValueError(f"the shares must be 0 <= refused <= doubted < 1, not {refused_share} and {doubted_share}")
     from sklearn.linear_model import LogisticRegression
 
     x = np.concatenate([rule_inputs(*digits), rule_inputs(*others)])
@@ -67,8 +77,9 @@ def fit_joint_rule(
             "a digit should score higher the surer the gate and the nearer the features"
         )
     unthresholded = JointRule(float(gate_weight), float(distance_weight), -np.inf)
-    threshold = float(np.quantile(unthresholded.digit_scores(*digits), refused_share))
-    return dataclasses.replace(unthresholded, threshold=threshold)
+    scores = unthresholded.digit_scores(*digits)
+    threshold, doubt_threshold = (float(np.quantile(scores, share)) for share in (refused_share, doubted_share))
+    return dataclasses.replace(unthresholded, threshold=threshold, doubt_threshold=doubt_threshold)
 
 
 def make_familiarity(
@@ -124,5 +135,6 @@ def make_familiarity(
             "gate_sha256": sha256_of_files([Path(gate_path)]),
             "fitted_against": {"non_digits": JOINT_NEGATIVES, "near_digits": JOINT_NEAR, "seed": JOINT_SEED},
             "calibration_refused": float(np.mean(joint.refuses(calibration_gate, distances))),
+            "calibration_doubted": float(np.mean(joint.doubts(calibration_gate, distances))),
         }
     return Familiarity(means, precision, threshold, card, joint)

@@ -28,6 +28,7 @@ class Prediction:
     confidence: float
     probabilities: np.ndarray  # ten floats summing to 1
     refusal: Refusal | None = None  # why the gate refused the image; None when it holds a digit
+    doubted: bool = False  # read, but the checks half doubt that it holds a digit at all
 
     @property
     def is_digit(self) -> bool:
@@ -138,47 +139,60 @@ class Predictor:
     def refuses(self, images: np.ndarray) -> np.ndarray:
         """(n,) which of many images (n, 28, 28) the checks refuse, as ``predict`` would one by one.
         None refused without a gate."""
+        return self.refuses_and_doubts(images)[0]
+
+    def refuses_and_doubts(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(refused, doubted), each (n,), for many images (n, 28, 28), as ``predict`` would say
+        one by one. Nothing refused or doubted without a gate."""
         images = np.asarray(images, dtype=np.float32).reshape(-1, *DIGIT_SHAPE)
         if self.gate is None:
-            return np.zeros(len(images), dtype=bool)
+            return np.zeros(len(images), dtype=bool), np.zeros(len(images), dtype=bool)
         features = self._features_of(images) if self.familiarity is not None else None
-        refusals = self._refusals(self.gate, self.gate.digit_probability(images), features)
-        return np.array([refusal is not None for refusal in refusals], dtype=bool)
+        refusals, doubted = self._verdicts(self.gate, self.gate.digit_probability(images), features)
+        return np.array([refusal is not None for refusal in refusals], dtype=bool), doubted
 
-    def _refusals(self, gate: Gate, gate_probability: np.ndarray, features: np.ndarray | None) -> list[Refusal | None]:
-        """Per image, the checks' verdict: with a joint rule, it alone decides; else the gate and
-        the familiarity, each at its own threshold. The familiarity's sentence when its distance
-        alone is past its own threshold, else the gate's."""
+    def _verdicts(
+        self, gate: Gate, gate_probability: np.ndarray, features: np.ndarray | None
+    ) -> tuple[list[Refusal | None], np.ndarray]:
+        """Per image, the checks' verdict and whether a reading is doubted: with a joint rule, it
+        alone decides both; else the gate and the familiarity, each at its own threshold, doubting
+        nothing. The familiarity's sentence when its distance alone is past its own threshold, else
+        the gate's."""
         gate_refuses = gate.refuses_probability(gate_probability)
+        doubted = np.zeros(len(gate_refuses), dtype=bool)
         if self.familiarity is None or features is None:
-            return [GATE_REFUSAL if refused else None for refused in gate_refuses]
+            return [GATE_REFUSAL if refused else None for refused in gate_refuses], doubted
         distances = self.familiarity.distances(features)
         far = self.familiarity.refuses_distance(distances)
         if self.familiarity.joint is None:
             refused = gate_refuses | far
         else:
             refused = self.familiarity.joint.refuses(gate_probability, distances)
-        return [
+            doubted = self.familiarity.joint.doubts(gate_probability, distances)
+        refusals = [
             (UNFAMILIAR_REFUSAL if is_far and not by_gate else GATE_REFUSAL) if is_refused else None
             for is_refused, by_gate, is_far in zip(refused, gate_refuses, far, strict=True)
         ]
+        return refusals, doubted
 
     def predict(self, image: np.ndarray) -> Prediction:
         """One preprocessed 28x28 image -> Prediction (with the checks' refusal, if they have one)."""
-        refusal = None
+        refusal, doubted = None, False
         if self._read is None or self.gate is None:
             probabilities = self.predict_probabilities(image)[0]
         else:
             outputs = self._read(np.asarray(image, dtype=np.float32).reshape(1, *DIGIT_SHAPE))
             probabilities = _normalised(outputs[0].numpy())[0]
             features = outputs[2].numpy() if self.familiarity is not None else None
-            refusal = self._refusals(self.gate, outputs[1].numpy()[:, 0], features)[0]
+            refusals, doubts = self._verdicts(self.gate, outputs[1].numpy()[:, 0], features)
+            refusal, doubted = refusals[0], bool(doubts[0])
         digit = int(np.argmax(probabilities))
         return Prediction(
             digit=digit,
             confidence=float(probabilities[digit]),
             probabilities=probabilities,
             refusal=refusal,
+            doubted=doubted,
         )
 
     def explain(self, image: np.ndarray, digit: int) -> np.ndarray:
