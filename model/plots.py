@@ -145,6 +145,18 @@ def enlarge(image, scale=8):
     return np.kron(pixels, np.ones((scale, scale), np.uint8))
 
 
+def thumbnail(photo, side=280):
+    """An uploaded photo at most ``side`` px on its long side, RGB, for showing beside its reading.
+    Transparency is laid on mid-grey, where both light and dark ink stay visible."""
+    from PIL import Image
+
+    small = photo.convert("RGBA")
+    small.thumbnail((side, side))
+    shown = Image.new("RGBA", small.size, (128, 128, 128, 255))
+    shown.alpha_composite(small)
+    return shown.convert("RGB")
+
+
 def attribution_picture(image, attribution, scale=8):
     """The digit in grey with the attribution over it: red pushed towards the answer, blue against."""
     from matplotlib import colormaps

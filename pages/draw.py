@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from model.language import N_, _, ngettext
-from model.plots import attribution_picture, enlarge
+from model.plots import attribution_picture, enlarge, thumbnail
 from model.recognition.numbers import read_number
 from model.recognition.preprocess import UnreadableImageError, open_image
 from ui.canvas import CANVAS_SIZE, drawing_canvas
@@ -31,7 +31,10 @@ def uploaded_image():
     if upload is None:
         return None
     try:
-        return open_image(upload.getvalue())
+        photo = open_image(upload.getvalue())
+        # The photo as it is read, under the canvas: a visitor sees which picture the answer is about.
+        st.image(thumbnail(photo, CANVAS_SIZE), caption=_("Your photo: this is what is read, not the canvas"))
+        return photo
     except UnreadableImageError as error:
         st.error(_("{name}: {error}. Try a PNG, JPEG or WebP photo.").format(name=upload.name, error=error))
         return None
@@ -71,6 +74,14 @@ def show_reading(prediction):
                 _("Not sure: {first} or {second}?").format(
                     first=with_article(prediction.digit), second=with_article(prediction.runner_up)
                 )
+            )
+        if prediction.doubted:
+            st.warning(
+                _(
+                    "This may not be a digit at all: it looks unlike the digits the network learned from. "
+                    "If it is one, it reads as {digit}."
+                ).format(digit=with_article(prediction.digit)),
+                icon=":material/help:",
             )
     probability_bars(prediction.probabilities, prediction.digit, height=170)
 
@@ -152,6 +163,8 @@ def show_one_of_the_digits(column, image, prediction):
         return
     doubt = _(" (or {digit}?)").format(digit=prediction.runner_up) if prediction.is_uncertain else ""
     column.markdown(f"**{prediction.digit}**{doubt} · {prediction.confidence:.0%}")
+    if prediction.doubted:
+        column.caption(_("may not be a digit"))
 
 
 def number_canvas_width():

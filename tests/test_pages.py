@@ -112,6 +112,21 @@ def test_an_unsure_answer_names_both_candidates(monkeypatch):
     assert [warning.value for warning in app.warning] == ["Not sure: a 4 or a 9?"]
 
 
+def test_an_arrow_is_read_with_the_remark_that_it_may_not_be_a_digit():
+    # An upward arrow: the checks half doubt it (between the joint rule's two thresholds), so it
+    # is read, as a 7, with the remark; a plain 7 has none.
+    arrow = [[(140, 250), (140, 40)], [(80, 110), (140, 40), (200, 110)]]
+    app = new_app()
+    app.session_state[FIRST_CANVAS] = canvas_state(render(arrow))
+    app.run()
+    assert not app.exception and prediction_metrics(app)[0].value == "7"
+    assert any("may not be a digit at all" in warning.value for warning in app.warning)
+    app.session_state[FIRST_CANVAS] = canvas_state(draw_digit(7, background=(0, 0, 0)))
+    app.run()
+    assert prediction_metrics(app)[0].value == "7"
+    assert not any("may not be a digit" in warning.value for warning in app.warning)
+
+
 def test_number_mode_reads_every_digit():
     app = new_app()
     app.run()
@@ -326,6 +341,18 @@ def test_a_page_of_text_is_not_a_digit_on_the_draw_page():
     app.file_uploader(key="upload").set_value(("screenshot.png", buffer.getvalue(), "image/png")).run()
     assert not app.exception and not prediction_metrics(app)
     assert any("That does not look like a digit" in warning.value for warning in app.warning)
+
+
+def test_an_uploaded_photo_is_shown_beside_its_reading():
+    rgba = draw_digit(4, background=(255, 255, 255), colour=(30, 30, 30))
+    buffer = io.BytesIO()
+    Image.fromarray(rgba).convert("RGB").resize((1200, 1200)).save(buffer, format="PNG")
+    app = new_app()
+    app.run()
+    assert not any("Your photo" in caption for image in app.get("image") for caption in image.captions)
+    app.file_uploader(key="upload").set_value(("four.png", buffer.getvalue(), "image/png")).run()
+    assert not app.exception and prediction_metrics(app)[0].value == "4"
+    assert sum("Your photo" in caption for image in app.get("image") for caption in image.captions) == 1
 
 
 def test_a_digit_is_named_with_the_article_english_gives_it():

@@ -11,6 +11,7 @@ from model.plots import (
     enlarge,
     figure_to_png,
     gallery_figure,
+    thumbnail,
     training_curves_figure,
 )
 
@@ -72,3 +73,14 @@ def test_the_confusion_matrix_colour_bar_reads_in_counts():
     # Dark cells (the diagonal) get white numbers, a pale mistake black ones.
     colours = {text.get_text(): text.get_color() for text in axis.texts}
     assert colours["1135"] == "white" and colours["7"] == "black"
+
+
+def test_an_uploaded_photo_is_shown_small_and_its_transparent_ink_stays_visible():
+    big = Image.new("RGB", (1600, 900), (240, 240, 240))
+    assert thumbnail(big, 280).size == (280, 158) and thumbnail(big, 280).mode == "RGB"
+    # White and black strokes on a transparent ground: each must stand out from what is shown behind.
+    for ink in (255, 0):
+        drawing = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
+        drawing.paste((ink, ink, ink, 255), (40, 10, 60, 90))
+        shown = np.asarray(thumbnail(drawing, 280).convert("L"), np.float32)
+        assert abs(shown[50, 50] - shown[5, 5]) > 100

@@ -49,6 +49,8 @@ def big_answer(reading):
         st.markdown('<div class="big-answer none" data-testid="big-answer">?</div>', unsafe_allow_html=True)
         return
     sure = _("{confidence:.0%} sure").format(confidence=reading.prediction.confidence)
+    if reading.prediction.doubted:
+        sure += " · " + _("may not be a digit")
     st.markdown(
         f'<div class="big-answer" data-testid="big-answer">{reading.prediction.digit}</div>'
         f'<div class="big-sure">{sure}</div>',

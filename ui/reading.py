@@ -54,7 +54,8 @@ def show_answer_line(place: DeltaGenerator, reading: Reading) -> None:
         raise ValueError("an empty reading has no answer line")
     doubt = _(" (or {digit}?)").format(digit=with_article(prediction.runner_up)) if prediction.is_uncertain else ""
     sure = _("{confidence:.0%} sure").format(confidence=prediction.confidence)
-    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {sure}")
+    remark = " · " + _("may not be a digit") if prediction.doubted else ""
+    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {sure}{remark}")
 
 
 def probability_bars(
