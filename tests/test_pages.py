@@ -127,6 +127,18 @@ def test_an_arrow_is_read_with_the_remark_that_it_may_not_be_a_digit():
     assert not any("may not be a digit" in warning.value for warning in app.warning)
 
 
+def test_the_projector_says_so_too_under_its_big_answer():
+    scale = 520 / 280  # the Present page's canvas
+    arrow = [[(140, 250), (140, 40)], [(80, 110), (140, 40), (200, 110)]]
+    app = new_app()
+    app.switch_page("pages/present.py").run()
+    drawn = render([[(x * scale, y * scale) for x, y in stroke] for stroke in arrow], canvas_size=520, stroke_width=37)
+    app.session_state["canvas-520x520-0"] = canvas_state(drawn)
+    app.run()
+    [big] = [markdown.value for markdown in app.markdown if "big-answer" in markdown.value]
+    assert not app.exception and "may not be a digit" in big
+
+
 def test_number_mode_reads_every_digit():
     app = new_app()
     app.run()
