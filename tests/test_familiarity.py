@@ -34,6 +34,12 @@ def test_the_reading_gives_the_models_own_probabilities_and_its_features(shipped
     outputs = reading_model(shipped_predictor.model)(images, training=False)
     assert np.allclose(outputs["probabilities"].numpy(), shipped_predictor.model(images, training=False), atol=1e-6)
     assert outputs["features"].shape == (32, 3 * 128)  # the three members' penultimate features
+    # Each member's own probabilities, in member order; their average is the model's.
+    members = outputs["members"].numpy()
+    assert members.shape == (32, 3, 10)
+    assert np.allclose(members.mean(axis=1), outputs["probabilities"].numpy(), atol=1e-6)
+    first = shipped_predictor.model.get_layer("member_0")
+    assert np.allclose(members[:, 0], first(images, training=False), atol=1e-6)
 
 
 def test_the_shipped_familiarity_belongs_to_the_shipped_model_and_to_no_other(tmp_path):

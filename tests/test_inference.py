@@ -80,15 +80,17 @@ def test_probabilities_are_a_distribution_and_batch_matches_single(sample, shipp
     np.testing.assert_allclose(batch, single, atol=1e-5)
 
 
-def test_one_drawing_is_refused_exactly_when_the_checks_refuse_it(sample, shipped_predictor):
+def test_one_drawing_is_refused_or_doubted_exactly_when_the_checks_say_so(sample, shipped_predictor):
     # predict() asks the model, the gate and the familiarity in one traced call; the batch path
     # (refuses) asks them apart.
     from model.making.synthetic.negatives import make_negatives
 
     images = np.concatenate([sample.x_test[:30] / np.float32(255), make_negatives(40, seed=4) / np.float32(255)])
-    refused = shipped_predictor.refuses(images)
-    assert 0 < refused.sum() < len(images)
-    assert [not shipped_predictor.predict(image).is_digit for image in images] == list(refused)
+    refused, doubted = shipped_predictor.refuses_and_doubts(images)
+    assert 0 < refused.sum() < len(images) and doubted.any()
+    predictions = [shipped_predictor.predict(image) for image in images]
+    assert [not prediction.is_digit for prediction in predictions] == list(refused)
+    assert [prediction.doubted for prediction in predictions] == list(doubted)
 
 
 def test_explanation_points_at_the_ink(sample, shipped_predictor):

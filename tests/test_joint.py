@@ -11,7 +11,7 @@ from model.data import as_floats
 from model.making.familiarity import fit_joint_rule
 from model.recognition.familiarity import FAMILIARITY_PATH, Familiarity
 from model.recognition.gate import shipped_gate
-from model.recognition.joint import JointRule
+from model.recognition.joint import JointRule, lowest_member_probability, rule_inputs
 from model.recognition.predictor import Predictor
 from model.recognition.refusal import GATE_REFUSAL, UNFAMILIAR_REFUSAL
 from model.storage import SHIPPED_MODEL_PATH
@@ -114,3 +114,40 @@ def test_the_shipped_rule_doubts_a_share_of_calibration_digits_and_the_app_says_
     assert prediction.is_digit and prediction.doubted and prediction.digit == sample.y_test[0]
     shipped = Predictor.with_checks()
     assert not any(shipped.predict(digit).doubted for digit in digits)  # MNIST's own digits: not doubted
+
+
+def test_the_members_disagreement_is_the_third_number_the_rule_can_weigh():
+    agreeing = np.array([[0.98, 0.02], [0.97, 0.03], [0.99, 0.01]])  # three members, two classes shown
+    split = np.array([[0.90, 0.10], [0.40, 0.60], [0.95, 0.05]])  # the average says the first; one member not
+    members = np.stack([agreeing, split])
+    assert np.allclose(lowest_member_probability(members), [0.97, 0.40])
+    inputs = rule_inputs(np.array([0.9, 0.9]), np.array([10.0, 10.0]), members)
+    assert inputs.shape == (2, 3) and inputs[1, 2] > inputs[0, 2]  # the split members disagree more
+    rule = JointRule(gate_weight=1.0, distance_weight=1.0, threshold=0.0, disagreement_weight=2.0)
+    scores = rule.digit_scores(np.array([0.9, 0.9]), np.array([10.0, 10.0]), members)
+    assert scores[1] < scores[0] and np.isclose(scores[0] - scores[1], 2.0 * (inputs[1, 2] - inputs[0, 2]))
+    with pytest.raises(ValueError, match="members' agreement"):
+        rule.digit_scores(np.array([0.9]), np.array([10.0]))  # a rule that weighs them needs them
+    assert JointRule.from_card(rule.as_card()) == rule
+    older = JointRule.from_card({"gate_weight": 1.0, "distance_weight": 1.0, "threshold": 0.0})
+    assert older.disagreement_weight == 0 and older.digit_scores(np.array([0.9]), np.array([10.0])).shape == (1,)
+
+
+def test_the_fit_weighs_the_members_disagreement_when_it_parts_digits_from_others():
+    rng = np.random.default_rng(2)
+
+    def members(count, agree):
+        # Three members over ten digits: each puts ``agree`` of its probability on digit 3, on average.
+        sure = np.clip(rng.normal(agree, 0.08, (count, 3)), 0.05, 0.999)
+        probabilities = np.tile(((1 - sure) / 9)[..., None], (1, 1, 10))
+        probabilities[..., 3] = sure
+        return probabilities
+
+    # Each check parts digits from the others a little; the members' agreement parts them more.
+    digits = (rng.uniform(0.6, 1.0, 3000), rng.lognormal(5.0, 0.5, 3000), members(3000, 0.95))
+    others = (rng.uniform(0.3, 0.9, 3000), rng.lognormal(5.5, 0.6, 3000), members(3000, 0.6))
+    with_members = fit_joint_rule(digits, others, refused_share=0.01)
+    without = fit_joint_rule(digits[:2], others[:2], refused_share=0.01)
+    assert with_members.disagreement_weight > 0 and without.disagreement_weight == 0
+    assert with_members.refuses(*digits).mean() == pytest.approx(0.01, abs=0.002)
+    assert with_members.refuses(*others).mean() > without.refuses(*others[:2]).mean() + 0.2

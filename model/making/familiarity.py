@@ -9,10 +9,10 @@ non-digit is used for that.
 
 Given the gate, it also fits the joint rule (``model/recognition/joint.py``) that the app uses
 instead of the two thresholds: a logistic regression of the calibration digits against
-generated non-digits and near-digits (a stream the gate never trained on) weighs the gate's logit
-against the log of the distance; its threshold refuses as many calibration digits as the two
-checks together are allowed, 2 x ALLOWED_REFUSALS, and its doubt threshold marks DOUBTED_SHARE
-of them as read but doubted. Only the weights see non-digits.
+generated non-digits and near-digits (a stream the gate never trained on) weighs the gate's logit,
+the log of the distance and how far the ensemble's members disagree; its threshold refuses as
+many calibration digits as the two checks together are allowed, 2 x ALLOWED_REFUSALS, and its
+doubt threshold marks DOUBTED_SHARE of them as read but doubted. Only the weights see non-digits.
 """
 
 import dataclasses
@@ -25,7 +25,7 @@ from model.data import MnistData, as_floats
 from model.making.cards import created_now
 from model.making.gate import ALLOWED_REFUSALS, VALIDATION_DIGITS, calibration_digits
 from model.recognition.familiarity import Familiarity
-from model.recognition.features import features_reader
+from model.recognition.features import features_reader, readings_reader
 from model.recognition.gate import Gate
 from model.recognition.joint import JointRule, rule_inputs
 from model.storage import sha256_of_files
@@ -54,15 +54,15 @@ def fit_gaussians(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray,
 
 
 def fit_joint_rule(
-    digits: tuple[np.ndarray, np.ndarray],
-    others: tuple[np.ndarray, np.ndarray],
+    digits: tuple[np.ndarray, ...],
+    others: tuple[np.ndarray, ...],
     refused_share: float,
     doubted_share: float = DOUBTED_SHARE,
 ) -> JointRule:
-    """The joint rule from (gate probability, distance) of digits and of pictures holding none:
-    weights from a logistic regression on (gate logit, log distance), both sides weighing the same;
-    the threshold under which ``refused_share`` of the digits fall, and the doubt threshold under
-    which ``doubted_share`` of them fall."""
+    """The joint rule from (gate probability, distance[, members' probabilities]) of digits and of
+    pictures holding none: weights from a logistic regression on ``rule_inputs``, both sides
+    weighing the same; the threshold under which ``refused_share`` of the digits fall, and the doubt
+    threshold under which ``doubted_share`` of them fall."""
     if not 0 <= refused_share <= doubted_share < 1:
         raise ValueError(f"the shares must be 0 <= refused <= doubted < 1, not {refused_share} and {doubted_share}")
     from sklearn.linear_model import LogisticRegression
@@ -71,12 +71,16 @@ def fit_joint_rule(
     y = np.repeat([1, 0], [len(digits[0]), len(others[0])])
     regression = LogisticRegression(class_weight="balanced", max_iter=1000).fit(x, y)
     gate_weight, distance_weight = regression.coef_[0][0], -regression.coef_[0][1]
-    if gate_weight <= 0 or distance_weight <= 0:
+    disagreement_weight = -regression.coef_[0][2] if len(digits) > 2 else 0.0
+    if gate_weight <= 0 or distance_weight <= 0 or disagreement_weight < 0:
         raise ValueError(
-            f"the joint rule's weights came out {gate_weight:.3f} (gate) and {distance_weight:.3f} (distance): "
-            "a digit should score higher the surer the gate and the nearer the features"
+            f"the joint rule's weights came out {gate_weight:.3f} (gate), {distance_weight:.3f} (distance) and "
+            f"{disagreement_weight:.3f} (disagreement): a digit should score higher the surer the gate, the "
+            "nearer the features and the more the members agree"
         )
-    unthresholded = JointRule(float(gate_weight), float(distance_weight), -np.inf)
+    unthresholded = JointRule(
+        float(gate_weight), float(distance_weight), -np.inf, disagreement_weight=float(disagreement_weight)
+    )
     scores = unthresholded.digit_scores(*digits)
     threshold, doubt_threshold = (float(np.quantile(scores, share)) for share in (refused_share, doubted_share))
     return dataclasses.replace(unthresholded, threshold=threshold, doubt_threshold=doubt_threshold)
@@ -87,14 +91,15 @@ def make_familiarity(
 ) -> Familiarity:
     """The familiarity for the model file at ``model_path``; with the gate at ``gate_path``, its
     joint rule too."""
-    features_of = features_reader(keras_model)
     fitted = len(data.x_train) - VALIDATION_DIGITS
     if fitted < 1000:
         raise ValueError(f"the familiarity needs a full MNIST ({len(data.x_train):,} training digits given)")
-    means, precision = fit_gaussians(features_of(as_floats(data.x_train[:fitted])), data.y_train[:fitted])
+    training_features = features_reader(keras_model)(as_floats(data.x_train[:fitted]))
+    means, precision = fit_gaussians(training_features, data.y_train[:fitted])
     unfitted = Familiarity(means, precision, threshold=np.inf, card={})
     calibration = calibration_digits(data)
-    distances = unfitted.distances(features_of(calibration))
+    calibration_features, calibration_members = readings_reader(keras_model)(calibration)
+    distances = unfitted.distances(calibration_features)
     threshold = float(np.quantile(distances, 1 - ALLOWED_REFUSALS))
     card = {
         "model_file": Path(model_path).name,
@@ -124,9 +129,10 @@ def make_familiarity(
             )
         )
         calibration_gate = gate.digit_probability(calibration)
+        others_features, others_members = readings_reader(keras_model)(others)
         joint = fit_joint_rule(
-            (calibration_gate, distances),
-            (gate.digit_probability(others), unfitted.distances(features_of(others))),
+            (calibration_gate, distances, calibration_members),
+            (gate.digit_probability(others), unfitted.distances(others_features), others_members),
             2 * ALLOWED_REFUSALS,
         )
         card["joint"] = {
@@ -134,7 +140,7 @@ def make_familiarity(
             "gate_file": Path(gate_path).name,
             "gate_sha256": sha256_of_files([Path(gate_path)]),
             "fitted_against": {"non_digits": JOINT_NEGATIVES, "near_digits": JOINT_NEAR, "seed": JOINT_SEED},
-            "calibration_refused": float(np.mean(joint.refuses(calibration_gate, distances))),
-            "calibration_doubted": float(np.mean(joint.doubts(calibration_gate, distances))),
+            "calibration_refused": float(np.mean(joint.refuses(calibration_gate, distances, calibration_members))),
+            "calibration_doubted": float(np.mean(joint.doubts(calibration_gate, distances, calibration_members))),
         }
     return Familiarity(means, precision, threshold, card, joint)

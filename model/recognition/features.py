@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from model.recognition.forward import DIGIT_SHAPE, in_batches, traced_forward
+from model.recognition.forward import DIGIT_SHAPE, EVALUATION_BATCH, in_batches, traced_forward
 
 
 def penultimate_model(keras_model: Any) -> Any:
@@ -54,11 +54,31 @@ def _penultimate(keras_model: Any, tensor: Any) -> Any:
     return features[0] if len(features) == 1 else keras.layers.Concatenate(name="features")(features)
 
 
+def readings_reader(keras_model: Any) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A function from many 28x28 images to (features (n, D), each member's probabilities
+    (n, members, 10)), read through ``reading_model`` in bounded batches: what the checks weigh."""
+    forward = traced_forward(reading_model(keras_model))
+
+    def read(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        images = np.asarray(images, dtype=np.float32).reshape(-1, *DIGIT_SHAPE)
+        features, members = [], []
+        for start in range(0, len(images), EVALUATION_BATCH):
+            outputs = forward(images[start : start + EVALUATION_BATCH])
+            features.append(outputs["features"].numpy())
+            members.append(outputs["members"].numpy())
+        if not features:
+            return np.zeros((0, 1), np.float32), np.zeros((0, 1, 10), np.float32)
+        return np.concatenate(features), np.concatenate(members)
+
+    return read
+
+
 def reading_model(keras_model: Any) -> Any:
-    """A Keras model from the image to ``{"probabilities", "features"}``: the network's own
-    probabilities and its penultimate features (an ensemble's members averaged as
-    ``model.making.ensemble.average`` does, their features joined), in one pass over the layers
-    ``keras_model`` already has, so the features cost nothing more than the reading."""
+    """A Keras model from the image to ``{"probabilities", "features", "members"}``: the network's
+    own probabilities, its penultimate features (an ensemble's members averaged as
+    ``model.making.ensemble.average`` does, their features joined) and each member's probabilities
+    (n, members, 10), in one pass over the layers ``keras_model`` already has, so the features and
+    the members' answers cost nothing more than the reading."""
     import keras
 
     inputs = keras.Input(shape=tuple(keras_model.input_shape[1:]), name="image")
@@ -70,9 +90,13 @@ def reading_model(keras_model: Any) -> Any:
         member_features, member_probabilities = both(inputs)
         features.append(member_features)
         probabilities.append(member_probabilities)
+    each = [keras.layers.Reshape((1, -1))(member_probabilities) for member_probabilities in probabilities]
+    each_member = each[0] if len(each) == 1 else keras.layers.Concatenate(axis=1, name="members")(each)
     if len(members) > 1:
         probabilities = [keras.layers.Average(name="averaged")(probabilities)]
         features = [keras.layers.Concatenate(name="joined")(features)]
     return keras.Model(
-        inputs, {"probabilities": probabilities[0], "features": features[0]}, name=f"{keras_model.name}_reading"
+        inputs,
+        {"probabilities": probabilities[0], "features": features[0], "members": each_member},
+        name=f"{keras_model.name}_reading",
     )

@@ -11,7 +11,7 @@ import numpy as np
 
 from model.data import as_floats
 from model.recognition.familiarity import Familiarity
-from model.recognition.features import features_reader, reading_model
+from model.recognition.features import reading_model, readings_reader
 from model.recognition.forward import DIGIT_SHAPE, in_batches, traced_forward
 from model.recognition.gate import DIGIT_HEAD, Gate, shipped_gate
 from model.recognition.refusal import GATE_REFUSAL, UNFAMILIAR_REFUSAL, Refusal
@@ -48,8 +48,9 @@ def traced_reading(keras_model: Any, gate: Gate, with_features: bool = False) ->
     """The model and the gate's digit head in one traced call, for one drawing at a time:
     TensorFlow runs the two graphs side by side and the call is dispatched once (1.3 ms here,
     against 2.0 ms for two calls; bench/latency.py). ``with_features``: the model's penultimate
-    features come too, from the same pass (``features.reading_model``), for the familiarity check.
-    Returns (probabilities, digit probability[, features])."""
+    features and each member's probabilities come too, from the same pass
+    (``features.reading_model``), for the familiarity check and the joint rule.
+    Returns (probabilities, digit probability[, features, members' probabilities])."""
     import tensorflow as tf
 
     if with_features:
@@ -58,7 +59,7 @@ def traced_reading(keras_model: Any, gate: Gate, with_features: bool = False) ->
         def read(images: Any) -> Any:
             outputs = reader(images, training=False)
             digit = gate.model(images, training=False)[DIGIT_HEAD]
-            return outputs["probabilities"], digit, outputs["features"]
+            return outputs["probabilities"], digit, outputs["features"], outputs["members"]
     else:
 
         def read(images: Any) -> Any:
@@ -133,8 +134,8 @@ class Predictor:
         return _normalised(outputs)
 
     @functools.cached_property
-    def _features_of(self) -> Callable[[np.ndarray], np.ndarray]:
-        return features_reader(self.model)  # built once: a Keras model and its trace
+    def _readings_of(self) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        return readings_reader(self.model)  # built once: a Keras model and its trace
 
     def refuses(self, images: np.ndarray) -> np.ndarray:
         """(n,) which of many images (n, 28, 28) the checks refuse, as ``predict`` would one by one.
@@ -147,12 +148,12 @@ class Predictor:
         images = np.asarray(images, dtype=np.float32).reshape(-1, *DIGIT_SHAPE)
         if self.gate is None:
             return np.zeros(len(images), dtype=bool), np.zeros(len(images), dtype=bool)
-        features = self._features_of(images) if self.familiarity is not None else None
-        refusals, doubted = self._verdicts(self.gate, self.gate.digit_probability(images), features)
+        features, members = self._readings_of(images) if self.familiarity is not None else (None, None)
+        refusals, doubted = self._verdicts(self.gate, self.gate.digit_probability(images), features, members)
         return np.array([refusal is not None for refusal in refusals], dtype=bool), doubted
 
     def _verdicts(
-        self, gate: Gate, gate_probability: np.ndarray, features: np.ndarray | None
+        self, gate: Gate, gate_probability: np.ndarray, features: np.ndarray | None, members: np.ndarray | None
     ) -> tuple[list[Refusal | None], np.ndarray]:
         """Per image, the checks' verdict and whether a reading is doubted: with a joint rule, it
         alone decides both; else the gate and the familiarity, each at its own threshold, doubting
@@ -167,8 +168,8 @@ class Predictor:
         if self.familiarity.joint is None:
             refused = gate_refuses | far
         else:
-            refused = self.familiarity.joint.refuses(gate_probability, distances)
-            doubted = self.familiarity.joint.doubts(gate_probability, distances)
+            refused = self.familiarity.joint.refuses(gate_probability, distances, members)
+            doubted = self.familiarity.joint.doubts(gate_probability, distances, members)
         refusals = [
             (UNFAMILIAR_REFUSAL if is_far and not by_gate else GATE_REFUSAL) if is_refused else None
             for is_refused, by_gate, is_far in zip(refused, gate_refuses, far, strict=True)
@@ -183,8 +184,10 @@ class Predictor:
         else:
             outputs = self._read(np.asarray(image, dtype=np.float32).reshape(1, *DIGIT_SHAPE))
             probabilities = _normalised(outputs[0].numpy())[0]
-            features = outputs[2].numpy() if self.familiarity is not None else None
-            refusals, doubts = self._verdicts(self.gate, outputs[1].numpy()[:, 0], features)
+            features, members = None, None
+            if self.familiarity is not None:
+                features, members = outputs[2].numpy(), outputs[3].numpy()
+            refusals, doubts = self._verdicts(self.gate, outputs[1].numpy()[:, 0], features, members)
             refusal, doubted = refusals[0], bool(doubts[0])
         digit = int(np.argmax(probabilities))
         return Prediction(
