@@ -33,7 +33,10 @@ def uploaded_image():
     try:
         photo = open_image(upload.getvalue())
         # The photo as it is read, under the canvas: a visitor sees which picture the answer is about.
-        st.image(thumbnail(photo, CANVAS_SIZE), caption=_("Your photo: this is what is read, not the canvas"))
+        # Shown small (as wide as the 28x28 beside the answer), so on a phone the answer stays near.
+        st.image(
+            thumbnail(photo, CANVAS_SIZE), caption=_("Your photo: this is what is read, not the canvas"), width=168
+        )
         return photo
     except UnreadableImageError as error:
         st.error(_("{name}: {error}. Try a PNG, JPEG or WebP photo.").format(name=upload.name, error=error))
