@@ -135,12 +135,13 @@ def make_familiarity(
             (gate.digit_probability(others), unfitted.distances(others_features), others_members),
             2 * ALLOWED_REFUSALS,
         )
+        refused, doubted = joint.verdicts(calibration_gate, distances, calibration_members)
         card["joint"] = {
             **joint.as_card(),
             "gate_file": Path(gate_path).name,
             "gate_sha256": sha256_of_files([Path(gate_path)]),
             "fitted_against": {"non_digits": JOINT_NEGATIVES, "near_digits": JOINT_NEAR, "seed": JOINT_SEED},
-            "calibration_refused": float(np.mean(joint.refuses(calibration_gate, distances, calibration_members))),
-            "calibration_doubted": float(np.mean(joint.doubts(calibration_gate, distances, calibration_members))),
+            "calibration_refused": float(np.mean(refused)),
+            "calibration_doubted": float(np.mean(doubted)),
         }
     return Familiarity(means, precision, threshold, card, joint)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from model.recognition.forward import DIGIT_SHAPE, EVALUATION_BATCH, in_batches, traced_forward
+from model.recognition.forward import DIGIT_SHAPE, in_batches, traced_forward
 
 
 def penultimate_model(keras_model: Any) -> Any:
@@ -59,16 +59,13 @@ def readings_reader(keras_model: Any) -> Callable[[np.ndarray], tuple[np.ndarray
     (n, members, 10)), read through ``reading_model`` in bounded batches: what the checks weigh."""
     forward = traced_forward(reading_model(keras_model))
 
+    def read_batch(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        outputs = forward(batch)
+        return outputs["features"].numpy(), outputs["members"].numpy()
+
     def read(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         images = np.asarray(images, dtype=np.float32).reshape(-1, *DIGIT_SHAPE)
-        features, members = [], []
-        for start in range(0, len(images), EVALUATION_BATCH):
-            outputs = forward(images[start : start + EVALUATION_BATCH])
-            features.append(outputs["features"].numpy())
-            members.append(outputs["members"].numpy())
-        if not features:
-            return np.zeros((0, 1), np.float32), np.zeros((0, 1, 10), np.float32)
-        return np.concatenate(features), np.concatenate(members)
+        return in_batches(read_batch, images, (np.zeros((0, 1), np.float32), np.zeros((0, 1, 10), np.float32)))
 
     return read
 

@@ -31,8 +31,13 @@ def traced_forward(keras_model: Any, input_shape: tuple[int | None, ...] = DIGIT
 
 
 def in_batches(
-    read: Callable[[np.ndarray], np.ndarray], images: np.ndarray, empty: np.ndarray, batch_size: int = EVALUATION_BATCH
-) -> np.ndarray:
-    """``read`` over ``images`` batch by batch, the outputs joined; ``empty`` when there are none."""
+    read: Callable[[np.ndarray], Any], images: np.ndarray, empty: Any, batch_size: int = EVALUATION_BATCH
+) -> Any:
+    """``read`` over ``images`` batch by batch, the outputs joined (each in turn when ``read``
+    returns a tuple of arrays); ``empty`` when there are none."""
     outputs = [read(images[start : start + batch_size]) for start in range(0, len(images), batch_size)]
-    return np.concatenate(outputs) if outputs else empty
+    if not outputs:
+        return empty
+    if isinstance(outputs[0], tuple):
+        return tuple(np.concatenate(parts) for parts in zip(*outputs, strict=True))
+    return np.concatenate(outputs)

@@ -65,17 +65,23 @@ class JointRule:
         weights = np.array([self.gate_weight, -self.distance_weight, -self.disagreement_weight])
         return rule_inputs(gate_probability, distances, members) @ weights
 
+    def verdicts(
+        self, gate_probability: np.ndarray, distances: np.ndarray, members: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(refused, doubted), each (n,), from one scoring: refused under the threshold; doubted,
+        read but not sure to hold a digit, from it up to under the doubt threshold."""
+        scores = self.digit_scores(gate_probability, distances, members)
+        return scores < self.threshold, (scores >= self.threshold) & (scores < self.doubt_threshold)
+
     def refuses(
         self, gate_probability: np.ndarray, distances: np.ndarray, members: np.ndarray | None = None
     ) -> np.ndarray:
-        return self.digit_scores(gate_probability, distances, members) < self.threshold
+        return self.verdicts(gate_probability, distances, members)[0]
 
     def doubts(
         self, gate_probability: np.ndarray, distances: np.ndarray, members: np.ndarray | None = None
     ) -> np.ndarray:
-        """(n,) read, but not sure to hold a digit: between the two thresholds."""
-        scores = self.digit_scores(gate_probability, distances, members)
-        return (scores >= self.threshold) & (scores < self.doubt_threshold)
+        return self.verdicts(gate_probability, distances, members)[1]
 
     def as_card(self) -> dict[str, float]:
         card = dataclasses.asdict(self)

@@ -168,8 +168,7 @@ class Predictor:
         if self.familiarity.joint is None:
             refused = gate_refuses | far
         else:
-            refused = self.familiarity.joint.refuses(gate_probability, distances, members)
-            doubted = self.familiarity.joint.doubts(gate_probability, distances, members)
+            refused, doubted = self.familiarity.joint.verdicts(gate_probability, distances, members)
         refusals = [
             (UNFAMILIAR_REFUSAL if is_far and not by_gate else GATE_REFUSAL) if is_refused else None
             for is_refused, by_gate, is_far in zip(refused, gate_refuses, far, strict=True)
