@@ -49,9 +49,18 @@ def test_dark_ink_on_light_paper_gives_nearly_the_same_image():
 def test_alpha_only_strokes_are_ink_whatever_their_colour():
     black_strokes_on_transparent = draw_digit(4, colour=(0, 0, 0))  # RGB is all zero: only alpha tells
     np.testing.assert_allclose(preprocess(black_strokes_on_transparent), preprocess(draw_digit(4)), atol=1e-5)
-    # An opaque picture is read as a photo (its grain smoothed, its light levelled): nearly the same.
-    white_on_black = draw_digit(4, background=(0, 0, 0))
-    assert np.abs(preprocess(black_strokes_on_transparent) - preprocess(white_on_black)).mean() < 0.02
+
+
+def test_a_drawing_on_a_flat_ground_reads_as_the_same_drawing_on_a_transparent_one():
+    # A phone's canvas sent opaque, or a drawing saved from a paint program: no light to level.
+    transparent = preprocess(draw_digit(4))
+    for ground, ink in (((0, 0, 0), (255, 255, 255)), ((255, 255, 255), (0, 0, 0)), ((40, 90, 40), (250, 250, 250))):
+        np.testing.assert_allclose(preprocess(draw_digit(4, background=ground, colour=ink)), transparent, atol=1e-6)
+    # The same drawing photographed (grain and uneven light) is levelled instead: close, not equal.
+    photo = draw_digit(4, background=(0, 0, 0))[..., :3] + np.linspace(0, 30, 280)[None, :, None]
+    photo = photo + np.random.default_rng(0).normal(0, 4, size=photo.shape)
+    from_photo = preprocess(np.clip(photo, 0, 255).astype(np.uint8))
+    assert 0 < np.abs(from_photo - transparent).mean() < 0.05
 
 
 @pytest.mark.parametrize("mode", ["L", "LA", "RGB", "RGBA", "P", "I;16", "CMYK", "1"])

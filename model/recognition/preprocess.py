@@ -6,7 +6,8 @@ of ink on paper only reads well once it is made exactly like that:
 
 1. one channel of "ink" in [0, 1]: from the alpha channel where the image is transparent,
    otherwise from brightness with the polarity detected (paper is light, the canvas dark),
-   against the background around it (light falls unevenly on a page or a board);
+   against the background around it (light falls unevenly on a page or a board), or against
+   the one value of a drawn ground;
 2. the noise floor removed, and specks far smaller than the digit dropped;
 3. cropped to the ink, scaled so the long side is 20 px, centred by mass at (14, 14).
 
@@ -40,6 +41,8 @@ DECODING_AT_ONCE = threading.BoundedSemaphore(2)
 NOISE_FLOOR = 0.2  # ink weaker than this fraction of the strongest ink is background
 GRAIN_BLUR = 1.0  # pixels: the Gaussian that smooths a photo's grain (paper or board)
 GRAIN_SCALE = 2.0  # pixels: detail finer than this on a levelled photo is grain, not ink
+# A border this much of one exact value is a drawn ground: a photo's grain and light vary it.
+FLAT_GROUND = 0.9
 SPECK_FRACTION = 0.03  # a blob with less than 3 % of the ink is noise, not part of a digit
 
 
@@ -116,7 +119,13 @@ def to_ink(image: Image.Image | np.ndarray) -> np.ndarray:
     grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
     # The border's median says which the background is (a digit rarely fills the border). Light
     # paper means dark ink, which is inverted; a dark canvas or board means light ink, kept.
-    background = float(np.median(np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])))
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    background = float(np.median(border))
+    if np.mean(border == background) >= FLAT_GROUND:
+        # A ground of one exact value is drawn, not photographed (a phone's canvas sent opaque, a
+        # screenshot): no light to level, no grain to smooth. Its ink is what differs from the
+        # ground, as a transparent canvas's is its alpha, and it reads as that canvas would.
+        return _remove_noise_floor(np.abs(grey - background))
     return _remove_noise_floor(_against_local_background(1.0 - grey if background > 0.5 else grey))
 
 
