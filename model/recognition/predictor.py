@@ -45,12 +45,16 @@ class Prediction:
 
 
 def traced_reading(keras_model: Any, gate: Gate, with_features: bool = False) -> Callable[[Any], Any]:
-    """The model and the gate's digit head in one traced call, for one drawing at a time:
+    """The model and the gate's digit head in one traced call, for one drawing (1, 28, 28, 1):
     TensorFlow runs the two graphs side by side and the call is dispatched once (1.3 ms here,
     against 2.0 ms for two calls; bench/latency.py). ``with_features``: the model's penultimate
     features and each member's probabilities come too, from the same pass
     (``features.reading_model``), for the familiarity check and the joint rule.
-    Returns (probabilities, digit probability[, features, members' probabilities])."""
+    Returns (probabilities, digit probability[, features, members' probabilities]).
+
+    A concrete function of the one shape skips tf.function's matching of each call's arguments:
+    4.7 -> 4.0 ms a reading here (BENCHMARKS.md section 25). Compiling it with XLA saved 0.4-0.6 ms
+    more but kept 60-120 MB more in the server, which a small instance needs more."""
     import tensorflow as tf
 
     if with_features:
@@ -65,9 +69,7 @@ def traced_reading(keras_model: Any, gate: Gate, with_features: bool = False) ->
         def read(images: Any) -> Any:
             return keras_model(images, training=False), gate.model(images, training=False)[DIGIT_HEAD]
 
-    return tf.function(
-        read, input_signature=[tf.TensorSpec(shape=(None, *DIGIT_SHAPE), dtype=tf.float32)], reduce_retracing=True
-    )
+    return tf.function(read).get_concrete_function(tf.TensorSpec(shape=(1, *DIGIT_SHAPE), dtype=tf.float32))
 
 
 class Predictor:
@@ -86,7 +88,6 @@ class Predictor:
         self.card = card or {}
         self.path = Path(path) if path else None
         self._forward = traced_forward(keras_model)
-        self._read = traced_reading(keras_model, gate, self.familiarity is not None) if gate is not None else None
 
     @classmethod
     def load(
@@ -134,6 +135,13 @@ class Predictor:
         return _normalised(outputs)
 
     @functools.cached_property
+    def _read(self) -> Callable[[Any], Any]:
+        """One drawing's reading with the checks' numbers, traced on first use."""
+        if self.gate is None:
+            raise ValueError("a predictor without a gate reads through predict_probabilities")
+        return traced_reading(self.model, self.gate, self.familiarity is not None)
+
+    @functools.cached_property
     def _readings_of(self) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
         return readings_reader(self.model)  # built once: a Keras model and its trace
 
@@ -178,7 +186,7 @@ class Predictor:
     def predict(self, image: np.ndarray) -> Prediction:
         """One preprocessed 28x28 image -> Prediction (with the checks' refusal, if they have one)."""
         refusal, doubted = None, False
-        if self._read is None or self.gate is None:
+        if self.gate is None:
             probabilities = self.predict_probabilities(image)[0]
         else:
             outputs = self._read(np.asarray(image, dtype=np.float32).reshape(1, *DIGIT_SHAPE))
