@@ -127,6 +127,30 @@ def test_an_arrow_is_read_with_the_remark_that_it_may_not_be_a_digit():
     assert not any("may not be a digit" in warning.value for warning in app.warning)
 
 
+def test_the_answer_line_says_may_not_be_a_digit_in_place_of_how_sure():
+    # The line under a phone's canvas (Draw on a phone, Join): "7 · 100% sure" would read as sure
+    # it is a digit.
+    def script(doubted: bool) -> None:
+        import numpy as np
+        import streamlit as st
+
+        from model.recognition.predictor import Prediction
+        from ui.reading import Reading, show_answer_line
+
+        probabilities = np.full(10, 0.001, np.float32)
+        probabilities[7] = 1 - probabilities[:7].sum() - probabilities[8:].sum()
+        confidence = float(probabilities[7])
+        prediction = Prediction(digit=7, confidence=confidence, probabilities=probabilities, doubted=doubted)
+        show_answer_line(st.empty(), Reading(image=np.zeros((28, 28), np.float32), prediction=prediction))
+
+    cases = ((True, "may not be a digit", "% sure"), (False, "99% sure", "may not be a digit"))
+    for doubted, shown, not_shown in cases:
+        app = AppTest.from_function(script, args=(doubted,)).run()
+        [line] = [markdown.value for markdown in app.markdown]
+        assert not app.exception and line.startswith("#### :material/neurology: 7 · ")
+        assert shown in line and not_shown not in line
+
+
 def test_the_projector_says_so_too_under_its_big_answer():
     scale = 520 / 280  # the Present page's canvas
     arrow = [[(140, 250), (140, 40)], [(80, 110), (140, 40), (200, 110)]]
@@ -136,7 +160,12 @@ def test_the_projector_says_so_too_under_its_big_answer():
     app.session_state["canvas-520x520-0"] = canvas_state(drawn)
     app.run()
     [big] = [markdown.value for markdown in app.markdown if "big-answer" in markdown.value]
-    assert not app.exception and "may not be a digit" in big
+    # In its place, not beside "N % sure", which the back row would read as sure it is a digit.
+    assert not app.exception and "may not be a digit" in big and "% sure" not in big
+    app.session_state["canvas-520x520-0"] = canvas_state(draw_digit(7, left=80, top=60, size=380, canvas_size=520))
+    app.run()
+    [big] = [markdown.value for markdown in app.markdown if "big-answer" in markdown.value]
+    assert "% sure" in big and "may not be a digit" not in big
 
 
 def test_number_mode_reads_every_digit():

@@ -48,9 +48,11 @@ def big_answer(reading):
     if reading.prediction is None:
         st.markdown('<div class="big-answer none" data-testid="big-answer">?</div>', unsafe_allow_html=True)
         return
-    sure = _("{confidence:.0%} sure").format(confidence=reading.prediction.confidence)
+    # Doubted: "100 % sure" beside it would read, from the back row, as sure it is a digit.
     if reading.prediction.doubted:
-        sure += " · " + _("may not be a digit")
+        sure = _("may not be a digit")
+    else:
+        sure = _("{confidence:.0%} sure").format(confidence=reading.prediction.confidence)
     st.markdown(
         f'<div class="big-answer" data-testid="big-answer">{reading.prediction.digit}</div>'
         f'<div class="big-sure">{sure}</div>',

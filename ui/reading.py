@@ -53,9 +53,12 @@ def show_answer_line(place: DeltaGenerator, reading: Reading) -> None:
     if prediction is None:  # a reading that is not refused and not empty has a prediction
         raise ValueError("an empty reading has no answer line")
     doubt = _(" (or {digit}?)").format(digit=with_article(prediction.runner_up)) if prediction.is_uncertain else ""
-    sure = _("{confidence:.0%} sure").format(confidence=prediction.confidence)
-    remark = " · " + _("may not be a digit") if prediction.doubted else ""
-    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {sure}{remark}")
+    # Doubted: how sure of which digit would read as how sure it is one.
+    if prediction.doubted:
+        sure = _("may not be a digit")
+    else:
+        sure = _("{confidence:.0%} sure").format(confidence=prediction.confidence)
+    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {sure}")
 
 
 def probability_bars(
