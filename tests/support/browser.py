@@ -210,11 +210,29 @@ def clear_canvas(page, timeout_ms=30_000):
     expect(readings).to_have_count(0, timeout=timeout_ms)
 
 
-def touch_strokes(page, strokes, steps=4, canvas="canvas.upper-canvas"):
+def touch_strokes(page, strokes, steps=4, canvas="canvas.upper-canvas", attempts=3):
     """Replay strokes with a finger: touch events through Chromium's DevTools protocol
     (Input.dispatchTouchEvent), as a phone's touch screen sends them. Needs a has_touch context.
-    ``canvas``: the Streamlit canvas by default; ``"#canvas"`` on the phone page (/phone/CODE)."""
-    box = page.locator(canvas).first.bounding_box()
+    ``canvas``: the Streamlit canvas by default, replayed again if it took none of the strokes
+    (a canvas just mounted ignores input: ``draw_strokes``); ``"#canvas"`` on the phone page
+    (/phone/CODE), which takes input as soon as it is shown."""
+    from playwright.sync_api import expect
+
+    undo = page.get_by_role("button", name="Undo").first
+    for _ in range(attempts):
+        touch_replay(page, page.locator(canvas).first.bounding_box(), strokes, steps)
+        if canvas != "canvas.upper-canvas":
+            return
+        try:
+            expect(undo).to_be_enabled(timeout=3_000)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"the canvas took none of the strokes in {attempts} attempts")
+
+
+def touch_replay(page, box, strokes, steps):
+    """The touch events of ``strokes`` (canvas pixel coordinates) on a surface at ``box``."""
     session = page.context.new_cdp_session(page)
     try:
         for stroke in strokes:
