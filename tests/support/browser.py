@@ -149,27 +149,39 @@ def mouse_actions(box, strokes, steps):
         yield ("up",)
 
 
-def draw_strokes(page, strokes, steps=6, attempts=3):
-    """Replay strokes with the mouse on the drawing surface (Playwright's sync API), again if the
-    canvas took none of them. A canvas just mounted (after Clear, or a page change) ignores input
-    until it has loaded its initial drawing; a stroke in that moment is lost, for a person as for a
-    test, and the person draws again. The canvas has taken a stroke once its Undo is enabled."""
+STREAMLIT_CANVAS = "canvas.upper-canvas"
+
+
+def until_the_canvas_takes_them(page, replay, attempts=3):
+    """Run ``replay`` (it draws the strokes) on the Streamlit canvas, again if the canvas took none
+    of them. A canvas just mounted (after Clear, or a page change) ignores input until it has
+    loaded its initial drawing; a stroke in that moment is lost, for a person as for a test, and
+    the person draws again. The canvas has taken a stroke once its Undo is enabled."""
     from playwright.sync_api import expect
 
     undo = page.get_by_role("button", name="Undo").first
     for _ in range(attempts):
-        box = page.locator("canvas.upper-canvas").first.bounding_box()
-        for action in mouse_actions(box, strokes, steps):
-            if action[0] == "move":
-                page.mouse.move(action[1], action[2], steps=action[3])
-            else:
-                getattr(page.mouse, action[0])()
+        replay(page.locator(STREAMLIT_CANVAS).first.bounding_box())
         try:
             expect(undo).to_be_enabled(timeout=3_000)
             return
         except AssertionError:
             continue
     raise AssertionError(f"the canvas took none of the strokes in {attempts} attempts")
+
+
+def draw_strokes(page, strokes, steps=6, attempts=3):
+    """Replay strokes with the mouse on the Streamlit canvas (Playwright's sync API), again if
+    it took none of them (``until_the_canvas_takes_them``)."""
+
+    def replay(box):
+        for action in mouse_actions(box, strokes, steps):
+            if action[0] == "move":
+                page.mouse.move(action[1], action[2], steps=action[3])
+            else:
+                getattr(page.mouse, action[0])()
+
+    until_the_canvas_takes_them(page, replay, attempts)
 
 
 def canvas_key(page):
@@ -210,25 +222,16 @@ def clear_canvas(page, timeout_ms=30_000):
     expect(readings).to_have_count(0, timeout=timeout_ms)
 
 
-def touch_strokes(page, strokes, steps=4, canvas="canvas.upper-canvas", attempts=3):
+def touch_strokes(page, strokes, steps=4, canvas=STREAMLIT_CANVAS, attempts=3):
     """Replay strokes with a finger: touch events through Chromium's DevTools protocol
     (Input.dispatchTouchEvent), as a phone's touch screen sends them. Needs a has_touch context.
     ``canvas``: the Streamlit canvas by default, replayed again if it took none of the strokes
-    (a canvas just mounted ignores input: ``draw_strokes``); ``"#canvas"`` on the phone page
-    (/phone/CODE), which takes input as soon as it is shown."""
-    from playwright.sync_api import expect
-
-    undo = page.get_by_role("button", name="Undo").first
-    for _ in range(attempts):
+    (``until_the_canvas_takes_them``); ``"#canvas"`` on the phone page (/phone/CODE), which
+    takes input as soon as it is shown."""
+    if canvas == STREAMLIT_CANVAS:
+        until_the_canvas_takes_them(page, lambda box: touch_replay(page, box, strokes, steps), attempts)
+    else:
         touch_replay(page, page.locator(canvas).first.bounding_box(), strokes, steps)
-        if canvas != "canvas.upper-canvas":
-            return
-        try:
-            expect(undo).to_be_enabled(timeout=3_000)
-            return
-        except AssertionError:
-            continue
-    raise AssertionError(f"the canvas took none of the strokes in {attempts} attempts")
 
 
 def touch_replay(page, box, strokes, steps):
