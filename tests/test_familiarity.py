@@ -78,3 +78,24 @@ def test_the_familiarity_refuses_wild_ticks_and_crosses_the_gate_lets_through(sh
     with_both = np.mean([outcome(shipped_predictor, picture)[0] for picture in pictures])
     with_gate = np.mean([outcome(gate_alone, picture)[0] for picture in pictures])
     assert with_both >= with_gate + 0.1, (with_both, with_gate)
+
+
+def test_the_trade_off_table_refuses_more_of_both_sides_as_the_budget_grows(shipped_predictor, sample):
+    from bench.heldout import wild
+    from bench.in_the_wild import SHARES_OF_MNIST_TEST, measure, trade_off
+
+    _, images = measure(shipped_predictor, count=3, digit_count=3, seed=5)
+    images["doodle: cloud"][0] = None  # refused by preprocessing: refused at every threshold
+    rows = trade_off(shipped_predictor, images, as_floats(sample.x_test))
+    assert [row["threshold"] for row in rows] == ["shipped"] + [
+        f"{share:.1%} of MNIST test" for share in SHARES_OF_MNIST_TEST
+    ]
+    for budget, row in zip(SHARES_OF_MNIST_TEST, rows[1:], strict=True):
+        assert row["MNIST test refused"] == pytest.approx(budget, abs=0.001)
+    for column in ("MNIST test refused", "non-digits refused", "held-out digits refused"):
+        shares = [row[column] for row in rows[1:]]
+        assert shares == sorted(shares), column
+    non_digit_families = [family for family, holds_digits in wild.families().items() if not holds_digits]
+    assert all(row["non-digits refused"] >= 1 / (3 * len(non_digit_families)) for row in rows)
+    with pytest.raises(ValueError, match="joint rule"):
+        trade_off(Predictor(shipped_predictor.model, gate=shipped_predictor.gate), images, as_floats(sample.x_test))

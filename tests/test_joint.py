@@ -151,3 +151,19 @@ def test_the_fit_weighs_the_members_disagreement_when_it_parts_digits_from_other
     assert with_members.disagreement_weight > 0 and without.disagreement_weight == 0
     assert with_members.refuses(*digits).mean() == pytest.approx(0.01, abs=0.002)
     assert with_members.refuses(*others).mean() > without.refuses(*others[:2]).mean() + 0.2
+
+
+def test_the_joint_scores_say_what_the_verdicts_say(sample):
+    from model.making.synthetic.negatives import make_negatives
+
+    shipped = Predictor.with_checks()
+    images = np.concatenate([as_floats(sample.x_test[:20]), as_floats(make_negatives(40, seed=5))])
+    scores = shipped.joint_scores(images)
+    refused, doubted = shipped.refuses_and_doubts(images)
+    assert shipped.familiarity is not None and shipped.familiarity.joint is not None
+    rule = shipped.familiarity.joint
+    assert refused.any() and not refused.all()  # both sides of the threshold are in the test
+    assert np.array_equal(scores < rule.threshold, refused)
+    assert np.array_equal((scores >= rule.threshold) & (scores < rule.doubt_threshold), doubted)
+    with pytest.raises(ValueError, match="no joint rule"):
+        Predictor.load().joint_scores(images)

@@ -160,6 +160,16 @@ class Predictor:
         refusals, doubted = self._verdicts(self.gate, self.gate.digit_probability(images), features, members)
         return np.array([refusal is not None for refusal in refusals], dtype=bool), doubted
 
+    def joint_scores(self, images: np.ndarray) -> np.ndarray:
+        """(n,) the joint rule's score for many images (n, 28, 28): under its ``threshold`` an
+        image is refused, under its ``doubt_threshold`` doubted. ValueError without a joint rule."""
+        if self.gate is None or self.familiarity is None or self.familiarity.joint is None:
+            raise ValueError("this predictor has no joint rule to score with (it needs a gate and a familiarity)")
+        images = np.asarray(images, dtype=np.float32).reshape(-1, *DIGIT_SHAPE)
+        features, members = self._readings_of(images)
+        distances = self.familiarity.distances(features)
+        return self.familiarity.joint.digit_scores(self.gate.digit_probability(images), distances, members)
+
     def _verdicts(
         self, gate: Gate, gate_probability: np.ndarray, features: np.ndarray | None, members: np.ndarray | None
     ) -> tuple[list[Refusal | None], np.ndarray]:
