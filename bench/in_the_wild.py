@@ -13,7 +13,9 @@ threshold; ``--no-familiarity``: the gate alone):
 - a digit counts as read when it is not refused and the digit is right (a refusal is a mistake);
 - "doubted": read, but shown with "it may not be a digit" (the joint rule's second threshold).
 
-Also MNIST's 10,000 test digits: how many the checks refuse (the digit side's false alarms).
+Also MNIST's 10,000 test digits: how many the checks refuse (the digit side's false alarms). Last,
+with the joint rule, what its threshold would refuse of both sides were it set to refuse 0.2-5 %
+of those test digits (``trade_off``): what each budget of refused digits would buy.
 """
 
 import argparse
