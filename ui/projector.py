@@ -3,7 +3,7 @@
 import streamlit as st
 
 from model.language import _
-from ui.reading import probability_bars
+from ui.reading import how_sure, probability_bars
 
 DARK = {"background": "#0d1117", "text": "#f0f6fc", "muted": "#8b949e", "bar": "#30363d", "button": "#21262d"}
 LIGHT = {"background": "#ffffff", "text": "#111111", "muted": "#57606a", "bar": "#d0d7de", "button": "#ffffff"}
@@ -48,14 +48,9 @@ def big_answer(reading):
     if reading.prediction is None:
         st.markdown('<div class="big-answer none" data-testid="big-answer">?</div>', unsafe_allow_html=True)
         return
-    # Doubted: "100 % sure" beside it would read, from the back row, as sure it is a digit.
-    if reading.prediction.doubted:
-        sure = _("may not be a digit")
-    else:
-        sure = _("{confidence:.0%} sure").format(confidence=reading.prediction.confidence)
     st.markdown(
         f'<div class="big-answer" data-testid="big-answer">{reading.prediction.digit}</div>'
-        f'<div class="big-sure">{sure}</div>',
+        f'<div class="big-sure">{how_sure(reading.prediction)}</div>',
         unsafe_allow_html=True,
     )
 

@@ -53,12 +53,15 @@ def show_answer_line(place: DeltaGenerator, reading: Reading) -> None:
     if prediction is None:  # a reading that is not refused and not empty has a prediction
         raise ValueError("an empty reading has no answer line")
     doubt = _(" (or {digit}?)").format(digit=with_article(prediction.runner_up)) if prediction.is_uncertain else ""
-    # Doubted: how sure of which digit would read as how sure it is one.
+    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {how_sure(prediction)}")
+
+
+def how_sure(prediction: Prediction) -> str:
+    """What is said beside a reading: "N% sure", or for a doubted one "may not be a digit" in its
+    place, since how sure the network is of which digit would read as how sure it is one."""
     if prediction.doubted:
-        sure = _("may not be a digit")
-    else:
-        sure = _("{confidence:.0%} sure").format(confidence=prediction.confidence)
-    place.markdown(f"#### :material/neurology: {prediction.digit}{doubt} · {sure}")
+        return _("may not be a digit")
+    return _("{confidence:.0%} sure").format(confidence=prediction.confidence)
 
 
 def probability_bars(
